@@ -1,0 +1,16 @@
+//! Cartwise's user interface: pages, components and the server functions they call.
+//!
+//! Built twice: with `ssr` into the server (renders pages, runs server functions) and with
+//! `hydrate` into the browser's WASM. Server-only code sits in `ssr` modules.
+
+pub mod auth;
+pub mod components;
+pub mod pages;
+pub mod users;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+mod shell;
+
+pub use shell::{App, shell};

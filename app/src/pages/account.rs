@@ -1,0 +1,75 @@
+//! A user's own account: change the password.
+
+use crate::components::error::ErrorMessage;
+use domain::AppError;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// Changes the signed-in user's password; other sessions of the user are ended.
+#[server(endpoint = "change_password")]
+pub async fn change_password(
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
+) -> Result<(), AppError> {
+    use crate::auth::server::{request_session, require_user};
+    use store::{credentials, users};
+    let user = require_user()?;
+    let pool = crate::server::pool()?;
+    let stored = users::password_hash(&pool, user.id).await?;
+    if !credentials::verify_password(&current_password, &stored) {
+        return Err(AppError::invalid(
+            "current_password",
+            "The current password is not right.",
+        ));
+    }
+    if new_password != confirm_password {
+        return Err(AppError::invalid(
+            "confirm_password",
+            "The two new passwords differ.",
+        ));
+    }
+    credentials::validate_new_password(&new_password)?;
+    let hash = credentials::hash_password(&new_password)?;
+    let keep = request_session().token_hash;
+    users::set_password(&pool, user.id, &hash, keep.as_deref()).await?;
+    tracing::info!(user = user.id, "password changed");
+    Ok(())
+}
+
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let change = ServerAction::<ChangePassword>::new();
+    let result = change.value();
+    view! {
+        <Title text="Your account" />
+        <h1>"Your account"</h1>
+        <section class="card narrow">
+            <h2>"Change password"</h2>
+            <ActionForm action=change attr:class="form">
+                <label class="field">
+                    <span>"Current password"</span>
+                    <input type="password" name="current_password" autocomplete="current-password" required />
+                </label>
+                <div class="field">
+                    <label for="new_password">"New password"</label>
+                    <input id="new_password" type="password" name="new_password" autocomplete="new-password"
+                        minlength="10" required aria-describedby="new_password_hint" />
+                    <small id="new_password_hint" class="hint">"At least 10 characters. A few words make a good password."</small>
+                </div>
+                <label class="field">
+                    <span>"New password again"</span>
+                    <input type="password" name="confirm_password" autocomplete="new-password" required />
+                </label>
+                <button type="submit" class="button button-primary">"Change password"</button>
+            </ActionForm>
+            {move || match result.get() {
+                Some(Ok(())) => Some(view! {
+                    <div class="alert alert-success" role="status">"Your password was changed. Other sessions were signed out."</div>
+                }.into_any()),
+                Some(Err(e)) => Some(view! { <ErrorMessage error=e /> }.into_any()),
+                None => None,
+            }}
+        </section>
+    }
+}

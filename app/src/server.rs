@@ -1,0 +1,19 @@
+//! Server-side context for server functions: the state the server provides to each request.
+
+use domain::AppError;
+use leptos::prelude::*;
+use store::PgPool;
+
+/// Everything server functions may use, provided as Leptos context by the server binary.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+}
+
+/// The database pool of this request's server.
+pub fn pool() -> Result<PgPool, AppError> {
+    use_context::<AppState>().map(|s| s.pool).ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        AppError::Internal
+    })
+}

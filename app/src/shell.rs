@@ -1,0 +1,66 @@
+//! The HTML document and the route table.
+
+use crate::auth::SessionResource;
+use crate::components::layout::AppLayout;
+use crate::pages::{
+    account::AccountPage, dashboard::DashboardPage, login::LoginPage, not_found::NotFound,
+};
+use crate::users::UsersPage;
+use leptos::prelude::*;
+use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+/// The whole HTML document, rendered on the server.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light dark" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The root component: routes, and the signed-in session every page can read.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    SessionResource::provide();
+    // Effects run only in the browser: this marks the page as hydrated (interactive), which the
+    // end-to-end tests wait for before they click.
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/cartwise.css" />
+        <Title formatter=|title: String| {
+            if title.is_empty() { "Cartwise".to_string() } else { format!("{title} · Cartwise") }
+        } />
+        // Pages render whole on the server (SsrMode::Async) so they work before, and without,
+        // the WASM: no Suspense fallback is ever left waiting for JavaScript.
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <ParentRoute path=path!("") view=AppLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=DashboardPage ssr=SsrMode::Async />
+                    <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

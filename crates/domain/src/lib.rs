@@ -1,0 +1,10 @@
+//! Types shared by the browser and the server. No I/O lives here: this crate compiles to WASM.
+
+pub mod auth;
+pub mod entity;
+pub mod error;
+
+pub use auth::{CurrentUser, Permission, Role, UserSummary};
+pub use entity::{CartStatus, Entity};
+pub use error::AppError;
+pub use rust_decimal::Decimal;

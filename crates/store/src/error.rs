@@ -1,0 +1,60 @@
+//! The store's one error type. Callers map it to `AppError` at the server-function boundary.
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("not found")]
+    NotFound,
+    /// A unique constraint was violated; the string names what already exists.
+    #[error("{0}")]
+    Conflict(String),
+    #[error("invalid {field}: {message}")]
+    Invalid { field: String, message: String },
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("migration failed: {0}")]
+    Migrate(#[source] sqlx::migrate::MigrateError),
+    #[error("credential error: {0}")]
+    Credential(String),
+}
+
+impl Error {
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Error::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// Turns a unique violation on `constraint` into `Error::Conflict(message)` (the launchbadge
+/// `on_constraint` idea); every other error passes through.
+pub(crate) trait OnConstraint<T> {
+    fn on_constraint(self, constraint: &str, message: &str) -> Result<T>;
+}
+
+impl<T> OnConstraint<T> for std::result::Result<T, sqlx::Error> {
+    fn on_constraint(self, constraint: &str, message: &str) -> Result<T> {
+        self.map_err(|e| match &e {
+            sqlx::Error::Database(db) if db.constraint() == Some(constraint) => {
+                Error::Conflict(message.to_string())
+            }
+            _ => Error::Database(e),
+        })
+    }
+}
+
+impl From<Error> for domain::AppError {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::NotFound => domain::AppError::NotFound,
+            Error::Conflict(m) => domain::AppError::Conflict(m),
+            Error::Invalid { field, message } => domain::AppError::Invalid { field, message },
+            other => {
+                tracing::error!(error = %other, "store error");
+                domain::AppError::Internal
+            }
+        }
+    }
+}

@@ -1,0 +1,254 @@
+//! The command line and its environment variables: the one typed configuration (documented in
+//! `.env.example`).
+
+use clap::{Args, Parser, Subcommand};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+#[derive(Debug, Parser)]
+#[command(name = "cartwise", version, about = "A CRM for Magento 2 stores")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Options every subcommand shares: where the data lives and how to log.
+#[derive(Debug, Clone, Args)]
+pub struct GlobalArgs {
+    /// Postgres to use. When unset, a private cluster is started under the data directory.
+    #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
+    pub database_url: Option<String>,
+
+    /// Where Cartwise keeps its embedded database, secret key and demo store state.
+    #[arg(
+        long,
+        env = "CARTWISE_DATA_DIR",
+        default_value = ".cartwise",
+        global = true
+    )]
+    pub data_dir: PathBuf,
+
+    /// Directory with the Postgres server binaries (initdb, pg_ctl). Searched on PATH and in
+    /// /usr/lib/postgresql/*/bin when unset.
+    #[arg(long, env = "CARTWISE_PG_BIN", global = true)]
+    pub pg_bin: Option<PathBuf>,
+
+    /// The unprivileged user that runs the embedded cluster when cartwise runs as root
+    /// (Postgres refuses to run as root).
+    #[arg(
+        long,
+        env = "CARTWISE_PG_USER",
+        default_value = "postgres",
+        global = true
+    )]
+    pub pg_user: String,
+
+    /// Key that encrypts stored secrets (store tokens), base64 of 32 bytes. Generated into the
+    /// data directory on first run when unset.
+    #[arg(
+        long,
+        env = "CARTWISE_SECRET_KEY",
+        global = true,
+        hide_env_values = true
+    )]
+    pub secret_key: Option<String>,
+
+    /// Log filter, e.g. `info` or `info,cartwise=debug,magento=debug`.
+    #[arg(
+        long = "log",
+        env = "CARTWISE_LOG",
+        default_value = "info",
+        global = true
+    )]
+    pub log_filter: String,
+
+    /// Log format: `text` for people, `json` for log collectors.
+    #[arg(
+        long,
+        env = "CARTWISE_LOG_FORMAT",
+        default_value = "text",
+        global = true
+    )]
+    pub log_format: LogFormat,
+}
+
+impl GlobalArgs {
+    /// The configured database URL; an empty `DATABASE_URL=` counts as unset.
+    pub fn database_url(&self) -> Option<&str> {
+        self.database_url
+            .as_deref()
+            .filter(|u| !u.trim().is_empty())
+    }
+
+    /// The configured secret key; empty counts as unset.
+    pub fn secret_key(&self) -> Option<&str> {
+        self.secret_key.as_deref().filter(|k| !k.trim().is_empty())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web app (the default).
+    Serve(ServeArgs),
+    /// Manage users.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Start, stop or locate the embedded Postgres (for scripts and tests).
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+/// `cartwise` with no subcommand serves, reading the serve options from the environment.
+impl Default for Command {
+    fn default() -> Self {
+        #[derive(Parser)]
+        struct DefaultServe {
+            #[command(flatten)]
+            args: ServeArgs,
+        }
+        Command::Serve(DefaultServe::parse_from(["cartwise"]).args)
+    }
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "CARTWISE_LISTEN", default_value = "127.0.0.1:3000")]
+    pub listen: SocketAddr,
+
+    /// The address users reach Cartwise at; an https URL marks session cookies Secure.
+    #[arg(long, env = "CARTWISE_PUBLIC_URL")]
+    pub public_url: Option<String>,
+
+    /// Email of the first administrator, created on first start when there are no users.
+    #[arg(
+        long,
+        env = "CARTWISE_ADMIN_EMAIL",
+        default_value = "admin@cartwise.local"
+    )]
+    pub admin_email: String,
+
+    /// Password of the first administrator; a random one is printed when unset.
+    #[arg(long, env = "CARTWISE_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user.
+    Add {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        role: domain::Role,
+        /// Display name; defaults to the part of the email before the @.
+        #[arg(long)]
+        name: Option<String>,
+        /// Initial password; a random one is printed when unset.
+        #[arg(long, env = "CARTWISE_USER_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// Set a user's password (e.g. a forgotten administrator password).
+    Password {
+        #[arg(long)]
+        email: String,
+        #[arg(long, env = "CARTWISE_USER_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+    /// List users.
+    List,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Start the embedded cluster (creating it on first use), leave it running and print its
+    /// DATABASE_URL.
+    Start,
+    /// Stop the embedded cluster.
+    Stop,
+    /// Print the embedded cluster's DATABASE_URL.
+    Url,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_subcommand_means_serve_on_port_3000() {
+        let cli = Cli::try_parse_from(["cartwise"]).unwrap();
+        let Command::Serve(args) = cli.command.unwrap_or_default() else {
+            panic!("expected serve");
+        };
+        assert_eq!(args.listen.to_string(), "127.0.0.1:3000");
+        assert_eq!(cli.global.data_dir, PathBuf::from(".cartwise"));
+    }
+
+    #[test]
+    fn flags_are_parsed_and_typed() {
+        let cli = Cli::try_parse_from([
+            "cartwise",
+            "--data-dir",
+            "/tmp/cw",
+            "--log",
+            "debug",
+            "serve",
+            "--listen",
+            "0.0.0.0:8080",
+        ])
+        .unwrap();
+        assert_eq!(cli.global.data_dir, PathBuf::from("/tmp/cw"));
+        assert_eq!(cli.global.log_filter, "debug");
+        let Some(Command::Serve(args)) = cli.command else {
+            panic!()
+        };
+        assert_eq!(args.listen.port(), 8080);
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_a_message() {
+        let err = Cli::try_parse_from(["cartwise", "serve", "--listen", "nowhere"]).unwrap_err();
+        assert!(err.to_string().contains("--listen"), "{err}");
+        let err = Cli::try_parse_from([
+            "cartwise", "user", "add", "--email", "a@b.co", "--role", "boss",
+        ])
+        .unwrap_err();
+        assert!(err.to_string().contains("unknown role"), "{err}");
+    }
+
+    #[test]
+    fn user_add_takes_email_role_and_password() {
+        let cli = Cli::try_parse_from([
+            "cartwise",
+            "user",
+            "add",
+            "--email",
+            "ann@example.com",
+            "--role",
+            "sales",
+            "--password",
+            "long enough password",
+        ])
+        .unwrap();
+        let Some(Command::User(UserCommand::Add {
+            email,
+            role,
+            password,
+            ..
+        })) = cli.command
+        else {
+            panic!()
+        };
+        assert_eq!(email, "ann@example.com");
+        assert_eq!(role, domain::Role::Sales);
+        assert_eq!(password.as_deref(), Some("long enough password"));
+    }
+}

@@ -1,0 +1,11 @@
+//! The cartwise server: configuration, the embedded Postgres, HTTP, sessions and the CLI.
+//! `main.rs` only parses the command line and dispatches here, so tests can drive every part.
+
+pub mod cli;
+pub mod commands;
+pub mod database;
+pub mod embedded_pg;
+pub mod logging;
+pub mod secret_key;
+pub mod serve;
+pub mod web;

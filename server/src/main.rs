@@ -1,0 +1,34 @@
+//! `cartwise`: the CRM's one binary. `cartwise serve` (the default) runs the web app; the other
+//! subcommands administer the same database from a shell.
+
+use clap::Parser;
+use server::cli::{Cli, Command};
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    server::logging::init(&cli.global);
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return std::process::ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command.unwrap_or_default() {
+            Command::Serve(args) => server::serve::run(cli.global, args).await,
+            Command::User(cmd) => server::commands::user::run(cli.global, cmd).await,
+            Command::Db(cmd) => server::commands::db::run(cli.global, cmd).await,
+        }
+    });
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

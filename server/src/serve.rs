@@ -1,0 +1,147 @@
+//! `cartwise serve`: open the database, make sure someone can sign in, serve until told to stop.
+
+use crate::cli::{GlobalArgs, ServeArgs};
+use crate::database::Database;
+use crate::secret_key;
+use crate::web::{WebState, router};
+use anyhow::{Context, Result};
+use std::time::Duration;
+use store::{PgPool, credentials, users};
+
+pub async fn run(global: GlobalArgs, args: ServeArgs) -> Result<()> {
+    let db = Database::open(&global).await?;
+    let result = serve(&global, &args, &db.pool).await;
+    if let Err(e) = db.close().await {
+        tracing::error!(error = %e, "stopping the database");
+    }
+    result
+}
+
+async fn serve(global: &GlobalArgs, args: &ServeArgs, pool: &PgPool) -> Result<()> {
+    let _key = secret_key::load_or_create(global.secret_key(), &global.data_dir)?;
+    let base_url = format!("http://{}", args.listen);
+    let first_admin = ensure_first_admin(pool, args).await?;
+
+    let conf =
+        leptos::config::get_configuration(None).context("reading the Leptos configuration")?;
+    let mut leptos = conf.leptos_options;
+    leptos.site_addr = args.listen;
+    let state = WebState {
+        pool: pool.clone(),
+        leptos,
+        secure_cookies: args
+            .public_url
+            .as_deref()
+            .is_some_and(|u| u.starts_with("https://")),
+    };
+
+    let listener = tokio::net::TcpListener::bind(args.listen)
+        .await
+        .with_context(|| {
+            format!(
+                "cannot listen on {} (is another cartwise running?)",
+                args.listen
+            )
+        })?;
+    let housekeeping = tokio::spawn(purge_sessions_periodically(pool.clone()));
+
+    print_sign_in_help(&base_url, &args.admin_email, first_admin.as_deref());
+    tracing::info!(address = %args.listen, "Cartwise is serving");
+    let served = axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("serving HTTP");
+    housekeeping.abort();
+    tracing::info!("Cartwise stopped serving");
+    served
+}
+
+/// Creates the first administrator when there are no users. Returns the password when it was
+/// generated here (it is printed once and never stored in clear).
+async fn ensure_first_admin(pool: &PgPool, args: &ServeArgs) -> Result<Option<String>> {
+    if users::count(pool).await? > 0 {
+        return Ok(None);
+    }
+    let (password, generated) = match &args.admin_password {
+        Some(p) => {
+            credentials::validate_new_password(p).context("CARTWISE_ADMIN_PASSWORD")?;
+            (p.clone(), false)
+        }
+        None => (credentials::random_password(), true),
+    };
+    let hash = credentials::hash_password(&password)?;
+    let created = users::create(
+        pool,
+        users::NewUser {
+            email: &args.admin_email,
+            name: "Administrator",
+            role: domain::Role::Administrator,
+            password_hash: &hash,
+        },
+    )
+    .await;
+    match created {
+        Ok(_) => Ok(if generated {
+            Some(password)
+        } else {
+            Some(String::new())
+        }),
+        // Another cartwise process created it first.
+        Err(store::Error::Conflict(_)) => Ok(None),
+        Err(e) => Err(e).context("creating the first administrator"),
+    }
+}
+
+fn print_sign_in_help(base_url: &str, admin_email: &str, first_admin: Option<&str>) {
+    let line = "─".repeat(64);
+    println!("\n{line}");
+    println!("  Cartwise is running at {base_url}");
+    match first_admin {
+        Some(password) if !password.is_empty() => {
+            println!("  First administrator created. Sign in with:");
+            println!("    Email:    {admin_email}");
+            println!("    Password: {password}");
+            println!("  (shown once; change it under Your account)");
+        }
+        Some(_) => {
+            println!("  First administrator created: {admin_email}");
+            println!("  with the password from CARTWISE_ADMIN_PASSWORD.");
+        }
+        None => {
+            println!("  Sign in with your account. Lost the administrator password? Run:");
+            println!("    cartwise user password --email {admin_email}");
+        }
+    }
+    println!("{line}\n");
+}
+
+async fn purge_sessions_periodically(pool: PgPool) {
+    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    loop {
+        tick.tick().await;
+        match store::sessions::purge_expired(&pool).await {
+            Ok(n) if n > 0 => tracing::info!(sessions = n, "expired sessions removed"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "could not purge expired sessions"),
+        }
+    }
+}
+
+/// Resolves on Ctrl-C or SIGTERM, so the embedded Postgres is stopped cleanly either way.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    tokio::select! {
+        _ = ctrl_c => tracing::info!("Ctrl-C received, shutting down"),
+        _ = terminate => tracing::info!("SIGTERM received, shutting down"),
+    }
+}
