@@ -69,9 +69,10 @@ impl FromStr for Entity {
 }
 
 /// A cart's CRM status. Purchased, Lost and Converted are sticky (product.md §3).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CartStatus {
+    #[default]
     Open,
     Lost,
     ConvertedToOpportunity,

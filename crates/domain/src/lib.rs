@@ -1,10 +1,15 @@
 //! Types shared by the browser and the server. No I/O lives here: this crate compiles to WASM.
 
 pub mod auth;
+pub mod channel;
 pub mod entity;
 pub mod error;
+pub mod sync;
 
 pub use auth::{CurrentUser, Permission, Role, UserSummary};
+pub use channel::{
+    ChannelSettings, ChannelStatus, ChannelSummary, Credentials, SubscriberSource, SyncPriority,
+};
 pub use entity::{CartStatus, Entity};
 pub use error::AppError;
 pub use rust_decimal::Decimal;

@@ -1,9 +1,15 @@
 //! Cartwise's Postgres layer: the migrations and every SQL query. Callers get domain types or
 //! small row structs; nothing above this crate writes SQL.
 
+pub mod channels;
 pub mod credentials;
+pub mod cursors;
 pub mod error;
+pub mod jobs;
+pub mod secrets;
 pub mod sessions;
+pub mod sync_errors;
+pub mod sync_write;
 pub mod throttle;
 pub mod users;
 

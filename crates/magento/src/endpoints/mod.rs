@@ -1,0 +1,5 @@
+//! Typed routes: searches, single reads, dictionaries and the writes the CRM makes.
+
+mod reads;
+mod search;
+mod writes;

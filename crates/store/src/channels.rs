@@ -1,0 +1,326 @@
+//! Channels: connected stores. Credentials are encrypted here and decrypted only for the sync
+//! engine; summaries never carry them.
+
+use crate::error::OnConstraint;
+use crate::secrets::Cipher;
+use crate::{Error, Result};
+use chrono::{DateTime, NaiveDate, Utc};
+use domain::channel::{AuthKind, ChannelStatus, SubscriberSource, SyncPriority};
+use domain::{ChannelSettings, ChannelSummary, Credentials, Entity};
+use sqlx::{PgExecutor, PgPool};
+
+/// A channel with its decrypted credentials, for the sync engine only.
+#[derive(Debug, Clone)]
+pub struct ChannelForSync {
+    pub summary: ChannelSummary,
+    pub credentials: Credentials,
+}
+
+struct ChannelRow {
+    id: i64,
+    name: String,
+    store_url: String,
+    auth_kind: String,
+    verify_tls: bool,
+    website_ids: Option<Vec<i64>>,
+    sync_start_date: Option<NaiveDate>,
+    sync_interval_secs: i32,
+    page_size: i32,
+    abandon_threshold_secs: i32,
+    cart_lifetime_days: i32,
+    entities: Vec<String>,
+    two_way: bool,
+    sync_priority: String,
+    is_active: bool,
+    status: String,
+    status_message: Option<String>,
+    subscriber_source: Option<String>,
+    last_sync_started_at: Option<DateTime<Utc>>,
+    last_success_at: Option<DateTime<Utc>>,
+    next_sync_at: Option<DateTime<Utc>>,
+    is_demo: bool,
+    created_at: DateTime<Utc>,
+}
+
+impl ChannelRow {
+    fn into_summary(self) -> ChannelSummary {
+        ChannelSummary {
+            id: self.id,
+            settings: ChannelSettings {
+                name: self.name,
+                store_url: self.store_url,
+                verify_tls: self.verify_tls,
+                website_ids: self.website_ids,
+                sync_start_date: self.sync_start_date,
+                sync_interval_secs: self.sync_interval_secs,
+                page_size: self.page_size,
+                abandon_threshold_secs: self.abandon_threshold_secs,
+                cart_lifetime_days: self.cart_lifetime_days,
+                entities: self
+                    .entities
+                    .iter()
+                    .filter_map(|e| e.parse::<Entity>().ok())
+                    .collect(),
+                two_way: self.two_way,
+                sync_priority: SyncPriority::parse(&self.sync_priority).unwrap_or_default(),
+            },
+            auth_kind: AuthKind::parse(&self.auth_kind).unwrap_or(AuthKind::Bearer),
+            is_active: self.is_active,
+            status: ChannelStatus::parse(&self.status).unwrap_or(ChannelStatus::Idle),
+            status_message: self.status_message,
+            subscriber_source: self
+                .subscriber_source
+                .as_deref()
+                .and_then(SubscriberSource::parse),
+            last_sync_started_at: self.last_sync_started_at,
+            last_success_at: self.last_success_at,
+            next_sync_at: self.next_sync_at,
+            is_demo: self.is_demo,
+            created_at: self.created_at,
+        }
+    }
+}
+
+const NAME_TAKEN: &str = "A channel with this name already exists.";
+
+fn entity_names(settings: &ChannelSettings) -> Vec<String> {
+    settings
+        .entities
+        .iter()
+        .map(|e| e.as_str().to_string())
+        .collect()
+}
+
+fn encrypt(cipher: &Cipher, credentials: &Credentials) -> Result<Vec<u8>> {
+    let json = serde_json::to_vec(credentials).map_err(|e| Error::Credential(e.to_string()))?;
+    cipher.encrypt(&json)
+}
+
+/// Creates a channel; its first sync is due at once.
+pub async fn create(
+    pool: &PgPool,
+    cipher: &Cipher,
+    settings: &ChannelSettings,
+    credentials: &Credentials,
+    is_demo: bool,
+) -> Result<i64> {
+    let mut settings = settings.clone();
+    settings.validate().map_err(app_to_store)?;
+    credentials.validate().map_err(app_to_store)?;
+    let sealed = encrypt(cipher, credentials)?;
+    let id = sqlx::query_scalar!(
+        r#"insert into channels (name, store_url, auth_kind, credentials, verify_tls, website_ids,
+               sync_start_date, sync_interval_secs, page_size, abandon_threshold_secs,
+               cart_lifetime_days, entities, two_way, sync_priority, is_demo, next_sync_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, now())
+           returning id"#,
+        settings.name,
+        settings.store_url,
+        credentials.kind().as_str(),
+        sealed,
+        settings.verify_tls,
+        settings.website_ids.as_deref(),
+        settings.sync_start_date,
+        settings.sync_interval_secs,
+        settings.page_size,
+        settings.abandon_threshold_secs,
+        settings.cart_lifetime_days,
+        &entity_names(&settings),
+        settings.two_way,
+        settings.sync_priority.as_str(),
+        is_demo,
+    )
+    .fetch_one(pool)
+    .await
+    .on_constraint("channels_name_key", NAME_TAKEN)?;
+    Ok(id)
+}
+
+/// Updates settings. Credentials are replaced only when given (a blank secret keeps the old).
+pub async fn update(
+    pool: &PgPool,
+    cipher: &Cipher,
+    id: i64,
+    settings: &ChannelSettings,
+    credentials: Option<&Credentials>,
+) -> Result<()> {
+    let mut settings = settings.clone();
+    settings.validate().map_err(app_to_store)?;
+    let sealed = match credentials {
+        Some(c) => {
+            c.validate().map_err(app_to_store)?;
+            Some((c.kind().as_str(), encrypt(cipher, c)?))
+        }
+        None => None,
+    };
+    let done = sqlx::query!(
+        r#"update channels set name = $2, store_url = $3, verify_tls = $4, website_ids = $5,
+               sync_start_date = $6, sync_interval_secs = $7, page_size = $8,
+               abandon_threshold_secs = $9, cart_lifetime_days = $10, entities = $11,
+               two_way = $12, sync_priority = $13,
+               auth_kind = coalesce($14, auth_kind), credentials = coalesce($15, credentials),
+               updated_at = now()
+           where id = $1"#,
+        id,
+        settings.name,
+        settings.store_url,
+        settings.verify_tls,
+        settings.website_ids.as_deref(),
+        settings.sync_start_date,
+        settings.sync_interval_secs,
+        settings.page_size,
+        settings.abandon_threshold_secs,
+        settings.cart_lifetime_days,
+        &entity_names(&settings),
+        settings.two_way,
+        settings.sync_priority.as_str(),
+        sealed.as_ref().map(|(k, _)| *k),
+        sealed.as_ref().map(|(_, v)| v.as_slice()),
+    )
+    .execute(pool)
+    .await
+    .on_constraint("channels_name_key", NAME_TAKEN)?;
+    if done.rows_affected() == 0 {
+        return Err(Error::NotFound);
+    }
+    Ok(())
+}
+
+fn app_to_store(e: domain::AppError) -> Error {
+    match e {
+        domain::AppError::Invalid { field, message } => Error::Invalid { field, message },
+        other => Error::invalid("channel", other.to_string()),
+    }
+}
+
+macro_rules! select_channels {
+    ($where:literal $(, $arg:expr)*) => {
+        sqlx::query_as!(
+            ChannelRow,
+            r#"select id, name, store_url, auth_kind, verify_tls, website_ids, sync_start_date,
+                   sync_interval_secs, page_size, abandon_threshold_secs, cart_lifetime_days,
+                   entities, two_way, sync_priority, is_active, status, status_message,
+                   subscriber_source, last_sync_started_at, last_success_at, next_sync_at,
+                   is_demo, created_at
+               from channels "# + $where,
+            $($arg),*
+        )
+    };
+}
+
+pub async fn list(pool: &PgPool) -> Result<Vec<ChannelSummary>> {
+    let rows = select_channels!("order by lower(name), id")
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().map(ChannelRow::into_summary).collect())
+}
+
+pub async fn get(pool: &PgPool, id: i64) -> Result<ChannelSummary> {
+    select_channels!("where id = $1", id)
+        .fetch_optional(pool)
+        .await?
+        .map(ChannelRow::into_summary)
+        .ok_or(Error::NotFound)
+}
+
+pub async fn find_by_name(pool: &PgPool, name: &str) -> Result<Option<ChannelSummary>> {
+    let row = select_channels!("where lower(name) = lower($1)", name.trim())
+        .fetch_optional(pool)
+        .await?;
+    Ok(row.map(ChannelRow::into_summary))
+}
+
+/// The channel with its credentials decrypted, for the sync engine.
+pub async fn for_sync(pool: &PgPool, cipher: &Cipher, id: i64) -> Result<ChannelForSync> {
+    let summary = get(pool, id).await?;
+    let sealed = sqlx::query_scalar!("select credentials from channels where id = $1", id)
+        .fetch_one(pool)
+        .await?;
+    let plain = cipher.decrypt(&sealed)?;
+    let credentials =
+        serde_json::from_slice(&plain).map_err(|e| Error::Credential(e.to_string()))?;
+    Ok(ChannelForSync {
+        summary,
+        credentials,
+    })
+}
+
+pub async fn set_active(pool: &PgPool, id: i64, active: bool) -> Result<()> {
+    let done = sqlx::query!(
+        r#"update channels set is_active = $2, updated_at = now(),
+               next_sync_at = case when $2 then now() else null end,
+               status = case when $2 and status = 'access_rejected' then 'idle' else status end
+           where id = $1"#,
+        id,
+        active
+    )
+    .execute(pool)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(Error::NotFound);
+    }
+    Ok(())
+}
+
+pub async fn set_status<'e>(
+    db: impl PgExecutor<'e>,
+    id: i64,
+    status: ChannelStatus,
+    message: Option<&str>,
+) -> Result<()> {
+    sqlx::query!(
+        "update channels set status = $2, status_message = $3, updated_at = now() where id = $1",
+        id,
+        status.as_str(),
+        message
+    )
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_subscriber_source(pool: &PgPool, id: i64, source: SubscriberSource) -> Result<()> {
+    sqlx::query!(
+        "update channels set subscriber_source = $2, updated_at = now() where id = $1",
+        id,
+        source.as_str()
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Deletes a channel and every record synced from it. CRM accounts stay (they may hold other
+/// stores' customers); their totals are recomputed.
+pub async fn delete(pool: &PgPool, id: i64) -> Result<()> {
+    let mut tx = pool.begin().await?;
+    let accounts: Vec<i64> = sqlx::query_scalar!(
+        r#"select distinct account_id as "id!" from customers where channel_id = $1 and account_id is not null"#,
+        id
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let done = sqlx::query!("delete from channels where id = $1", id)
+        .execute(&mut *tx)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(Error::NotFound);
+    }
+    crate::sync_write::links::refresh_accounts(&mut tx, &accounts).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Entities synced by at least one active channel: their menus are shown.
+pub async fn synced_entities(pool: &PgPool) -> Result<(Vec<Entity>, bool)> {
+    let row = sqlx::query!(
+        r#"select coalesce(array_agg(distinct e) filter (where c.is_active), '{}') as "entities!: Vec<String>",
+                  count(distinct c.id) > 0 as "any!"
+           from channels c left join lateral unnest(c.entities) e on true"#
+    )
+    .fetch_one(pool)
+    .await?;
+    let mut entities: Vec<Entity> = row.entities.iter().filter_map(|e| e.parse().ok()).collect();
+    entities.sort();
+    Ok((entities, row.any))
+}

@@ -1,0 +1,289 @@
+//! The links between synced records and the CRM's own rows: customers ↔ accounts, guests merged
+//! into registered customers, orders and carts ↔ customers, orders ↔ carts (Purchased), credit
+//! memos ↔ orders, subscribers ↔ customers, and the totals kept on customers and accounts.
+
+use crate::Result;
+use sqlx::PgConnection;
+
+/// Every customer belongs to an account: the one with the same email, or a new one named after
+/// the customer.
+pub async fn link_customers_to_accounts(tx: &mut PgConnection, customer_ids: &[i64]) -> Result<()> {
+    sqlx::query!(
+        r#"insert into accounts (name, email_key)
+           select distinct on (c.email_key)
+                  coalesce(nullif(trim(concat_ws(' ', c.first_name, c.last_name)), ''), c.email),
+                  c.email_key
+           from customers c
+           where c.id = any($1) and c.account_id is null
+           order by c.email_key, c.is_guest, c.id
+           on conflict (email_key) do nothing"#,
+        customer_ids
+    )
+    .execute(&mut *tx)
+    .await?;
+    let linked = sqlx::query_scalar!(
+        r#"update customers c set account_id = a.id, updated_at = now()
+           from accounts a
+           where c.id = any($1) and a.email_key = c.email_key
+             and c.account_id is distinct from a.id
+           returning a.id"#,
+        customer_ids
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    refresh_accounts(tx, &linked).await
+}
+
+/// Merges guest customers (made from guest orders and carts) into the registered customers of
+/// `registered_ids` that share their channel, website and email: their orders, carts and
+/// subscriptions move over and the guest rows go.
+pub async fn merge_guests_into(tx: &mut PgConnection, registered_ids: &[i64]) -> Result<()> {
+    let pairs = sqlx::query!(
+        r#"select g.id as guest_id, r.id as registered_id
+           from customers r
+           join customers g on g.channel_id = r.channel_id and g.website_id = r.website_id
+                           and g.email_key = r.email_key and g.is_guest
+           where r.id = any($1) and not r.is_guest"#,
+        registered_ids
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    if pairs.is_empty() {
+        return Ok(());
+    }
+    let guests: Vec<i64> = pairs.iter().map(|p| p.guest_id).collect();
+    let registered: Vec<i64> = pairs.iter().map(|p| p.registered_id).collect();
+    sqlx::query!(
+        r#"update orders o set customer_id = p.registered, is_guest = o.is_guest, updated_at = now()
+           from unnest($1::int8[], $2::int8[]) as p(guest, registered)
+           where o.customer_id = p.guest"#,
+        &guests,
+        &registered
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        r#"update carts c set customer_id = p.registered, updated_at = now()
+           from unnest($1::int8[], $2::int8[]) as p(guest, registered)
+           where c.customer_id = p.guest"#,
+        &guests,
+        &registered
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        r#"update newsletter_subscribers s set customer_id = p.registered, updated_at = now()
+           from unnest($1::int8[], $2::int8[]) as p(guest, registered)
+           where s.customer_id = p.guest"#,
+        &guests,
+        &registered
+    )
+    .execute(&mut *tx)
+    .await?;
+    let accounts = sqlx::query_scalar!(
+        r#"delete from customers where id = any($1) returning account_id as "account_id?""#,
+        &guests
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    refresh_customer_totals(tx, &registered).await?;
+    let accounts: Vec<i64> = accounts.into_iter().flatten().collect();
+    refresh_accounts(tx, &accounts).await
+}
+
+/// Links subscribers without a customer to the customers of `customer_ids` (by Magento id, or by
+/// email within the website).
+pub async fn link_subscribers_to_customers(
+    tx: &mut PgConnection,
+    customer_ids: &[i64],
+) -> Result<()> {
+    sqlx::query!(
+        r#"update newsletter_subscribers s set customer_id = c.id, updated_at = now()
+           from customers c
+           where c.id = any($1) and s.channel_id = c.channel_id and s.customer_id is null
+             and (s.customer_magento_id = c.magento_id
+                  or (s.customer_magento_id is null and s.email_key = c.email_key
+                      and (s.website_id is null or s.website_id = c.website_id)))"#,
+        customer_ids
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// The steps that point a table's rows (orders or carts) at their customers; the table name is
+/// spliced in as a literal so each statement is still checked at compile time.
+macro_rules! resolve_customers_of {
+    ($tx:expr, $table:literal, $ids:expr) => {{
+        // 1. The registered customer named by the row.
+        sqlx::query!(
+            "update " + $table + r#" t set customer_id = c.id
+               from customers c
+               where t.id = any($1) and c.channel_id = t.channel_id
+                 and c.magento_id = t.customer_magento_id
+                 and t.customer_id is distinct from c.id"#,
+            $ids
+        )
+        .execute(&mut *$tx)
+        .await?;
+        // 2. No such customer (a guest, or a customer deleted from the store): a guest customer
+        //    for the email, unless a customer with that email exists in the website.
+        sqlx::query!(
+            r#"insert into customers (channel_id, is_guest, website_id, store_id, email,
+                   first_name, last_name, magento_created_at)
+               select distinct on (coalesce(t.website_id, 0), t.email_key)
+                      t.channel_id, true, coalesce(t.website_id, 0), t.store_id, t.email,
+                      t.first_name, t.last_name, t.magento_created_at
+               from "# + $table + r#" t
+               where t.id = any($1) and t.customer_id is null and coalesce(t.email, '') <> ''
+                 and not exists (select 1 from customers r
+                                 where r.channel_id = t.channel_id
+                                   and r.website_id = coalesce(t.website_id, 0)
+                                   and r.email_key = t.email_key)
+               order by coalesce(t.website_id, 0), t.email_key, t.magento_created_at
+               on conflict (channel_id, website_id, email_key) where is_guest do nothing"#,
+            $ids
+        )
+        .execute(&mut *$tx)
+        .await?;
+        // 3. Link by email: the registered customer first, else the guest.
+        sqlx::query!(
+            "update " + $table + r#" t set customer_id = pick.customer_id
+               from (select t2.id,
+                            (select c.id from customers c
+                             where c.channel_id = t2.channel_id
+                               and c.website_id = coalesce(t2.website_id, 0)
+                               and c.email_key = t2.email_key
+                             order by c.is_guest, c.id limit 1) as customer_id
+                     from "# + $table + r#" t2
+                     where t2.id = any($1) and t2.customer_id is null and t2.email_key is not null) pick
+               where t.id = pick.id and pick.customer_id is not null"#,
+            $ids
+        )
+        .execute(&mut *$tx)
+        .await?;
+        let customers = sqlx::query_scalar!(
+            r#"select distinct customer_id as "id!" from "# + $table
+                + r#" where id = any($1) and customer_id is not null"#,
+            $ids
+        )
+        .fetch_all(&mut *$tx)
+        .await?;
+        // New guest customers need accounts too.
+        link_customers_to_accounts($tx, &customers).await?;
+        Ok::<Vec<i64>, crate::Error>(customers)
+    }};
+}
+
+/// Points orders at their customers (see [`resolve_customers_of`]) and returns those customers.
+pub async fn resolve_order_customers(tx: &mut PgConnection, order_ids: &[i64]) -> Result<Vec<i64>> {
+    resolve_customers_of!(tx, "orders", order_ids)
+}
+
+/// Points carts at their customers and returns those customers.
+pub async fn resolve_cart_customers(tx: &mut PgConnection, cart_ids: &[i64]) -> Result<Vec<i64>> {
+    resolve_customers_of!(tx, "carts", cart_ids)
+}
+
+/// Links orders to their carts by quote id and marks those carts Purchased (sticky).
+pub async fn link_orders_to_carts(tx: &mut PgConnection, order_ids: &[i64]) -> Result<()> {
+    sqlx::query!(
+        r#"update orders o set cart_id = c.id
+           from carts c
+           where o.id = any($1) and c.channel_id = o.channel_id
+             and c.magento_id = o.quote_magento_id and o.cart_id is distinct from c.id"#,
+        order_ids
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        r#"update carts c set status = 'purchased', order_id = o.id,
+               status_changed_at = case when c.status = 'purchased' then c.status_changed_at else now() end,
+               updated_at = now()
+           from orders o
+           where o.id = any($1) and o.cart_id = c.id
+             and (c.status <> 'purchased' or c.order_id is distinct from o.id)"#,
+        order_ids
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// The reverse of [`link_orders_to_carts`] for carts synced after their order.
+pub async fn link_carts_to_orders(tx: &mut PgConnection, cart_ids: &[i64]) -> Result<()> {
+    let orders = sqlx::query_scalar!(
+        r#"select o.id from orders o join carts c
+             on c.channel_id = o.channel_id and c.magento_id = o.quote_magento_id
+           where c.id = any($1)"#,
+        cart_ids
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    link_orders_to_carts(tx, &orders).await
+}
+
+/// Links credit memos that arrived before their order.
+pub async fn link_credit_memos_to_orders(tx: &mut PgConnection, order_ids: &[i64]) -> Result<()> {
+    sqlx::query!(
+        r#"update credit_memos m set order_id = o.id
+           from orders o
+           where o.id = any($1) and m.channel_id = o.channel_id
+             and m.order_magento_id = o.magento_id and m.order_id is distinct from o.id"#,
+        order_ids
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Recomputes lifetime sales (Σ subtotal − |discount| of non-canceled orders), the order count
+/// and the last order time of the given customers.
+pub async fn refresh_customer_totals(tx: &mut PgConnection, customer_ids: &[i64]) -> Result<()> {
+    if customer_ids.is_empty() {
+        return Ok(());
+    }
+    let accounts = sqlx::query_scalar!(
+        r#"update customers c set lifetime_sales = s.sales, orders_count = s.n,
+               last_order_at = s.last, updated_at = now()
+           from (select c2.id,
+                        coalesce(sum(coalesce(o.subtotal, 0) - abs(coalesce(o.discount_amount, 0)))
+                                 filter (where o.id is not null and not o.is_canceled), 0) as sales,
+                        count(o.id) filter (where not o.is_canceled)::int4 as n,
+                        max(o.magento_created_at) filter (where not o.is_canceled) as last
+                 from customers c2
+                 left join lateral (select o.id, o.subtotal, o.discount_amount, o.magento_created_at,
+                                           (coalesce(o.state, '') = 'canceled'
+                                            or coalesce(o.status, '') = 'canceled') as is_canceled
+                                    from orders o where o.customer_id = c2.id) o on true
+                 where c2.id = any($1)
+                 group by c2.id) s
+           where c.id = s.id
+             and (c.lifetime_sales, c.orders_count, c.last_order_at)
+                 is distinct from (s.sales, s.n, s.last)
+           returning c.account_id as "account_id?""#,
+        customer_ids
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let accounts: Vec<i64> = accounts.into_iter().flatten().collect();
+    refresh_accounts(tx, &accounts).await
+}
+
+/// Recomputes the customer count and lifetime sales of the given accounts.
+pub async fn refresh_accounts(tx: &mut PgConnection, account_ids: &[i64]) -> Result<()> {
+    if account_ids.is_empty() {
+        return Ok(());
+    }
+    sqlx::query!(
+        r#"update accounts a set customers_count = s.n, lifetime_sales = s.sales, updated_at = now()
+           from (select a2.id, count(c.id)::int4 as n, coalesce(sum(c.lifetime_sales), 0) as sales
+                 from accounts a2 left join customers c on c.account_id = a2.id
+                 where a2.id = any($1) group by a2.id) s
+           where a.id = s.id and (a.customers_count, a.lifetime_sales) is distinct from (s.n, s.sales)"#,
+        account_ids
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}

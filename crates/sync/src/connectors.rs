@@ -1,0 +1,423 @@
+//! The per-entity connectors. Each walks the §7.1 keyset cursor: a producer task fetches page
+//! N+1 while this task maps page N and writes it, with its cursor, in one transaction.
+
+use crate::map::{self, MapContext, MapError};
+use anyhow::{Context, Result};
+use chrono::{DateTime, Duration, Utc};
+use domain::Entity;
+use magento::resources::{Carts, CreditMemos, Customers, Orders};
+use magento::{Client, Filter, Incremental, KeysetCursor, KeysetPage, RecordError, SearchCriteria};
+use serde::Serialize;
+use sqlx::{PgConnection, PgPool};
+use store::sync_errors::NewSyncError;
+use store::sync_write::{self, UpsertCounts};
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+/// How far behind the store's clock a window ends: records stamped in the last second may
+/// still be committing. Late commits with older stamps are caught by [`OVERLAP`].
+pub const WINDOW_LAG: Duration = Duration::seconds(1);
+/// Each incremental run re-reads this much before its cursor (contract §7.1 point 6):
+/// idempotent upserts make the overlap cheap, and it catches rows committed late.
+pub const OVERLAP: Duration = Duration::minutes(5);
+
+/// Everything a connector needs for one run.
+#[derive(Clone)]
+pub struct RunContext {
+    pub pool: PgPool,
+    pub client: Client,
+    pub channel_id: i64,
+    pub job_id: i64,
+    pub page_size: u32,
+    pub start_date: Option<DateTime<Utc>>,
+    /// Magento store view ids in scope; `None` = all websites.
+    pub store_ids: Option<Vec<i64>>,
+    /// Magento website ids in scope; `None` = all.
+    pub website_ids: Option<Vec<i64>>,
+    pub map: MapContext,
+    pub cancel: CancellationToken,
+}
+
+/// What one entity's run did.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct EntityCounts {
+    pub fetched: u64,
+    pub counts: UpsertCounts,
+    pub failed: u64,
+}
+
+impl std::ops::AddAssign for EntityCounts {
+    fn add_assign(&mut self, o: Self) {
+        self.fetched += o.fetched;
+        self.counts += o.counts;
+        self.failed += o.failed;
+    }
+}
+
+/// The run was canceled by a user (between pages; committed pages stay).
+#[derive(Debug, thiserror::Error)]
+#[error("the sync was canceled")]
+pub struct Canceled;
+
+/// One incremental entity: its Magento resource, mapping and batched write.
+pub trait Connector: Send + Sync + 'static
+where
+    <Self::R as magento::Resource>::Item: Serialize + Sync,
+{
+    type R: Incremental;
+    type Record: Send + Sync + 'static;
+    const ENTITY: Entity;
+
+    fn map(
+        item: &<Self::R as magento::Resource>::Item,
+        ctx: &MapContext,
+    ) -> Result<Self::Record, MapError>;
+    fn magento_id(record: &Self::Record) -> i64;
+    /// The id of a decoded item, to name it in the error log when mapping fails.
+    fn item_id(item: &<Self::R as magento::Resource>::Item) -> Option<i64>;
+    fn write(
+        tx: &mut PgConnection,
+        channel_id: i64,
+        records: &[Self::Record],
+    ) -> impl std::future::Future<Output = store::Result<(UpsertCounts, Vec<i64>)>> + Send;
+    /// The filter that keeps the run inside the channel's websites.
+    fn scope(ctx: &RunContext) -> Option<Filter> {
+        ctx.store_ids
+            .as_ref()
+            .map(|ids| Filter::in_list("store_id", ids.clone()))
+    }
+}
+
+pub struct CustomersConnector;
+impl Connector for CustomersConnector {
+    type R = Customers;
+    type Record = sync_write::CustomerRecord;
+    const ENTITY: Entity = Entity::Customers;
+    fn item_id(item: &magento::types::Customer) -> Option<i64> {
+        item.id
+    }
+    fn map(item: &magento::types::Customer, _: &MapContext) -> Result<Self::Record, MapError> {
+        map::customers::customer(item)
+    }
+    fn magento_id(r: &Self::Record) -> i64 {
+        r.magento_id
+    }
+    async fn write(
+        tx: &mut PgConnection,
+        channel_id: i64,
+        records: &[Self::Record],
+    ) -> store::Result<(UpsertCounts, Vec<i64>)> {
+        let (counts, changed) = sync_write::customers::upsert(tx, channel_id, records).await?;
+        sync_write::links::link_subscribers_to_customers(tx, &changed).await?;
+        Ok((counts, changed))
+    }
+    fn scope(ctx: &RunContext) -> Option<Filter> {
+        ctx.website_ids
+            .as_ref()
+            .map(|ids| Filter::in_list("website_id", ids.clone()))
+    }
+}
+
+pub struct CartsConnector;
+impl Connector for CartsConnector {
+    type R = Carts;
+    type Record = sync_write::CartRecord;
+    const ENTITY: Entity = Entity::Carts;
+    fn item_id(item: &magento::types::Cart) -> Option<i64> {
+        item.id
+    }
+    fn map(item: &magento::types::Cart, ctx: &MapContext) -> Result<Self::Record, MapError> {
+        map::carts::cart(item, ctx)
+    }
+    fn magento_id(r: &Self::Record) -> i64 {
+        r.magento_id
+    }
+    async fn write(
+        tx: &mut PgConnection,
+        channel_id: i64,
+        records: &[Self::Record],
+    ) -> store::Result<(UpsertCounts, Vec<i64>)> {
+        sync_write::carts::upsert(tx, channel_id, records).await
+    }
+}
+
+pub struct OrdersConnector;
+impl Connector for OrdersConnector {
+    type R = Orders;
+    type Record = sync_write::OrderRecord;
+    const ENTITY: Entity = Entity::Orders;
+    fn item_id(item: &magento::types::Order) -> Option<i64> {
+        item.entity_id
+    }
+    fn map(item: &magento::types::Order, _: &MapContext) -> Result<Self::Record, MapError> {
+        map::orders::order(item)
+    }
+    fn magento_id(r: &Self::Record) -> i64 {
+        r.magento_id
+    }
+    async fn write(
+        tx: &mut PgConnection,
+        channel_id: i64,
+        records: &[Self::Record],
+    ) -> store::Result<(UpsertCounts, Vec<i64>)> {
+        sync_write::orders::upsert(tx, channel_id, records).await
+    }
+}
+
+pub struct CreditMemosConnector;
+impl Connector for CreditMemosConnector {
+    type R = CreditMemos;
+    type Record = sync_write::CreditMemoRecord;
+    const ENTITY: Entity = Entity::CreditMemos;
+    fn item_id(item: &magento::types::CreditMemo) -> Option<i64> {
+        item.entity_id
+    }
+    fn map(item: &magento::types::CreditMemo, _: &MapContext) -> Result<Self::Record, MapError> {
+        map::credit_memos::credit_memo(item)
+    }
+    fn magento_id(r: &Self::Record) -> i64 {
+        r.magento_id
+    }
+    async fn write(
+        tx: &mut PgConnection,
+        channel_id: i64,
+        records: &[Self::Record],
+    ) -> store::Result<(UpsertCounts, Vec<i64>)> {
+        sync_write::credit_memos::upsert(tx, channel_id, records).await
+    }
+}
+
+/// A page split into mapped records and the failures to log.
+pub struct MappedPage<Rec> {
+    pub records: Vec<Rec>,
+    pub errors: Vec<(Option<String>, String, String, serde_json::Value)>,
+}
+
+/// Maps a decoded page: decode failures and mapping failures both become error-log entries
+/// carrying the record's payload.
+pub fn map_page<T: Serialize, Rec>(
+    items: Vec<Result<T, RecordError>>,
+    mut map: impl FnMut(&T) -> Result<Rec, MapError>,
+    id_of: impl Fn(&T) -> Option<i64>,
+) -> MappedPage<Rec> {
+    let mut records = Vec::with_capacity(items.len());
+    let mut errors = Vec::new();
+    for item in items {
+        match item {
+            Ok(t) => match map(&t) {
+                Ok(r) => records.push(r),
+                Err(e) => errors.push((
+                    id_of(&t).map(|i| i.to_string()),
+                    e.path,
+                    e.message,
+                    serde_json::to_value(&t).unwrap_or(serde_json::Value::Null),
+                )),
+            },
+            Err(e) => errors.push((
+                e.id.map(|i| i.to_string()),
+                e.path.clone(),
+                e.message.clone(),
+                e.raw,
+            )),
+        }
+    }
+    MappedPage { records, errors }
+}
+
+/// Writes one page — records, failures, resolved failures, cursor, progress — in one
+/// transaction. Returns what it did.
+#[allow(clippy::too_many_arguments)]
+pub async fn write_page<C: Connector>(
+    ctx: &RunContext,
+    mapped: MappedPage<C::Record>,
+    fetched: usize,
+    cursor: Option<KeysetCursor>,
+    total: Option<i64>,
+) -> Result<EntityCounts> {
+    let mut tx = ctx.pool.begin().await?;
+    let (counts, _) = C::write(&mut tx, ctx.channel_id, &mapped.records)
+        .await
+        .with_context(|| format!("writing a page of {}", C::ENTITY))?;
+    let failures: Vec<NewSyncError> = mapped
+        .errors
+        .iter()
+        .map(|(id, path, message, payload)| NewSyncError {
+            entity: C::ENTITY,
+            magento_id: id.clone(),
+            field_path: Some(path.clone()),
+            message: message.clone(),
+            payload: Some(payload),
+        })
+        .collect();
+    store::sync_errors::record(&mut tx, ctx.channel_id, Some(ctx.job_id), &failures).await?;
+    let ok_ids: Vec<String> = mapped
+        .records
+        .iter()
+        .map(|r| C::magento_id(r).to_string())
+        .collect();
+    store::sync_errors::resolve(&mut tx, ctx.channel_id, C::ENTITY, &ok_ids).await?;
+    if let Some(cursor) = cursor {
+        store::cursors::save(
+            &mut tx,
+            ctx.channel_id,
+            C::ENTITY,
+            cursor.updated_at,
+            cursor.last_id,
+        )
+        .await?;
+    }
+    store::jobs::add_progress(
+        &mut tx,
+        ctx.job_id,
+        C::ENTITY.as_str(),
+        total,
+        fetched as i64,
+        counts.created as i64,
+        counts.updated as i64,
+        counts.unchanged as i64,
+        failures.len() as i64,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(EntityCounts {
+        fetched: fetched as u64,
+        counts,
+        failed: failures.len() as u64,
+    })
+}
+
+/// Where this run starts: exactly at the committed cursor while the history is still being
+/// imported (a resume), else a little before it (the overlap).
+pub async fn start_cursor(ctx: &RunContext, entity: Entity) -> Result<(KeysetCursor, bool)> {
+    let saved = store::cursors::get(&ctx.pool, ctx.channel_id, entity).await?;
+    let origin = ctx.start_date.unwrap_or(DateTime::UNIX_EPOCH);
+    Ok(match saved {
+        Some(c) if c.initial_done => {
+            let at = c
+                .updated_at
+                .map(|t| t - OVERLAP)
+                .unwrap_or(origin)
+                .max(origin);
+            (
+                KeysetCursor {
+                    updated_at: at,
+                    last_id: 0,
+                },
+                true,
+            )
+        }
+        Some(c) => match c.updated_at {
+            Some(at) => (
+                KeysetCursor {
+                    updated_at: at,
+                    last_id: c.last_id,
+                },
+                false,
+            ),
+            None => (KeysetCursor::start(origin), false),
+        },
+        None => (KeysetCursor::start(origin), false),
+    })
+}
+
+/// The number of records this run will read and the store's clock, from a one-record probe.
+pub async fn probe<C: Connector>(
+    ctx: &RunContext,
+    from: DateTime<Utc>,
+) -> Result<(Option<i64>, DateTime<Utc>)> {
+    let mut criteria = SearchCriteria::new()
+        .filter(Filter::gteq(<C::R as Incremental>::UPDATED_FIELD, from))
+        .page_size(1)
+        .current_page(1)
+        .fields(
+            "items[".to_string() + <C::R as magento::Resource>::ID_JSON_FIELD + "],total_count",
+        );
+    if let Some(scope) = C::scope(ctx) {
+        criteria = criteria.filter(scope);
+    }
+    let page = ctx
+        .client
+        .search::<serde_json::Value>(<C::R as magento::Resource>::SEARCH_PATH, &criteria)
+        .await
+        .with_context(|| format!("asking the store how many {} changed", C::ENTITY))?;
+    let now = page.server_time.unwrap_or_else(Utc::now);
+    Ok((page.total_count.map(|t| t as i64), now))
+}
+
+/// Runs one entity from its cursor to the store's present.
+pub async fn run_incremental<C: Connector>(ctx: &RunContext) -> Result<EntityCounts> {
+    let (start, initial_done) = start_cursor(ctx, C::ENTITY).await?;
+    let (total, store_now) = probe::<C>(ctx, start.updated_at).await?;
+    let upper = store_now - WINDOW_LAG;
+    tracing::info!(
+        entity = %C::ENTITY, from = %start.updated_at, to = %upper, total, "syncing"
+    );
+    store::jobs::add_progress(
+        &mut *ctx.pool.acquire().await?,
+        ctx.job_id,
+        C::ENTITY.as_str(),
+        total,
+        0,
+        0,
+        0,
+        0,
+        0,
+    )
+    .await?;
+
+    let mut pager = ctx.client.keyset_pager::<C::R>(start, upper, ctx.page_size);
+    if let Some(scope) = C::scope(ctx) {
+        pager = pager.with_filter(scope);
+    }
+    // The producer fetches ahead; a bounded channel keeps memory flat whatever the store size.
+    let (sender, mut pages) =
+        mpsc::channel::<Result<KeysetPage<<C::R as magento::Resource>::Item>, magento::Error>>(2);
+    let cancel = ctx.cancel.clone();
+    let producer = tokio::spawn(async move {
+        loop {
+            let next = tokio::select! {
+                _ = cancel.cancelled() => break,
+                next = pager.next_page() => next,
+            };
+            match next {
+                Ok(Some(page)) => {
+                    if sender.send(Ok(page)).await.is_err() {
+                        break;
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    let _ = sender.send(Err(e)).await;
+                    break;
+                }
+            }
+        }
+    });
+
+    let mut done = EntityCounts::default();
+    let result = async {
+        while let Some(page) = pages.recv().await {
+            let page = page.with_context(|| format!("fetching {} from the store", C::ENTITY))?;
+            let fetched = page.page.items.len();
+            let cursor = page.cursor;
+            let map_ctx = ctx.map.clone();
+            let mapped = map_page(page.page.items, |item| C::map(item, &map_ctx), C::item_id);
+            done += write_page::<C>(ctx, mapped, fetched, Some(cursor), None).await?;
+            if ctx.cancel.is_cancelled() {
+                return Err(anyhow::Error::new(Canceled));
+            }
+        }
+        if ctx.cancel.is_cancelled() {
+            return Err(anyhow::Error::new(Canceled));
+        }
+        Ok(())
+    }
+    .await;
+    producer.abort();
+    result?;
+    if !initial_done {
+        store::cursors::mark_initial_done(&ctx.pool, ctx.channel_id, C::ENTITY).await?;
+    }
+    store::jobs::finish_entity(&ctx.pool, ctx.job_id, C::ENTITY.as_str()).await?;
+    Ok(done)
+}

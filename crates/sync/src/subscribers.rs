@@ -1,0 +1,297 @@
+//! Newsletter subscribers: the companion route of magento-api.md §11 when the store has it,
+//! else customers' `is_subscribed` flag (registered customers only; the channel page says so).
+//!
+//! `change_status_at` cannot be trusted as a cursor (it is not always set), so the companion
+//! route is read in full by subscriber id on the first run and at each reconciliation, and by
+//! `change_status_at` (with the overlap) in between.
+
+use crate::connectors::{EntityCounts, OVERLAP, RunContext, map_page};
+use crate::map;
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use domain::{Entity, SubscriberSource};
+use magento::types::NewsletterSubscriber;
+use magento::{Direction, Filter, SearchCriteria, SearchPage};
+use store::sync_errors::NewSyncError;
+use store::sync_write::{self, UpsertCounts};
+
+const PATH: &str = "cartwise/newsletter-subscribers/search";
+const ENTITY: Entity = Entity::NewsletterSubscribers;
+
+/// Runs the subscriber sync; decides (and remembers) the source on the first run.
+pub async fn run(
+    ctx: &RunContext,
+    source: Option<SubscriberSource>,
+    full: bool,
+) -> Result<(EntityCounts, SubscriberSource)> {
+    let source = match source {
+        Some(s) => s,
+        None => detect(ctx).await?,
+    };
+    let counts = match source {
+        SubscriberSource::CompanionRoute => run_companion(ctx, full).await?,
+        SubscriberSource::CustomerFlag => run_fallback(ctx).await?,
+    };
+    store::jobs::finish_entity(&ctx.pool, ctx.job_id, ENTITY.as_str()).await?;
+    Ok((counts, source))
+}
+
+async fn detect(ctx: &RunContext) -> Result<SubscriberSource> {
+    let probe = SearchCriteria::new()
+        .page_size(1)
+        .current_page(1)
+        .fields("total_count");
+    let source = match ctx.client.search::<serde_json::Value>(PATH, &probe).await {
+        Ok(_) => SubscriberSource::CompanionRoute,
+        Err(e) if e.is_missing_route() => {
+            tracing::info!(
+                channel = ctx.channel_id,
+                "no subscriber route: using customers' is_subscribed"
+            );
+            SubscriberSource::CustomerFlag
+        }
+        Err(e) => return Err(e).context("checking for the newsletter subscriber route"),
+    };
+    store::channels::set_subscriber_source(&ctx.pool, ctx.channel_id, source).await?;
+    Ok(source)
+}
+
+fn scoped(ctx: &RunContext, criteria: SearchCriteria) -> SearchCriteria {
+    match &ctx.store_ids {
+        Some(ids) => criteria.filter(Filter::in_list("store_id", ids.clone())),
+        None => criteria,
+    }
+}
+
+async fn run_companion(ctx: &RunContext, full: bool) -> Result<EntityCounts> {
+    let saved = store::cursors::get(&ctx.pool, ctx.channel_id, ENTITY).await?;
+    match saved {
+        Some(c) if c.initial_done && !full => {
+            let since = c
+                .updated_at
+                .map(|t| t - OVERLAP)
+                .unwrap_or(DateTime::UNIX_EPOCH);
+            changed_since(ctx, since).await
+        }
+        _ => {
+            let resume = saved
+                .filter(|c| !c.initial_done && !full)
+                .map(|c| c.last_id)
+                .unwrap_or(0);
+            let (counts, _) = scan_all(ctx, resume).await?;
+            store::cursors::mark_initial_done(&ctx.pool, ctx.channel_id, ENTITY).await?;
+            Ok(counts)
+        }
+    }
+}
+
+/// Reads every subscriber by id (keyset on subscriber_id), committing the position per page.
+/// Returns the counts and every id seen (for reconciliation).
+pub async fn scan_all(ctx: &RunContext, after: i64) -> Result<(EntityCounts, Vec<i64>)> {
+    let mut last = after;
+    let mut done = EntityCounts::default();
+    let mut seen = Vec::new();
+    let mut latest_change: Option<DateTime<Utc>> = None;
+    let total_probe = ctx
+        .client
+        .search::<serde_json::Value>(
+            PATH,
+            &scoped(
+                ctx,
+                SearchCriteria::new().page_size(1).fields("total_count"),
+            ),
+        )
+        .await
+        .context("counting newsletter subscribers")?;
+    let total = total_probe.total_count.map(|t| t as i64);
+    let mut first = true;
+    loop {
+        if ctx.cancel.is_cancelled() {
+            return Err(crate::connectors::Canceled.into());
+        }
+        let criteria = scoped(
+            ctx,
+            SearchCriteria::new()
+                .filter(Filter::gt("subscriber_id", last))
+                .sort("subscriber_id", Direction::Asc)
+                .page_size(ctx.page_size)
+                .current_page(1),
+        );
+        let page: SearchPage<NewsletterSubscriber> = ctx
+            .client
+            .search(PATH, &criteria)
+            .await
+            .context("fetching newsletter subscribers")?;
+        let n = page.items.len();
+        let max_id = page_max_id(&page);
+        for s in page.records() {
+            if let Some(id) = s.subscriber_id {
+                seen.push(id);
+            }
+            latest_change = latest_change.max(s.change_status_at);
+        }
+        let Some(max_id) = max_id.filter(|m| *m > last) else {
+            break;
+        };
+        last = max_id;
+        done += write(
+            ctx,
+            page,
+            Some(last),
+            latest_change,
+            if first { total } else { None },
+        )
+        .await?;
+        first = false;
+        if n < ctx.page_size as usize {
+            break;
+        }
+    }
+    Ok((done, seen))
+}
+
+fn page_max_id(page: &SearchPage<NewsletterSubscriber>) -> Option<i64> {
+    page.items
+        .iter()
+        .filter_map(|i| match i {
+            Ok(s) => s.subscriber_id,
+            Err(e) => e.id,
+        })
+        .max()
+}
+
+/// Subscribers whose status changed since `since`, in pages with every stop rule of §4.3.
+async fn changed_since(ctx: &RunContext, since: DateTime<Utc>) -> Result<EntityCounts> {
+    let criteria = scoped(
+        ctx,
+        SearchCriteria::new()
+            .filter(Filter::gteq("change_status_at", since))
+            .sort("change_status_at", Direction::Asc)
+            .sort("subscriber_id", Direction::Asc)
+            .page_size(ctx.page_size),
+    );
+    let mut pager = ctx
+        .client
+        .offset_pager::<magento::resources::NewsletterSubscribers>(criteria);
+    let mut done = EntityCounts::default();
+    let mut latest = since;
+    let mut first = true;
+    while let Some(page) = pager
+        .next_page()
+        .await
+        .context("fetching changed newsletter subscribers")?
+    {
+        for s in page.records() {
+            if let Some(t) = s.change_status_at {
+                latest = latest.max(t);
+            }
+        }
+        let total = if first {
+            page.total_count.map(|t| t as i64)
+        } else {
+            None
+        };
+        first = false;
+        done += write(ctx, page, None, Some(latest), total).await?;
+    }
+    if first {
+        store::jobs::add_progress(
+            &mut *ctx.pool.acquire().await?,
+            ctx.job_id,
+            ENTITY.as_str(),
+            Some(0),
+            0,
+            0,
+            0,
+            0,
+            0,
+        )
+        .await?;
+    }
+    Ok(done)
+}
+
+async fn write(
+    ctx: &RunContext,
+    page: SearchPage<NewsletterSubscriber>,
+    last_id: Option<i64>,
+    latest_change: Option<DateTime<Utc>>,
+    total: Option<i64>,
+) -> Result<EntityCounts> {
+    let fetched = page.items.len();
+    let mapped = map_page(page.items, map::subscribers::subscriber, |s| {
+        s.subscriber_id
+    });
+    let mut tx = ctx.pool.begin().await?;
+    let (counts, _) =
+        sync_write::subscribers::upsert(&mut tx, ctx.channel_id, &mapped.records).await?;
+    let failures: Vec<NewSyncError> = mapped
+        .errors
+        .iter()
+        .map(|(id, path, message, payload)| NewSyncError {
+            entity: ENTITY,
+            magento_id: id.clone(),
+            field_path: Some(path.clone()),
+            message: message.clone(),
+            payload: Some(payload),
+        })
+        .collect();
+    store::sync_errors::record(&mut tx, ctx.channel_id, Some(ctx.job_id), &failures).await?;
+    let ok: Vec<String> = mapped
+        .records
+        .iter()
+        .filter_map(|r| r.magento_id)
+        .map(|i| i.to_string())
+        .collect();
+    store::sync_errors::resolve(&mut tx, ctx.channel_id, ENTITY, &ok).await?;
+    let saved = store::cursors::get(&ctx.pool, ctx.channel_id, ENTITY).await?;
+    let position = last_id.unwrap_or(saved.map(|c| c.last_id).unwrap_or(0));
+    let at = latest_change
+        .or(saved.and_then(|c| c.updated_at))
+        .unwrap_or(DateTime::UNIX_EPOCH);
+    store::cursors::save(&mut tx, ctx.channel_id, ENTITY, at, position).await?;
+    store::jobs::add_progress(
+        &mut tx,
+        ctx.job_id,
+        ENTITY.as_str(),
+        total,
+        fetched as i64,
+        counts.created as i64,
+        counts.updated as i64,
+        counts.unchanged as i64,
+        failures.len() as i64,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(EntityCounts {
+        fetched: fetched as u64,
+        counts,
+        failed: failures.len() as u64,
+    })
+}
+
+/// The fallback: subscribers derived from the customers just synced (their flags).
+async fn run_fallback(ctx: &RunContext) -> Result<EntityCounts> {
+    let mut tx = ctx.pool.begin().await?;
+    let counts: UpsertCounts =
+        sync_write::subscribers::derive_from_customer_flags(&mut tx, ctx.channel_id, None).await?;
+    let touched = (counts.created + counts.updated) as i64;
+    store::jobs::add_progress(
+        &mut tx,
+        ctx.job_id,
+        ENTITY.as_str(),
+        Some(touched),
+        touched,
+        counts.created as i64,
+        counts.updated as i64,
+        0,
+        0,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(EntityCounts {
+        fetched: touched as u64,
+        counts,
+        failed: 0,
+    })
+}

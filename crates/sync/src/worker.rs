@@ -1,0 +1,301 @@
+//! The job runner: claims due jobs (at most one per channel across every process), runs them
+//! with a heartbeat that also carries cancel requests, schedules channels by their interval
+//! and resumes jobs whose worker died.
+
+use crate::connect::ClientOptions;
+use crate::connectors::{
+    CartsConnector, Connector, CreditMemosConnector, CustomersConnector, EntityCounts,
+    OrdersConnector, RunContext, map_page, write_page,
+};
+use crate::run::{JobOutcome, run_job};
+use anyhow::{Context, Result};
+use domain::Entity;
+use domain::sync::JobStatus;
+use magento::{Filter, SearchCriteria, SearchPage};
+use std::time::{Duration, Instant};
+use store::PgPool;
+use store::jobs::JobLease;
+use store::secrets::Cipher;
+use tokio::task::JoinSet;
+use tokio_util::sync::CancellationToken;
+
+#[derive(Clone, Debug)]
+pub struct WorkerConfig {
+    /// Names this process in job rows (host and pid by default).
+    pub worker_id: String,
+    /// Jobs (channels) run at once by this process.
+    pub max_parallel_jobs: usize,
+    /// How often to look for due work.
+    pub poll_interval: Duration,
+    /// Queue scheduled syncs (every process may; the queue keeps one per channel).
+    pub run_scheduler: bool,
+    pub client: ClientOptions,
+}
+
+impl Default for WorkerConfig {
+    fn default() -> Self {
+        WorkerConfig {
+            worker_id: format!("cartwise-{}", std::process::id()),
+            max_parallel_jobs: 2,
+            poll_interval: Duration::from_secs(1),
+            run_scheduler: true,
+            client: ClientOptions::default(),
+        }
+    }
+}
+
+const HEARTBEAT: Duration = Duration::from_secs(2);
+const REAP_EVERY: Duration = Duration::from_secs(5);
+
+pub struct Worker {
+    pool: PgPool,
+    cipher: Cipher,
+    config: WorkerConfig,
+}
+
+impl Worker {
+    pub fn new(pool: PgPool, cipher: Cipher, config: WorkerConfig) -> Self {
+        Worker {
+            pool,
+            cipher,
+            config,
+        }
+    }
+
+    /// Runs until `shutdown` fires; jobs in flight are interrupted between pages (what they
+    /// committed stays) and resume with the next sync.
+    pub async fn run_until_stopped(self, shutdown: CancellationToken) {
+        let mut running: JoinSet<()> = JoinSet::new();
+        let jobs_cancel = CancellationToken::new();
+        let mut last_reap: Option<Instant> = None;
+        loop {
+            if shutdown.is_cancelled() {
+                break;
+            }
+            if last_reap.is_none_or(|t| t.elapsed() >= REAP_EVERY) {
+                last_reap = Some(Instant::now());
+                if let Err(e) = store::jobs::reap_abandoned(&self.pool).await {
+                    tracing::warn!(error = %e, "could not check for abandoned sync jobs");
+                }
+            }
+            if self.config.run_scheduler {
+                if let Err(e) = store::jobs::schedule_due(&self.pool).await {
+                    tracing::warn!(error = %e, "could not schedule syncs");
+                }
+            }
+            while running.len() < self.config.max_parallel_jobs {
+                match store::jobs::claim(&self.pool, &self.config.worker_id, None).await {
+                    Ok(Some(lease)) => {
+                        let (pool, cipher, options) = (
+                            self.pool.clone(),
+                            self.cipher.clone(),
+                            self.config.client.clone(),
+                        );
+                        let cancel = jobs_cancel.child_token();
+                        running.spawn(async move {
+                            run_leased(&pool, &cipher, lease, &options, cancel).await;
+                        });
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "could not claim a sync job");
+                        break;
+                    }
+                }
+            }
+            tokio::select! {
+                _ = shutdown.cancelled() => break,
+                _ = tokio::time::sleep(self.config.poll_interval) => {}
+                Some(_) = running.join_next(), if !running.is_empty() => {}
+            }
+        }
+        jobs_cancel.cancel();
+        while running.join_next().await.is_some() {}
+        tracing::info!("sync worker stopped");
+    }
+}
+
+/// Runs one claimed job with its heartbeat, then releases the channel.
+pub async fn run_leased(
+    pool: &PgPool,
+    cipher: &Cipher,
+    lease: JobLease,
+    options: &ClientOptions,
+    cancel: CancellationToken,
+) -> JobOutcome {
+    let job = lease.job.clone();
+    let heartbeat = {
+        let (pool, cancel, job_id) = (pool.clone(), cancel.clone(), job.id);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(HEARTBEAT).await;
+                match store::jobs::heartbeat(&pool, job_id).await {
+                    Ok(true) => {
+                        tracing::info!(job = job_id, "cancel requested");
+                        cancel.cancel();
+                    }
+                    Ok(false) => {}
+                    Err(e) => tracing::warn!(job = job_id, error = %e, "heartbeat failed"),
+                }
+            }
+        })
+    };
+    tracing::info!(job = job.id, channel = job.channel_id, kind = ?job.kind, "sync started");
+    let outcome = run_job(pool, cipher, &job, options, cancel).await;
+    heartbeat.abort();
+    tracing::info!(job = job.id, status = ?outcome.status, error = ?outcome.error, "sync finished");
+    if let Err(e) = lease.release().await {
+        tracing::warn!(error = %e, "could not release the channel lock (the connection closes anyway)");
+    }
+    outcome
+}
+
+/// Queues a sync of one channel and runs it here (or waits while another process runs it).
+/// Returns the outcome of that job.
+pub async fn sync_and_wait(
+    pool: &PgPool,
+    cipher: &Cipher,
+    channel_id: i64,
+    kind: domain::sync::JobKind,
+    options: &ClientOptions,
+) -> Result<(i64, JobOutcome)> {
+    let job_id =
+        store::jobs::enqueue(pool, channel_id, kind, domain::sync::JobTrigger::Cli, None).await?;
+    loop {
+        if let Some(lease) = store::jobs::claim(
+            pool,
+            &format!("cli-{}", std::process::id()),
+            Some(channel_id),
+        )
+        .await?
+        {
+            let claimed = lease.job.id;
+            let outcome = run_leased(pool, cipher, lease, options, CancellationToken::new()).await;
+            if claimed == job_id {
+                return Ok((job_id, outcome));
+            }
+            continue;
+        }
+        let job = store::jobs::get(pool, job_id).await?;
+        if job.status.is_finished() {
+            let entities = job
+                .entities
+                .iter()
+                .filter_map(|e| {
+                    Some((
+                        e.entity()?,
+                        EntityCounts {
+                            fetched: e.fetched as u64,
+                            counts: store::sync_write::UpsertCounts {
+                                created: e.created as u64,
+                                updated: e.updated as u64,
+                                unchanged: e.unchanged as u64,
+                            },
+                            failed: e.failed as u64,
+                        },
+                    ))
+                })
+                .collect();
+            return Ok((
+                job_id,
+                JobOutcome {
+                    status: job.status,
+                    error: job.error,
+                    entities,
+                },
+            ));
+        }
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+}
+
+/// Re-fetches the records of the open error log by id and writes the ones that now map.
+pub async fn retry_errors(ctx: &RunContext, out: &mut Vec<(Entity, EntityCounts)>) -> Result<()> {
+    let open = store::sync_errors::open_for_retry(&ctx.pool, ctx.channel_id, None).await?;
+    for entity in Entity::ALL {
+        let ids: Vec<i64> = open
+            .iter()
+            .filter(|(e, _)| *e == entity)
+            .filter_map(|(_, id)| id.parse().ok())
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let counts = match entity {
+            Entity::Customers => retry_ids::<CustomersConnector>(ctx, &ids).await?,
+            Entity::Carts => retry_ids::<CartsConnector>(ctx, &ids).await?,
+            Entity::Orders => retry_ids::<OrdersConnector>(ctx, &ids).await?,
+            Entity::CreditMemos => retry_ids::<CreditMemosConnector>(ctx, &ids).await?,
+            Entity::NewsletterSubscribers => retry_subscribers(ctx, &ids).await?,
+        };
+        store::jobs::finish_entity(&ctx.pool, ctx.job_id, entity.as_str()).await?;
+        out.push((entity, counts));
+    }
+    Ok(())
+}
+
+async fn retry_ids<C: Connector>(ctx: &RunContext, ids: &[i64]) -> Result<EntityCounts> {
+    let mut done = EntityCounts::default();
+    for chunk in ids.chunks(100) {
+        let criteria = SearchCriteria::new()
+            .filter(Filter::in_list(
+                <C::R as magento::Resource>::ID_FIELD,
+                chunk.to_vec(),
+            ))
+            .page_size(chunk.len() as u32)
+            .current_page(1);
+        let page: SearchPage<<C::R as magento::Resource>::Item> = ctx
+            .client
+            .search(<C::R as magento::Resource>::SEARCH_PATH, &criteria)
+            .await
+            .with_context(|| format!("re-fetching failed {}", C::ENTITY))?;
+        let fetched = page.items.len();
+        let map_ctx = ctx.map.clone();
+        let mapped = map_page(page.items, |i| C::map(i, &map_ctx), C::item_id);
+        done += write_page::<C>(ctx, mapped, fetched, None, Some(ids.len() as i64)).await?;
+    }
+    Ok(done)
+}
+
+async fn retry_subscribers(ctx: &RunContext, ids: &[i64]) -> Result<EntityCounts> {
+    let mut done = EntityCounts::default();
+    for chunk in ids.chunks(100) {
+        let criteria = SearchCriteria::new()
+            .filter(Filter::in_list("subscriber_id", chunk.to_vec()))
+            .page_size(chunk.len() as u32)
+            .current_page(1);
+        let page: SearchPage<magento::types::NewsletterSubscriber> = ctx
+            .client
+            .search("cartwise/newsletter-subscribers/search", &criteria)
+            .await
+            .context("re-fetching failed newsletter subscribers")?;
+        let fetched = page.items.len();
+        let mapped = map_page(page.items, crate::map::subscribers::subscriber, |s| {
+            s.subscriber_id
+        });
+        let mut tx = ctx.pool.begin().await?;
+        let (counts, _) =
+            store::sync_write::subscribers::upsert(&mut tx, ctx.channel_id, &mapped.records)
+                .await?;
+        let ok: Vec<String> = mapped
+            .records
+            .iter()
+            .filter_map(|r| r.magento_id)
+            .map(|i| i.to_string())
+            .collect();
+        store::sync_errors::resolve(&mut tx, ctx.channel_id, Entity::NewsletterSubscribers, &ok)
+            .await?;
+        tx.commit().await?;
+        done += EntityCounts {
+            fetched: fetched as u64,
+            counts,
+            failed: mapped.errors.len() as u64,
+        };
+    }
+    Ok(done)
+}
+
+/// The status of a finished outcome, for callers that only need to know if it worked.
+pub fn succeeded(outcome: &JobOutcome) -> bool {
+    outcome.status == JobStatus::Succeeded
+}
