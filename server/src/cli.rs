@@ -104,6 +104,109 @@ pub enum Command {
     /// Start, stop or locate the embedded Postgres (for scripts and tests).
     #[command(subcommand)]
     Db(DbCommand),
+    /// Manage channels (connected Magento stores).
+    #[command(subcommand)]
+    Channel(ChannelCommand),
+    /// Sync a channel now.
+    Sync(SyncArgs),
+    /// Export a channel's synced records (JSON lines or CSV) to standard output.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ChannelCommand {
+    /// Connect a store: checks the connection, stores the channel, queues its first sync.
+    Add(ChannelAddArgs),
+    /// List channels with their status and record counts.
+    List {
+        /// Machine-readable output.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Delete a channel and every record synced from it (CRM accounts stay).
+    Remove { name: String },
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ChannelAddArgs {
+    #[arg(long)]
+    pub name: String,
+    /// The store's base URL, e.g. https://shop.example.com (a /rest/<store code> suffix is fine).
+    #[arg(long)]
+    pub url: String,
+    /// An access token (integration token with the Bearer switch on, or an admin token).
+    #[arg(long, env = "CARTWISE_CHANNEL_TOKEN", hide_env_values = true, conflicts_with_all = ["oauth", "admin_user"])]
+    pub token: Option<String>,
+    /// An integration's OAuth 1.0a credentials: CONSUMER_KEY:CONSUMER_SECRET:ACCESS_TOKEN:ACCESS_SECRET.
+    #[arg(
+        long,
+        env = "CARTWISE_CHANNEL_OAUTH",
+        hide_env_values = true,
+        conflicts_with = "admin_user"
+    )]
+    pub oauth: Option<String>,
+    /// An admin user whose token Cartwise fetches and renews.
+    #[arg(long, requires = "admin_password")]
+    pub admin_user: Option<String>,
+    #[arg(long, env = "CARTWISE_CHANNEL_ADMIN_PASSWORD", hide_env_values = true)]
+    pub admin_password: Option<String>,
+    /// `all`, or Magento website ids separated by commas.
+    #[arg(long, default_value = "all")]
+    pub websites: String,
+    /// Entities to sync, separated by commas (customers are always synced).
+    #[arg(
+        long,
+        default_value = "customers,carts,orders,credit-memos,newsletter-subscribers"
+    )]
+    pub entities: String,
+    /// History before this date (YYYY-MM-DD) is not imported.
+    #[arg(long)]
+    pub start_date: Option<chrono::NaiveDate>,
+    /// Sync interval, e.g. 30s, 5m, 1h.
+    #[arg(long, default_value = "5m")]
+    pub interval: String,
+    #[arg(long, default_value_t = domain::channel::DEFAULT_PAGE_SIZE)]
+    pub page_size: i32,
+    /// A cart counts as abandoned after this long without change, e.g. 1h.
+    #[arg(long, default_value = "1h")]
+    pub abandon_after: String,
+    /// Days after which an untouched cart expires (Magento's quote lifetime).
+    #[arg(long, default_value_t = domain::channel::DEFAULT_CART_LIFETIME_DAYS)]
+    pub cart_lifetime: i32,
+    /// Accept self-signed or invalid TLS certificates.
+    #[arg(long)]
+    pub insecure: bool,
+    /// Store the channel without calling the store first.
+    #[arg(long)]
+    pub skip_check: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct SyncArgs {
+    /// The channel's name.
+    pub name: String,
+    /// Re-read everything since the sync start date (data is kept; nothing is duplicated).
+    #[arg(long)]
+    pub full: bool,
+    /// Run (or wait for) the sync here, print per-entity counts, exit non-zero if it failed.
+    #[arg(long)]
+    pub wait: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    Jsonl,
+    Csv,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ExportArgs {
+    /// customers, carts, orders, credit-memos or newsletter-subscribers.
+    pub entity: domain::Entity,
+    #[arg(long)]
+    pub channel: String,
+    #[arg(long, value_enum, default_value = "jsonl")]
+    pub format: ExportFormat,
 }
 
 /// `cartwise` with no subcommand serves, reading the serve options from the environment.
@@ -139,6 +242,34 @@ pub struct ServeArgs {
     /// Password of the first administrator; a random one is printed when unset.
     #[arg(long, env = "CARTWISE_ADMIN_PASSWORD", hide_env_values = true)]
     pub admin_password: Option<String>,
+
+    /// Start the bundled demo store and connect it as the channel "Demo store" (on first
+    /// start). `auto`: only when nothing is configured (no DATABASE_URL).
+    #[arg(long, env = "CARTWISE_DEMO", value_enum, default_value = "auto")]
+    pub demo: DemoMode,
+
+    /// Where the demo store listens (another free port is used if this one is taken).
+    #[arg(long, env = "CARTWISE_DEMO_LISTEN", default_value = "127.0.0.1:3100")]
+    pub demo_listen: SocketAddr,
+
+    /// Orders in the demo store's generated history.
+    #[arg(long, env = "CARTWISE_DEMO_SCALE", default_value_t = 2000)]
+    pub demo_scale: usize,
+
+    /// Live changes per second in the demo store (new customers, carts, orders, refunds).
+    #[arg(long, env = "CARTWISE_DEMO_RATE", default_value_t = 0.2)]
+    pub demo_rate: f64,
+
+    /// Sync jobs this process runs at once (0: run no sync worker here).
+    #[arg(long, env = "CARTWISE_SYNC_WORKERS", default_value_t = 2)]
+    pub sync_workers: usize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum DemoMode {
+    Auto,
+    On,
+    Off,
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod commands;
 pub mod database;
+pub mod demo;
 pub mod embedded_pg;
 pub mod logging;
 pub mod secret_key;

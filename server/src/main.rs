@@ -22,6 +22,9 @@ fn main() -> std::process::ExitCode {
             Command::Serve(args) => server::serve::run(cli.global, args).await,
             Command::User(cmd) => server::commands::user::run(cli.global, cmd).await,
             Command::Db(cmd) => server::commands::db::run(cli.global, cmd).await,
+            Command::Channel(cmd) => server::commands::channel::run(cli.global, cmd).await,
+            Command::Sync(args) => server::commands::sync::run(cli.global, args).await,
+            Command::Export(args) => server::commands::export::run(cli.global, args).await,
         }
     });
     match result {

@@ -2,11 +2,14 @@
 
 use crate::cli::{GlobalArgs, ServeArgs};
 use crate::database::Database;
-use crate::secret_key;
 use crate::web::{WebState, router};
+use crate::{demo, secret_key};
 use anyhow::{Context, Result};
 use std::time::Duration;
+use store::secrets::Cipher;
 use store::{PgPool, credentials, users};
+use sync::{Worker, WorkerConfig};
+use tokio_util::sync::CancellationToken;
 
 pub async fn run(global: GlobalArgs, args: ServeArgs) -> Result<()> {
     let db = Database::open(&global).await?;
@@ -18,9 +21,15 @@ pub async fn run(global: GlobalArgs, args: ServeArgs) -> Result<()> {
 }
 
 async fn serve(global: &GlobalArgs, args: &ServeArgs, pool: &PgPool) -> Result<()> {
-    let _key = secret_key::load_or_create(global.secret_key(), &global.data_dir)?;
+    let key = secret_key::load_or_create(global.secret_key(), &global.data_dir)?;
+    let cipher = Cipher::new(&key);
     let base_url = format!("http://{}", args.listen);
     let first_admin = ensure_first_admin(pool, args).await?;
+    let demo = if demo::enabled(global, args) {
+        Some(demo::start(global, args, pool, &cipher).await?)
+    } else {
+        None
+    };
 
     let conf =
         leptos::config::get_configuration(None).context("reading the Leptos configuration")?;
@@ -44,14 +53,38 @@ async fn serve(global: &GlobalArgs, args: &ServeArgs, pool: &PgPool) -> Result<(
             )
         })?;
     let housekeeping = tokio::spawn(purge_sessions_periodically(pool.clone()));
+    let stop = CancellationToken::new();
+    let worker = (args.sync_workers > 0).then(|| {
+        let config = WorkerConfig {
+            max_parallel_jobs: args.sync_workers,
+            ..WorkerConfig::default()
+        };
+        tokio::spawn(
+            Worker::new(pool.clone(), cipher.clone(), config).run_until_stopped(stop.clone()),
+        )
+    });
 
     print_sign_in_help(&base_url, &args.admin_email, first_admin.as_deref());
     tracing::info!(address = %args.listen, "Cartwise is serving");
+    let signal = {
+        let stop = stop.clone();
+        async move {
+            shutdown_signal().await;
+            stop.cancel();
+        }
+    };
     let served = axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(signal)
         .await
         .context("serving HTTP");
+    stop.cancel();
     housekeeping.abort();
+    if let Some(worker) = worker {
+        let _ = worker.await;
+    }
+    if let Some(demo) = demo {
+        demo.shutdown().await;
+    }
     tracing::info!("Cartwise stopped serving");
     served
 }

@@ -55,11 +55,14 @@ pub async fn save(
     Ok(())
 }
 
-/// Records that the entity's history has been read to the end once.
+/// Records that the entity's history has been read to the end once. A complete initial read is
+/// as good as a reconciliation scan, so it also counts as one.
 pub async fn mark_initial_done(pool: &PgPool, channel_id: i64, entity: Entity) -> Result<()> {
     sqlx::query!(
-        r#"insert into sync_cursors (channel_id, entity, initial_done) values ($1, $2, true)
-           on conflict (channel_id, entity) do update set initial_done = true, updated_at = now()"#,
+        r#"insert into sync_cursors (channel_id, entity, initial_done, last_full_scan_at)
+           values ($1, $2, true, now())
+           on conflict (channel_id, entity) do update set initial_done = true,
+               last_full_scan_at = coalesce(sync_cursors.last_full_scan_at, now()), updated_at = now()"#,
         channel_id,
         entity.as_str()
     )

@@ -5,6 +5,7 @@ pub mod channels;
 pub mod credentials;
 pub mod cursors;
 pub mod error;
+pub mod export;
 pub mod jobs;
 pub mod secrets;
 pub mod sessions;

@@ -1,0 +1,175 @@
+//! `cartwise channel add|list|remove`.
+
+use crate::cli::{ChannelAddArgs, ChannelCommand, GlobalArgs};
+use anyhow::{Context, Result, bail};
+use domain::channel::parse_interval;
+use domain::sync::{JobKind, JobTrigger};
+use domain::{ChannelSettings, Credentials, Entity};
+
+pub async fn run(global: GlobalArgs, cmd: ChannelCommand) -> Result<()> {
+    let (db, cipher) = super::open(&global).await?;
+    let result = async {
+        match cmd {
+            ChannelCommand::Add(args) => add(&db.pool, &cipher, args).await,
+            ChannelCommand::List { json } => list(&db.pool, json).await,
+            ChannelCommand::Remove { name } => {
+                let channel = super::channel_by_name(&db.pool, &name).await?;
+                store::channels::delete(&db.pool, channel.id).await?;
+                println!(
+                    "Removed channel {:?} and its synced records; CRM accounts were kept.",
+                    channel.settings.name
+                );
+                Ok(())
+            }
+        }
+    }
+    .await;
+    db.close().await?;
+    result
+}
+
+/// Turns the command line into settings and credentials, with the same checks as the wizard.
+pub fn settings_from(args: &ChannelAddArgs) -> Result<(ChannelSettings, Credentials)> {
+    let credentials = match (&args.token, &args.oauth, &args.admin_user) {
+        (Some(token), None, None) => Credentials::Bearer {
+            token: token.clone(),
+        },
+        (None, Some(oauth), None) => {
+            let parts: Vec<&str> = oauth.split(':').collect();
+            let [ck, cs, at, ats] = parts.as_slice() else {
+                bail!(
+                    "--oauth takes CONSUMER_KEY:CONSUMER_SECRET:ACCESS_TOKEN:ACCESS_SECRET (4 parts)"
+                );
+            };
+            Credentials::Oauth1 {
+                consumer_key: ck.to_string(),
+                consumer_secret: cs.to_string(),
+                access_token: at.to_string(),
+                access_token_secret: ats.to_string(),
+            }
+        }
+        (None, None, Some(user)) => Credentials::AdminPassword {
+            username: user.clone(),
+            password: args.admin_password.clone().unwrap_or_default(),
+        },
+        _ => bail!("give exactly one of --token, --oauth or --admin-user/--admin-password"),
+    };
+    let mut settings = ChannelSettings::new(args.name.clone(), args.url.clone());
+    settings.verify_tls = !args.insecure;
+    settings.website_ids = match args.websites.trim() {
+        "all" | "" => None,
+        list => Some(
+            list.split(',')
+                .map(|id| {
+                    id.trim()
+                        .parse::<i64>()
+                        .with_context(|| format!("--websites: {id:?} is not a website id"))
+                })
+                .collect::<Result<Vec<_>>>()?,
+        ),
+    };
+    settings.entities = args
+        .entities
+        .split(',')
+        .filter(|e| !e.trim().is_empty())
+        .map(|e| e.parse::<Entity>().map_err(anyhow::Error::msg))
+        .collect::<Result<Vec<_>>>()?;
+    settings.sync_start_date = args.start_date;
+    settings.sync_interval_secs = parse_interval(&args.interval).map_err(anyhow::Error::msg)?;
+    settings.abandon_threshold_secs =
+        parse_interval(&args.abandon_after).map_err(anyhow::Error::msg)?;
+    settings.page_size = args.page_size;
+    settings.cart_lifetime_days = args.cart_lifetime;
+    settings.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
+    credentials.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok((settings, credentials))
+}
+
+async fn add(
+    pool: &store::PgPool,
+    cipher: &store::secrets::Cipher,
+    args: ChannelAddArgs,
+) -> Result<()> {
+    let (settings, credentials) = settings_from(&args)?;
+    if !args.skip_check {
+        let client = sync::connect::client(
+            &settings.store_url,
+            settings.verify_tls,
+            &credentials,
+            &sync::connect::ClientOptions::default(),
+        )?;
+        let report = client
+            .check_connection()
+            .await
+            .with_context(|| format!("checking the connection to {}", settings.store_url))?;
+        println!(
+            "Connected to {}: {} website(s), {} store view(s); subscriber route: {:?}",
+            report.rest_root,
+            report.websites.iter().filter(|w| w.id != Some(0)).count(),
+            report
+                .store_views
+                .iter()
+                .filter(|s| s.id != Some(0))
+                .count(),
+            report.subscriber_route
+        );
+    }
+    let id = store::channels::create(pool, cipher, &settings, &credentials, false).await?;
+    let job = store::jobs::enqueue(pool, id, JobKind::Sync, JobTrigger::Cli, None).await?;
+    println!(
+        "Added channel {:?} (id {id}); first sync queued as job {job}.",
+        settings.name
+    );
+    Ok(())
+}
+
+async fn list(pool: &store::PgPool, json: bool) -> Result<()> {
+    let channels = store::channels::list(pool).await?;
+    let errors: std::collections::HashMap<i64, i64> = store::sync_errors::open_counts(pool)
+        .await?
+        .into_iter()
+        .collect();
+    let mut out = Vec::new();
+    for c in channels {
+        let counts = store::export::counts(pool, c.id).await?;
+        out.push(serde_json::json!({
+            "id": c.id,
+            "name": c.settings.name,
+            "url": c.settings.store_url,
+            "active": c.is_active,
+            "status": c.status.as_str(),
+            "status_message": c.status_message,
+            "entities": c.settings.entities.iter().map(|e| e.as_str()).collect::<Vec<_>>(),
+            "interval_secs": c.settings.sync_interval_secs,
+            "last_success_at": c.last_success_at,
+            "subscriber_source": c.subscriber_source.map(|s| s.as_str()),
+            "records": counts.iter().cloned().collect::<std::collections::BTreeMap<_, _>>(),
+            "open_errors": errors.get(&c.id).copied().unwrap_or(0),
+        }));
+    }
+    if json {
+        println!("{}", serde_json::to_string_pretty(&out)?);
+        return Ok(());
+    }
+    if out.is_empty() {
+        println!(
+            "No channels. Add one with: cartwise channel add --name NAME --url URL --token TOKEN"
+        );
+    }
+    for c in out {
+        println!(
+            "{:<24} {:<10} {:<16} {}  errors: {}  records: {}",
+            c["name"].as_str().unwrap_or_default(),
+            if c["active"].as_bool() == Some(true) {
+                "active"
+            } else {
+                "inactive"
+            },
+            c["status"].as_str().unwrap_or_default(),
+            c["url"].as_str().unwrap_or_default(),
+            c["open_errors"],
+            c["records"]
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,127 @@
+//! The bundled demo store: so a newcomer sees a synced CRM at once. Started in-process, in live
+//! mode at a gentle rate, and connected as the channel "Demo store" on first start. Its seed and
+//! the instant its history ends are kept in the data directory, so restarts serve the same
+//! history (and the CRM's copy stays consistent).
+
+use crate::cli::{DemoMode, GlobalArgs, ServeArgs};
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use demo_store::{DemoStoreConfig, DemoStoreHandle, LiveConfig};
+use domain::sync::{JobKind, JobTrigger};
+use domain::{ChannelSettings, Credentials};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+use store::PgPool;
+use store::secrets::Cipher;
+
+pub const CHANNEL_NAME: &str = "Demo store";
+const STATE_FILE: &str = "demo-store.json";
+
+#[derive(Debug, Serialize, Deserialize)]
+struct DemoState {
+    seed: u64,
+    anchor: DateTime<Utc>,
+    channel_added: bool,
+}
+
+/// Whether this start runs the demo store.
+pub fn enabled(global: &GlobalArgs, args: &ServeArgs) -> bool {
+    match args.demo {
+        DemoMode::On => true,
+        DemoMode::Off => false,
+        DemoMode::Auto => global.database_url().is_none(),
+    }
+}
+
+fn load_state(data_dir: &Path) -> Result<DemoState> {
+    let path = data_dir.join(STATE_FILE);
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        if let Ok(state) = serde_json::from_str(&text) {
+            return Ok(state);
+        }
+        tracing::warn!(path = %path.display(), "unreadable demo store state; starting a new history");
+    }
+    Ok(DemoState {
+        seed: 1,
+        anchor: demo_store::default_anchor(),
+        channel_added: false,
+    })
+}
+
+fn save_state(data_dir: &Path, state: &DemoState) -> Result<()> {
+    let path = data_dir.join(STATE_FILE);
+    std::fs::write(&path, serde_json::to_vec_pretty(state)?)
+        .with_context(|| format!("writing {}", path.display()))
+}
+
+/// Starts the demo store and makes sure its channel exists (once) and points at it.
+pub async fn start(
+    global: &GlobalArgs,
+    args: &ServeArgs,
+    pool: &PgPool,
+    cipher: &Cipher,
+) -> Result<DemoStoreHandle> {
+    let mut state = load_state(&global.data_dir)?;
+    let config = DemoStoreConfig {
+        seed: state.seed,
+        scale: args.demo_scale,
+        anchor: Some(state.anchor),
+        live: (args.demo_rate > 0.0).then_some(LiveConfig {
+            events_per_second: args.demo_rate,
+        }),
+        ..DemoStoreConfig::default()
+    };
+    let handle = match demo_store::spawn(config.clone(), args.demo_listen).await {
+        Ok(h) => h,
+        Err(e) => {
+            tracing::warn!(error = %e, listen = %args.demo_listen, "demo store port taken; using a free one");
+            let mut any = args.demo_listen;
+            any.set_port(0);
+            demo_store::spawn(config, any)
+                .await
+                .context("starting the demo store")?
+        }
+    };
+    let url = handle.base_url();
+    tracing::info!(%url, orders = args.demo_scale, "demo store running");
+
+    let existing = store::channels::list(pool)
+        .await?
+        .into_iter()
+        .find(|c| c.is_demo);
+    match existing {
+        Some(channel) if channel.settings.store_url != url => {
+            let mut settings = channel.settings.clone();
+            settings.store_url = url.clone();
+            store::channels::update(pool, cipher, channel.id, &settings, None).await?;
+        }
+        Some(_) => {}
+        None if !state.channel_added => {
+            let mut settings = ChannelSettings::new(CHANNEL_NAME, url.clone());
+            settings.sync_interval_secs = 60;
+            let credentials = Credentials::Bearer {
+                token: demo_store::DEMO_BEARER_TOKEN.to_string(),
+            };
+            match store::channels::create(pool, cipher, &settings, &credentials, true).await {
+                Ok(id) => {
+                    store::jobs::enqueue(pool, id, JobKind::Sync, JobTrigger::Setup, None).await?;
+                    tracing::info!(
+                        channel = id,
+                        "demo store connected as a channel; first sync queued"
+                    );
+                }
+                Err(store::Error::Conflict(_)) => {
+                    tracing::info!(
+                        "a channel named {CHANNEL_NAME:?} exists; not adding the demo store"
+                    );
+                }
+                Err(e) => return Err(e.into()),
+            }
+            state.channel_added = true;
+        }
+        // Removed by an administrator: respect that.
+        None => {}
+    }
+    save_state(&global.data_dir, &state)?;
+    Ok(handle)
+}
