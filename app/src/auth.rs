@@ -39,10 +39,12 @@ pub async fn current_session() -> Result<SessionInfo, AppError> {
     let Some(user) = session.user else {
         return Ok(SessionInfo::default());
     };
+    let (synced_entities, has_channels) =
+        store::channels::synced_entities(&crate::server::pool()?).await?;
     Ok(SessionInfo {
         user: Some(user),
-        synced_entities: Vec::new(),
-        has_channels: false,
+        synced_entities,
+        has_channels,
     })
 }
 

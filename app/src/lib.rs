@@ -4,8 +4,12 @@
 //! `hydrate` into the browser's WASM. Server-only code sits in `ssr` modules.
 
 pub mod auth;
+pub mod channels;
 pub mod components;
+pub mod grids;
 pub mod pages;
+pub mod reports;
+pub mod timezone;
 pub mod users;
 
 #[cfg(feature = "ssr")]

@@ -1,10 +1,13 @@
 //! The HTML document and the route table.
 
 use crate::auth::SessionResource;
+use crate::channels::ChannelRoutes;
 use crate::components::layout::AppLayout;
+use crate::grids::GridRoutes;
 use crate::pages::{
     account::AccountPage, dashboard::DashboardPage, login::LoginPage, not_found::NotFound,
 };
+use crate::reports::ReportRoutes;
 use crate::users::UsersPage;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
@@ -40,6 +43,7 @@ pub fn App() -> impl IntoView {
     // Effects run only in the browser: this marks the page as hydrated (interactive), which the
     // end-to-end tests wait for before they click.
     Effect::new(|_| {
+        crate::timezone::remember_browser_time_zone();
         if let Some(body) = document().body() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
@@ -59,6 +63,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                    <ChannelRoutes />
+                    <GridRoutes />
+                    <ReportRoutes />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -111,6 +111,32 @@ pub enum Command {
     Sync(SyncArgs),
     /// Export a channel's synced records (JSON lines or CSV) to standard output.
     Export(ExportArgs),
+    /// Performance benchmarks (each on its own private database).
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Initial sync of the demo store: entities/s, peak RSS, and the fetch-only and write-only
+    /// floors measured in the same run.
+    Sync {
+        /// Orders in the demo store (customers, carts, credit memos, subscribers scale with it).
+        #[arg(long, default_value_t = 100_000)]
+        scale: usize,
+    },
+    /// Grid pages (filter + sort + total count) and CSV export over a seeded store.
+    Grid {
+        /// 1.0 = 1M carts, 1M orders, 300k customers.
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+    },
+    /// The dashboard's server time over a seeded store, beside its raw SQL time.
+    Dashboard {
+        /// 1.0 = 1M orders, 1M carts, 300k customers.
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,6 +1,7 @@
 //! The cartwise server: configuration, the embedded Postgres, HTTP, sessions and the CLI.
 //! `main.rs` only parses the command line and dispatches here, so tests can drive every part.
 
+pub mod bench;
 pub mod cli;
 pub mod commands;
 pub mod database;

@@ -37,6 +37,69 @@ pub async fn change_password(
     Ok(())
 }
 
+/// The signed-in user's time zone setting and the zones to choose from.
+#[server(input = leptos::server_fn::codec::GetUrl, endpoint = "time_zone_settings")]
+pub async fn time_zone_settings() -> Result<(Option<String>, String, Vec<String>), AppError> {
+    let user = crate::auth::server::require_user()?;
+    let effective = crate::timezone::server::current().name().to_string();
+    Ok((
+        user.time_zone,
+        effective,
+        crate::timezone::server::all_names(),
+    ))
+}
+
+/// Pins the user's time zone (an IANA name), or follows the browser again (empty).
+#[server(endpoint = "set_time_zone")]
+pub async fn set_time_zone(time_zone: String) -> Result<(), AppError> {
+    let user = crate::auth::server::require_user()?;
+    let zone = match time_zone.trim() {
+        "" => None,
+        name => Some(
+            crate::timezone::server::parse(name)
+                .ok_or_else(|| AppError::invalid("time_zone", "Choose a time zone from the list."))?
+                .name()
+                .to_string(),
+        ),
+    };
+    store::users::set_time_zone(&crate::server::pool()?, user.id, zone.as_deref()).await?;
+    Ok(())
+}
+
+#[component]
+fn TimeZoneForm() -> impl IntoView {
+    let save = ServerAction::<SetTimeZone>::new();
+    let settings = Resource::new(move || save.version().get(), |_| time_zone_settings());
+    view! {
+        <section class="card narrow">
+            <h2>"Time zone"</h2>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match settings.await {
+                        Ok((chosen, effective, zones)) => view! {
+                            <p class="muted">{format!("Dates and dashboard periods are shown in {effective}.")}</p>
+                            <ActionForm action=save attr:class="form">
+                                <div class="field">
+                                    <label for="time_zone">"Time zone"</label>
+                                    <select id="time_zone" name="time_zone">
+                                        <option value="" selected=chosen.is_none()>"Follow my browser"</option>
+                                        {zones.into_iter().map(|z| {
+                                            let selected = chosen.as_deref() == Some(z.as_str());
+                                            view! { <option value=z.clone() selected=selected>{z.clone()}</option> }
+                                        }).collect_view()}
+                                    </select>
+                                </div>
+                                <button type="submit" class="button">"Save time zone"</button>
+                            </ActionForm>
+                        }.into_any(),
+                        Err(e) => view! { <ErrorMessage error=e /> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
@@ -71,5 +134,6 @@ pub fn AccountPage() -> impl IntoView {
                 None => None,
             }}
         </section>
+        <TimeZoneForm />
     }
 }

@@ -111,6 +111,9 @@ pub struct CurrentUser {
     pub email: String,
     pub name: String,
     pub role: Role,
+    /// The IANA time zone the user chose; `None` follows the browser.
+    #[serde(default)]
+    pub time_zone: Option<String>,
 }
 
 impl CurrentUser {

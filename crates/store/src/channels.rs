@@ -183,6 +183,8 @@ pub async fn update(
     if done.rows_affected() == 0 {
         return Err(Error::NotFound);
     }
+    // A new abandonment threshold changes which carts count as abandoned.
+    crate::sync_write::carts::recompute_abandon_at(pool, id).await?;
     Ok(())
 }
 

@@ -28,7 +28,7 @@ pub async fn create(pool: &PgPool, token_hash: &str, user_id: i64) -> Result<Dat
 pub async fn find_user(pool: &PgPool, token_hash: &str) -> Result<Option<CurrentUser>> {
     let idle_cutoff = Utc::now() - IDLE_TIMEOUT;
     let row = sqlx::query!(
-        r#"select u.id, u.email, u.name, u.role, s.last_seen_at
+        r#"select u.id, u.email, u.name, u.role, u.time_zone, s.last_seen_at
            from sessions s join users u on u.id = s.user_id
            where s.token_hash = $1 and s.expires_at > now() and s.last_seen_at > $2
              and u.is_active"#,
@@ -54,6 +54,7 @@ pub async fn find_user(pool: &PgPool, token_hash: &str) -> Result<Option<Current
         email: r.email,
         name: r.name,
         role,
+        time_zone: r.time_zone,
     }))
 }
 

@@ -78,7 +78,7 @@ pub async fn count(pool: &PgPool) -> Result<i64> {
 
 pub async fn find_credentials(pool: &PgPool, email: &str) -> Result<Option<UserCredentials>> {
     let row = sqlx::query!(
-        r#"select id, email, name, role, password_hash, is_active
+        r#"select id, email, name, role, password_hash, is_active, time_zone
            from users where lower(email) = lower($1)"#,
         email.trim(),
     )
@@ -91,6 +91,7 @@ pub async fn find_credentials(pool: &PgPool, email: &str) -> Result<Option<UserC
                 email: r.email,
                 name: r.name,
                 role: parse_role(&r.role)?,
+                time_zone: r.time_zone,
             },
             password_hash: r.password_hash,
             is_active: r.is_active,
@@ -227,4 +228,17 @@ async fn is_last_active_admin(tx: &mut sqlx::PgConnection, user_id: i64) -> Resu
     .fetch_one(tx)
     .await?;
     Ok(row.is_admin && row.admins <= 1)
+}
+
+/// Sets (or clears, to follow the browser) the user's time zone. The name is checked by the
+/// caller against the IANA database.
+pub async fn set_time_zone(pool: &PgPool, user_id: i64, time_zone: Option<&str>) -> Result<()> {
+    sqlx::query!(
+        "update users set time_zone = $2, updated_at = now() where id = $1",
+        user_id,
+        time_zone
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
 }

@@ -1,5 +1,6 @@
 //! Subcommands other than `serve`.
 
+pub mod bench;
 pub mod channel;
 pub mod db;
 pub mod export;

@@ -11,6 +11,12 @@ pub async fn upsert(
     channel_id: i64,
     records: &[CartRecord],
 ) -> Result<(UpsertCounts, Vec<i64>)> {
+    let threshold_secs: i32 = sqlx::query_scalar!(
+        "select abandon_threshold_secs from channels where id = $1",
+        channel_id
+    )
+    .fetch_one(&mut *tx)
+    .await?;
     let records = dedup_by_key(records, |r| r.magento_id);
     if records.is_empty() {
         return Ok((UpsertCounts::default(), Vec::new()));
@@ -53,13 +59,16 @@ pub async fn upsert(
                first_name, last_name, store_id, website_id, is_active, is_virtual, items_count,
                items_qty, subtotal, grand_total, totals_from_store, base_currency_code,
                quote_currency_code, reserved_order_id, billing_country, has_billing_address,
-               magento_created_at, magento_updated_at, converted_at, status, payload_hash)
+               magento_created_at, magento_updated_at, converted_at, status, payload_hash,
+               abandon_at)
            select $1, t.magento_id, t.customer_magento_id, t.is_guest, t.email, t.first_name,
                t.last_name, t.store_id, sv.website_id, t.is_active, t.is_virtual, t.items_count,
                t.items_qty, t.subtotal, t.grand_total, t.totals_from_store, t.base_currency_code,
                t.quote_currency_code, t.reserved_order_id, t.billing_country,
                t.has_billing_address, t.created_at, t.updated_at, t.converted_at, t.status,
-               t.payload_hash
+               t.payload_hash,
+               case when t.items_count > 0 and coalesce(trim(t.email), '') <> ''
+                    then t.updated_at + make_interval(secs => $26) end
            from unnest($2::int8[], $3::int8[], $4::bool[], $5::text[], $6::text[], $7::text[],
                        $8::int8[], $9::bool[], $10::bool[], $11::int4[], $12::numeric[],
                        $13::numeric[], $14::numeric[], $15::bool[], $16::text[], $17::text[],
@@ -96,7 +105,7 @@ pub async fn upsert(
                    when carts.status in ('purchased', 'lost', 'converted_to_opportunity')
                         or carts.status = excluded.status then carts.status_changed_at
                    else now() end,
-               left_store_at = null,
+               left_store_at = null, abandon_at = excluded.abandon_at,
                payload_hash = excluded.payload_hash, updated_at = now()
            where carts.left_store_at is not null
               or carts.magento_updated_at is null
@@ -129,6 +138,7 @@ pub async fn upsert(
         &converted_at as _,
         &status,
         &payload_hash,
+        threshold_secs as f64,
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -260,6 +270,24 @@ pub async fn mark_left_store_except(
         present
     )
     .execute(&mut *tx)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Recomputes when open carts count as abandoned after the channel's threshold changed.
+pub async fn recompute_abandon_at(db: impl sqlx::PgExecutor<'_>, channel_id: i64) -> Result<u64> {
+    let done = sqlx::query!(
+        r#"update carts c set abandon_at = case
+               when c.items_count > 0 and coalesce(trim(c.email), '') <> ''
+               then c.magento_updated_at + make_interval(secs => ch.abandon_threshold_secs) end
+           from channels ch
+           where ch.id = $1 and c.channel_id = ch.id
+             and c.abandon_at is distinct from case
+               when c.items_count > 0 and coalesce(trim(c.email), '') <> ''
+               then c.magento_updated_at + make_interval(secs => ch.abandon_threshold_secs) end"#,
+        channel_id
+    )
+    .execute(db)
     .await?;
     Ok(done.rows_affected())
 }

@@ -1,0 +1,28 @@
+//! `cartwise bench sync|grid|dashboard`. Benchmarks use their own data directory
+//! (`target/bench` unless CARTWISE_DATA_DIR or DATABASE_URL says otherwise) so a real
+//! installation is never touched.
+
+use crate::cli::{BenchCommand, GlobalArgs};
+use anyhow::Result;
+use std::path::PathBuf;
+
+pub async fn run(mut global: GlobalArgs, cmd: BenchCommand) -> Result<()> {
+    if global.data_dir == PathBuf::from(".cartwise") {
+        global.data_dir = PathBuf::from("target/bench");
+    }
+    match cmd {
+        BenchCommand::Sync { scale } => crate::bench::sync::run(scale).await,
+        BenchCommand::Grid { scale } => {
+            let (db, cipher) = super::open(&global).await?;
+            let result = crate::bench::grid::run(&db.pool, &cipher, scale).await;
+            db.close().await?;
+            result
+        }
+        BenchCommand::Dashboard { scale } => {
+            let (db, cipher) = super::open(&global).await?;
+            let result = crate::bench::dashboard::run(&db.pool, &cipher, scale).await;
+            db.close().await?;
+            result
+        }
+    }
+}
