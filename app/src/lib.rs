@@ -6,6 +6,7 @@
 pub mod auth;
 pub mod channels;
 pub mod components;
+pub mod format;
 pub mod grids;
 pub mod pages;
 pub mod reports;

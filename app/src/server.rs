@@ -8,11 +8,21 @@ use store::PgPool;
 #[derive(Clone)]
 pub struct AppState {
     pub pool: PgPool,
+    /// Encrypts store credentials at rest (the server's secret key).
+    pub cipher: store::secrets::Cipher,
 }
 
 /// The database pool of this request's server.
 pub fn pool() -> Result<PgPool, AppError> {
     use_context::<AppState>().map(|s| s.pool).ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        AppError::Internal
+    })
+}
+
+/// The cipher for stored secrets.
+pub fn cipher() -> Result<store::secrets::Cipher, AppError> {
+    use_context::<AppState>().map(|s| s.cipher).ok_or_else(|| {
         tracing::error!("AppState missing from the Leptos context");
         AppError::Internal
     })

@@ -37,6 +37,7 @@ async fn serve(global: &GlobalArgs, args: &ServeArgs, pool: &PgPool) -> Result<(
     leptos.site_addr = args.listen;
     let state = WebState {
         pool: pool.clone(),
+        cipher: cipher.clone(),
         leptos,
         secure_cookies: args
             .public_url

@@ -24,6 +24,7 @@ pub const SESSION_COOKIE: &str = "cartwise_session";
 #[derive(Clone)]
 pub struct WebState {
     pub pool: PgPool,
+    pub cipher: store::secrets::Cipher,
     pub leptos: LeptosOptions,
     /// Mark cookies `Secure` (the app is reached over https).
     pub secure_cookies: bool,
@@ -40,13 +41,19 @@ pub fn router(state: WebState) -> Router {
     let routes = generate_route_list(App);
     let app_state = AppState {
         pool: state.pool.clone(),
+        cipher: state.cipher.clone(),
     };
+    let app_state_ext = app_state.clone();
     let context = move || provide_context(app_state.clone());
     let leptos = state.leptos.clone();
     Router::new()
         .route("/login", post(sign_in))
         .route("/logout", post(sign_out))
         .route("/health", get(health))
+        .route(
+            "/api/channels/{id}/events",
+            get(app::channels::server::channel_events),
+        )
         .leptos_routes_with_context(&state, routes, context.clone(), move || {
             shell(leptos.clone())
         })
@@ -54,6 +61,7 @@ pub fn router(state: WebState) -> Router {
             WebState,
             _,
         >(context, shell))
+        .layer(axum::Extension(app_state_ext))
         .layer(middleware::from_fn_with_state(state.clone(), authenticate))
         .layer(tower_http::compression::CompressionLayer::new())
         .with_state(state)

@@ -64,7 +64,22 @@ pub fn sections(session: &SessionInfo) -> Vec<NavSection> {
         items: marketing,
     });
 
+    // Reports need order or cart data to say anything.
+    let mut reports = Vec::new();
+    if user.can(Permission::ReadReports)
+        && (session.syncs(Entity::Orders) || session.syncs(Entity::Carts))
+    {
+        reports.push(item("Reports", "/reports"));
+    }
+    all.push(NavSection {
+        title: "Reports",
+        items: reports,
+    });
+
     let mut system = Vec::new();
+    if user.can(Permission::ManageIntegrations) {
+        system.push(item("Channels", "/channels"));
+    }
     if user.can(Permission::ManageUsers) {
         system.push(item("Users & roles", "/users"));
     }
@@ -89,6 +104,7 @@ mod tests {
                 email: "a@b.co".into(),
                 name: "A".into(),
                 role,
+                time_zone: None,
             }),
             synced_entities: entities.to_vec(),
             has_channels: !entities.is_empty(),
@@ -118,13 +134,20 @@ mod tests {
     }
 
     #[test]
-    fn only_administrators_see_users() {
+    fn only_administrators_see_channels_and_users() {
         assert!(hrefs(&session(Role::Administrator, &[])).contains(&"/users"));
+        assert!(hrefs(&session(Role::Administrator, &[])).contains(&"/channels"));
         for role in [Role::Sales, Role::Marketing, Role::Viewer] {
-            assert!(
-                !hrefs(&session(role, &Entity::ALL)).contains(&"/users"),
-                "{role:?}"
-            );
+            let links = hrefs(&session(role, &Entity::ALL));
+            assert!(!links.contains(&"/users"), "{role:?}");
+            assert!(!links.contains(&"/channels"), "{role:?}");
         }
+    }
+
+    #[test]
+    fn reports_appear_with_order_or_cart_data() {
+        assert!(!hrefs(&session(Role::Viewer, &[Entity::Customers])).contains(&"/reports"));
+        let with_orders = hrefs(&session(Role::Viewer, &[Entity::Customers, Entity::Orders]));
+        assert!(with_orders.contains(&"/reports"));
     }
 }

@@ -447,3 +447,130 @@ mod tests {
         );
     }
 }
+
+/// What the wizard's Connection step sends to "Check connection" and "Create". Secret fields
+/// are write-only: left blank when editing, the stored secret is kept.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionInput {
+    /// When editing: the channel whose stored secrets fill blank fields.
+    pub channel_id: Option<i64>,
+    pub store_url: String,
+    pub verify_tls: bool,
+    pub auth_kind: Option<AuthKind>,
+    pub token: String,
+    pub consumer_key: String,
+    pub consumer_secret: String,
+    pub access_token: String,
+    pub access_token_secret: String,
+    pub admin_username: String,
+    pub admin_password: String,
+}
+
+impl fmt::Debug for ConnectionInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConnectionInput")
+            .field("channel_id", &self.channel_id)
+            .field("store_url", &self.store_url)
+            .field("auth_kind", &self.auth_kind)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ConnectionInput {
+    /// True when every secret field of the chosen method is blank (keep the stored ones).
+    pub fn secrets_blank(&self) -> bool {
+        match self.auth_kind {
+            Some(AuthKind::Bearer) => self.token.trim().is_empty(),
+            Some(AuthKind::Oauth1) => [
+                &self.consumer_key,
+                &self.consumer_secret,
+                &self.access_token,
+                &self.access_token_secret,
+            ]
+            .iter()
+            .all(|s| s.trim().is_empty()),
+            Some(AuthKind::AdminPassword) => self.admin_password.trim().is_empty(),
+            None => true,
+        }
+    }
+
+    /// The credentials typed in, or `None` when they are left blank (editing).
+    pub fn credentials(&self) -> Result<Option<Credentials>, AppError> {
+        if self.secrets_blank() && self.channel_id.is_some() {
+            return Ok(None);
+        }
+        let t = |s: &String| s.trim().to_string();
+        let credentials = match self.auth_kind {
+            Some(AuthKind::Bearer) => Credentials::Bearer {
+                token: t(&self.token),
+            },
+            Some(AuthKind::Oauth1) => Credentials::Oauth1 {
+                consumer_key: t(&self.consumer_key),
+                consumer_secret: t(&self.consumer_secret),
+                access_token: t(&self.access_token),
+                access_token_secret: t(&self.access_token_secret),
+            },
+            Some(AuthKind::AdminPassword) => Credentials::AdminPassword {
+                username: t(&self.admin_username),
+                password: self.admin_password.clone(),
+            },
+            None => {
+                return Err(AppError::invalid(
+                    "auth_kind",
+                    "Choose how Cartwise signs in to the store.",
+                ));
+            }
+        };
+        credentials.validate()?;
+        Ok(Some(credentials))
+    }
+}
+
+/// A website, store group or store view found by "Check connection".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreScope {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    /// The website of a store group or store view.
+    pub website_id: Option<i64>,
+}
+
+/// Why a connection check failed, as the wizard explains it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CheckFailure {
+    InvalidUrl,
+    Dns,
+    Tls,
+    Refused,
+    Timeout,
+    AccessRejected,
+    MissingPermission,
+    NotMagento,
+    TwoFactorRequired,
+    InvalidCredentials,
+    StoreError,
+}
+
+/// The result of "Check connection".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectionCheck {
+    pub failure: Option<CheckFailure>,
+    /// What happened, in words an administrator can act on.
+    pub message: String,
+    pub rest_root: Option<String>,
+    pub magento_version: Option<String>,
+    pub websites: Vec<StoreScope>,
+    pub store_groups: Vec<StoreScope>,
+    pub store_views: Vec<StoreScope>,
+    /// `available`, `missing` (fallback to customers' is_subscribed) or `forbidden`.
+    pub subscriber_route: Option<String>,
+    pub clock_skew_seconds: Option<i64>,
+}
+
+impl ConnectionCheck {
+    pub fn ok(&self) -> bool {
+        self.failure.is_none()
+    }
+}

@@ -7,6 +7,7 @@ pub mod cursors;
 pub mod error;
 pub mod export;
 pub mod jobs;
+pub mod metrics;
 pub mod secrets;
 pub mod sessions;
 pub mod sync_errors;

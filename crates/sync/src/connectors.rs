@@ -27,7 +27,8 @@ pub struct RunContext {
     pub pool: PgPool,
     pub client: Client,
     pub channel_id: i64,
-    pub job_id: i64,
+    /// The job this run belongs to; `None` for a one-off (retrying one record).
+    pub job_id: Option<i64>,
     pub page_size: u32,
     pub start_date: Option<DateTime<Utc>>,
     /// Magento store view ids in scope; `None` = all websites.
@@ -249,7 +250,7 @@ pub async fn write_page<C: Connector>(
             payload: Some(payload),
         })
         .collect();
-    store::sync_errors::record(&mut tx, ctx.channel_id, Some(ctx.job_id), &failures).await?;
+    store::sync_errors::record(&mut tx, ctx.channel_id, ctx.job_id, &failures).await?;
     let ok_ids: Vec<String> = mapped
         .records
         .iter()
@@ -266,18 +267,20 @@ pub async fn write_page<C: Connector>(
         )
         .await?;
     }
-    store::jobs::add_progress(
-        &mut tx,
-        ctx.job_id,
-        C::ENTITY.as_str(),
-        total,
-        fetched as i64,
-        counts.created as i64,
-        counts.updated as i64,
-        counts.unchanged as i64,
-        failures.len() as i64,
-    )
-    .await?;
+    if let Some(job) = ctx.job_id {
+        store::jobs::add_progress(
+            &mut tx,
+            job,
+            C::ENTITY.as_str(),
+            total,
+            fetched as i64,
+            counts.created as i64,
+            counts.updated as i64,
+            counts.unchanged as i64,
+            failures.len() as i64,
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(EntityCounts {
         fetched: fetched as u64,
@@ -352,18 +355,10 @@ pub async fn run_incremental<C: Connector>(ctx: &RunContext) -> Result<EntityCou
     tracing::info!(
         entity = %C::ENTITY, from = %start.updated_at, to = %upper, total, "syncing"
     );
-    store::jobs::add_progress(
-        &mut *ctx.pool.acquire().await?,
-        ctx.job_id,
-        C::ENTITY.as_str(),
-        total,
-        0,
-        0,
-        0,
-        0,
-        0,
-    )
-    .await?;
+    if let Some(job) = ctx.job_id {
+        let mut conn = ctx.pool.acquire().await?;
+        store::jobs::add_progress(&mut conn, job, C::ENTITY.as_str(), total, 0, 0, 0, 0, 0).await?;
+    }
 
     let mut pager = ctx.client.keyset_pager::<C::R>(start, upper, ctx.page_size);
     if let Some(scope) = C::scope(ctx) {
@@ -418,6 +413,8 @@ pub async fn run_incremental<C: Connector>(ctx: &RunContext) -> Result<EntityCou
     if !initial_done {
         store::cursors::mark_initial_done(&ctx.pool, ctx.channel_id, C::ENTITY).await?;
     }
-    store::jobs::finish_entity(&ctx.pool, ctx.job_id, C::ENTITY.as_str()).await?;
+    if let Some(job) = ctx.job_id {
+        store::jobs::finish_entity(&ctx.pool, job, C::ENTITY.as_str()).await?;
+    }
     Ok(done)
 }

@@ -11,6 +11,7 @@ pub mod connect;
 pub mod connectors;
 pub mod map;
 pub mod reconcile;
+pub mod retry;
 pub mod run;
 pub mod subscribers;
 pub mod worker;

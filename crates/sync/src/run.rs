@@ -109,7 +109,7 @@ async fn run(
         pool: pool.clone(),
         client,
         channel_id: job.channel_id,
-        job_id: job.id,
+        job_id: Some(job.id),
         page_size: settings.page_size.clamp(1, 300) as u32,
         start_date: settings
             .sync_start_date

@@ -32,7 +32,9 @@ pub async fn run(
         SubscriberSource::CompanionRoute => run_companion(ctx, full).await?,
         SubscriberSource::CustomerFlag => run_fallback(ctx).await?,
     };
-    store::jobs::finish_entity(&ctx.pool, ctx.job_id, ENTITY.as_str()).await?;
+    if let Some(job) = ctx.job_id {
+        store::jobs::finish_entity(&ctx.pool, job, ENTITY.as_str()).await?;
+    }
     Ok((counts, source))
 }
 
@@ -194,19 +196,9 @@ async fn changed_since(ctx: &RunContext, since: DateTime<Utc>) -> Result<EntityC
         first = false;
         done += write(ctx, page, None, Some(latest), total).await?;
     }
-    if first {
-        store::jobs::add_progress(
-            &mut *ctx.pool.acquire().await?,
-            ctx.job_id,
-            ENTITY.as_str(),
-            Some(0),
-            0,
-            0,
-            0,
-            0,
-            0,
-        )
-        .await?;
+    if let (true, Some(job)) = (first, ctx.job_id) {
+        let mut conn = ctx.pool.acquire().await?;
+        store::jobs::add_progress(&mut conn, job, ENTITY.as_str(), Some(0), 0, 0, 0, 0, 0).await?;
     }
     Ok(done)
 }
@@ -236,7 +228,7 @@ async fn write(
             payload: Some(payload),
         })
         .collect();
-    store::sync_errors::record(&mut tx, ctx.channel_id, Some(ctx.job_id), &failures).await?;
+    store::sync_errors::record(&mut tx, ctx.channel_id, ctx.job_id, &failures).await?;
     let ok: Vec<String> = mapped
         .records
         .iter()
@@ -250,18 +242,20 @@ async fn write(
         .or(saved.and_then(|c| c.updated_at))
         .unwrap_or(DateTime::UNIX_EPOCH);
     store::cursors::save(&mut tx, ctx.channel_id, ENTITY, at, position).await?;
-    store::jobs::add_progress(
-        &mut tx,
-        ctx.job_id,
-        ENTITY.as_str(),
-        total,
-        fetched as i64,
-        counts.created as i64,
-        counts.updated as i64,
-        counts.unchanged as i64,
-        failures.len() as i64,
-    )
-    .await?;
+    if let Some(job) = ctx.job_id {
+        store::jobs::add_progress(
+            &mut tx,
+            job,
+            ENTITY.as_str(),
+            total,
+            fetched as i64,
+            counts.created as i64,
+            counts.updated as i64,
+            counts.unchanged as i64,
+            failures.len() as i64,
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(EntityCounts {
         fetched: fetched as u64,
@@ -276,18 +270,20 @@ async fn run_fallback(ctx: &RunContext) -> Result<EntityCounts> {
     let counts: UpsertCounts =
         sync_write::subscribers::derive_from_customer_flags(&mut tx, ctx.channel_id, None).await?;
     let touched = (counts.created + counts.updated) as i64;
-    store::jobs::add_progress(
-        &mut tx,
-        ctx.job_id,
-        ENTITY.as_str(),
-        Some(touched),
-        touched,
-        counts.created as i64,
-        counts.updated as i64,
-        0,
-        0,
-    )
-    .await?;
+    if let Some(job) = ctx.job_id {
+        store::jobs::add_progress(
+            &mut tx,
+            job,
+            ENTITY.as_str(),
+            Some(touched),
+            touched,
+            counts.created as i64,
+            counts.updated as i64,
+            0,
+            0,
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(EntityCounts {
         fetched: touched as u64,

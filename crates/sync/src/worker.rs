@@ -228,13 +228,15 @@ pub async fn retry_errors(ctx: &RunContext, out: &mut Vec<(Entity, EntityCounts)
             Entity::CreditMemos => retry_ids::<CreditMemosConnector>(ctx, &ids).await?,
             Entity::NewsletterSubscribers => retry_subscribers(ctx, &ids).await?,
         };
-        store::jobs::finish_entity(&ctx.pool, ctx.job_id, entity.as_str()).await?;
+        if let Some(job) = ctx.job_id {
+            store::jobs::finish_entity(&ctx.pool, job, entity.as_str()).await?;
+        }
         out.push((entity, counts));
     }
     Ok(())
 }
 
-async fn retry_ids<C: Connector>(ctx: &RunContext, ids: &[i64]) -> Result<EntityCounts> {
+pub(crate) async fn retry_ids<C: Connector>(ctx: &RunContext, ids: &[i64]) -> Result<EntityCounts> {
     let mut done = EntityCounts::default();
     for chunk in ids.chunks(100) {
         let criteria = SearchCriteria::new()
@@ -257,7 +259,7 @@ async fn retry_ids<C: Connector>(ctx: &RunContext, ids: &[i64]) -> Result<Entity
     Ok(done)
 }
 
-async fn retry_subscribers(ctx: &RunContext, ids: &[i64]) -> Result<EntityCounts> {
+pub(crate) async fn retry_subscribers(ctx: &RunContext, ids: &[i64]) -> Result<EntityCounts> {
     let mut done = EntityCounts::default();
     for chunk in ids.chunks(100) {
         let criteria = SearchCriteria::new()

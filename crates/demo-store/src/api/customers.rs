@@ -1,0 +1,174 @@
+//! Customer and address routes.
+
+use super::input;
+use super::request::{Req, field, int_field, parse_id, str_field};
+use super::search::search;
+use crate::error::ApiError;
+use crate::faults;
+use crate::model::{Customer, Entity, text};
+use crate::render::{RecordRef, write_customer_address, write_record};
+
+pub fn search_customers(req: &Req<'_>) -> Result<Vec<u8>, ApiError> {
+    let store = req.shared.read();
+    search(
+        req,
+        &store.customers,
+        &store.catalog,
+        Some(Entity::Customer),
+        |w, c, m| write_record(w, &*store, RecordRef::Customer(c), m),
+    )
+}
+
+fn render_customer(req: &Req<'_>, id: u32) -> Result<Vec<u8>, ApiError> {
+    let store = req.shared.read();
+    let c = store
+        .customers
+        .get(id)
+        .ok_or_else(|| ApiError::no_such_entity("customerId", id))?;
+    let mut w = req.writer();
+    let malform = faults::malformation(&req.rt.faults, Entity::Customer, id);
+    write_record(&mut w, &*store, RecordRef::Customer(c), malform);
+    Ok(w.into_bytes())
+}
+
+pub fn get_customer(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError> {
+    render_customer(req, parse_id(id)?)
+}
+
+pub fn create_customer(req: &Req<'_>) -> Result<Vec<u8>, ApiError> {
+    let body = req.required("customer")?;
+    let catalog = req.shared.read().catalog.clone();
+    let new = input::customer(&catalog, body)?.into_new(req.sales_store(), &catalog);
+    let id = req.shared.write().create_customer(new)?;
+    render_customer(req, id)
+}
+
+/// PUT: given fields replace, `addresses` (if sent) replaces the address book,
+/// `extension_attributes.is_subscribed` updates the newsletter row.
+pub fn put_customer(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError> {
+    let id = parse_id(id)?;
+    let body = req.required("customer")?;
+    let catalog = req.shared.read().catalog.clone();
+    let input = input::customer(&catalog, body)?;
+    for (name, value) in [
+        ("email", &input.email),
+        ("firstname", &input.firstname),
+        ("lastname", &input.lastname),
+    ] {
+        if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+            return Err(ApiError::required(name));
+        }
+    }
+    let subscribe = input.is_subscribed;
+    let addresses = input.addresses.clone();
+    {
+        let mut store = req.shared.write();
+        store.save_customer(id, |c: &mut Customer| apply(c, input), addresses)?;
+        if let Some(on) = subscribe {
+            store.set_subscribed(id, on)?;
+        }
+    }
+    render_customer(req, id)
+}
+
+fn apply(c: &mut Customer, i: input::CustomerInput) {
+    let opt = |v: Option<String>| v.as_deref().map(text);
+    if let Some(v) = i.email {
+        c.email = text(&v);
+    }
+    if let Some(v) = i.firstname {
+        c.firstname = text(&v);
+    }
+    if let Some(v) = i.lastname {
+        c.lastname = text(&v);
+    }
+    if let Some(v) = i.middlename {
+        c.middlename = opt(v);
+    }
+    if let Some(v) = i.prefix {
+        c.prefix = opt(v);
+    }
+    if let Some(v) = i.suffix {
+        c.suffix = opt(v);
+    }
+    if let Some(v) = i.taxvat {
+        c.taxvat = opt(v);
+    }
+    if let Some(v) = i.website_id {
+        c.website_id = v;
+    }
+    if let Some(v) = i.store_id {
+        c.store_id = v;
+    }
+    if let Some(v) = i.group_id {
+        c.group_id = v;
+    }
+    if let Some(v) = i.gender {
+        c.gender = v;
+    }
+    if let Some(v) = i.dob {
+        c.dob = v;
+    }
+}
+
+pub fn delete_customer(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError> {
+    req.shared.write().delete_customer(parse_id(id)?)?;
+    Ok(b"true".to_vec())
+}
+
+pub fn get_address(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError> {
+    let id = parse_id(id)?;
+    let store = req.shared.read();
+    let missing = || ApiError::no_such_entity("addressId", id);
+    let owner = store.address_owner(id).ok_or_else(missing)?;
+    let address = owner.address(id).ok_or_else(missing)?;
+    let mut w = req.writer();
+    write_customer_address(&mut w, &store.catalog, owner, address);
+    Ok(w.into_bytes())
+}
+
+/// `GET /V1/customers/{id}/billingAddress` (or shipping): the default address, or `null`.
+pub fn default_address(req: &Req<'_>, id: &str, billing: bool) -> Result<Vec<u8>, ApiError> {
+    let id = parse_id(id)?;
+    let store = req.shared.read();
+    let c = store
+        .customers
+        .get(id)
+        .ok_or_else(|| ApiError::no_such_entity("customerId", id))?;
+    let address = if billing {
+        c.default_billing_address()
+    } else {
+        c.default_shipping_address()
+    };
+    let Some(address) = address else {
+        return Ok(b"null".to_vec());
+    };
+    let mut w = req.writer();
+    write_customer_address(&mut w, &store.catalog, c, address);
+    Ok(w.into_bytes())
+}
+
+pub fn delete_address(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError> {
+    req.shared.write().delete_address(parse_id(id)?)?;
+    Ok(b"true".to_vec())
+}
+
+/// `POST /V1/customers/isEmailAvailable` {customerEmail, websiteId}.
+pub fn is_email_available(req: &Req<'_>) -> Result<Vec<u8>, ApiError> {
+    let body = req
+        .body
+        .as_ref()
+        .ok_or_else(|| ApiError::required("customerEmail"))?;
+    let email =
+        str_field(body, "customerEmail").ok_or_else(|| ApiError::required("customerEmail"))?;
+    let store = req.shared.read();
+    let website = int_field(body, "websiteId")?
+        .map(|w| w as u16)
+        .unwrap_or_else(|| store.catalog.website_of_store(req.sales_store()).id);
+    let _ = field;
+    Ok(if store.customer_by_email(website, email).is_some() {
+        b"false".to_vec()
+    } else {
+        b"true".to_vec()
+    })
+}

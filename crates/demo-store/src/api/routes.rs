@@ -1,0 +1,181 @@
+//! The route table: method + `/V1/...` segments to a route and its ACL resource (§2 of the
+//! contract). Literal segments win over `{param}` ones, as `carts/search` over `carts/{id}`.
+
+use axum::http::Method;
+
+/// No ACL check: `anonymous` routes.
+pub const ANONYMOUS: &str = "anonymous";
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Route {
+    AdminToken,
+    TfaGoogle,
+    CustomersSearch,
+    CustomerGet(String),
+    CustomerCreate,
+    CustomerPut(String),
+    CustomerDelete(String),
+    CustomerAddressGet(String),
+    CustomerDefaultAddress(String, bool),
+    AddressDelete(String),
+    IsEmailAvailable,
+    CartsSearch,
+    CartGet(String),
+    CartCreate,
+    CustomerCartCreate(String),
+    CartAssign(String),
+    CartItems(String),
+    CartItemAdd(String),
+    CartItemUpdate(String, String),
+    CartItemDelete(String, String),
+    BillingAddressGet(String),
+    BillingAddressSet(String),
+    EstimateShipping(String),
+    EstimateShippingByAddressId(String),
+    ShippingMethods(String),
+    ShippingInformation(String),
+    TotalsInformation(String),
+    PaymentMethods(String),
+    SelectedPaymentGet(String),
+    SelectedPaymentSet(String),
+    CouponGet(String),
+    CouponSet(String, String),
+    CouponDelete(String),
+    Totals(String),
+    PlaceOrder(String),
+    OrdersSearch,
+    OrderGet(String),
+    OrderComments(String),
+    OrderCancel(String),
+    OrderHold(String),
+    OrderUnhold(String),
+    OrderRefund(String),
+    CreditMemosSearch,
+    CreditMemoGet(String),
+    CreditMemoComments(String),
+    Websites,
+    StoreGroups,
+    StoreViews,
+    StoreConfigs,
+    CustomerGroupsSearch,
+    CustomerGroupDefault,
+    CustomerGroupGet(String),
+    Countries,
+    CountryGet(String),
+    Currency,
+    ProductsSearch,
+    ProductGet(String),
+    SubscribersSearch,
+}
+
+/// Matches `segments` (after `V1`) for `method`.
+pub fn match_route(method: &Method, segments: &[&str]) -> Option<(Route, &'static str)> {
+    use Route::*;
+    let s = |i: usize| segments[i].to_string();
+    let get = *method == Method::GET;
+    let post = *method == Method::POST;
+    let put = *method == Method::PUT;
+    let delete = *method == Method::DELETE;
+    const CUSTOMER: &str = "Magento_Customer::customer";
+    const MANAGE: &str = "Magento_Customer::manage";
+    const CART: &str = "Magento_Cart::manage";
+    const SALES: &str = "Magento_Sales::actions_view";
+    const MEMO: &str = "Magento_Sales::sales_creditmemo";
+    const STORE: &str = "Magento_Backend::store";
+    const GROUP: &str = "Magento_Customer::group";
+    Some(match segments {
+        ["integration", "admin", "token"] if post => (AdminToken, ANONYMOUS),
+        ["tfa", "provider", "google", "authenticate"] if post => (TfaGoogle, ANONYMOUS),
+
+        ["customers", "search"] if get => (CustomersSearch, CUSTOMER),
+        ["customers", "isEmailAvailable"] if post => (IsEmailAvailable, ANONYMOUS),
+        ["customers", "addresses", _] if get => (CustomerAddressGet(s(2)), MANAGE),
+        ["customers"] if post => (CustomerCreate, ANONYMOUS),
+        ["customers", _] if get => (CustomerGet(s(1)), CUSTOMER),
+        ["customers", _] if put => (CustomerPut(s(1)), MANAGE),
+        ["customers", _] if delete => (CustomerDelete(s(1)), MANAGE),
+        ["customers", _, "billingAddress"] if get => (CustomerDefaultAddress(s(1), true), MANAGE),
+        ["customers", _, "shippingAddress"] if get => (CustomerDefaultAddress(s(1), false), MANAGE),
+        ["customers", _, "carts"] if post => (CustomerCartCreate(s(1)), CART),
+        ["addresses", _] if delete => (AddressDelete(s(1)), MANAGE),
+
+        ["carts", "search"] if get => (CartsSearch, CART),
+        ["carts"] if post => (CartCreate, CART),
+        ["carts", _] if get => (CartGet(s(1)), CART),
+        ["carts", _] if put => (CartAssign(s(1)), CART),
+        ["carts", _, "items"] if get => (CartItems(s(1)), CART),
+        ["carts", _, "items"] if post => (CartItemAdd(s(1)), CART),
+        ["carts", _, "items", _] if put => (CartItemUpdate(s(1), s(3)), CART),
+        ["carts", _, "items", _] if delete => (CartItemDelete(s(1), s(3)), CART),
+        ["carts", _, "billing-address"] if get => (BillingAddressGet(s(1)), CART),
+        ["carts", _, "billing-address"] if post => (BillingAddressSet(s(1)), CART),
+        ["carts", _, "estimate-shipping-methods"] if post => (EstimateShipping(s(1)), CART),
+        ["carts", _, "estimate-shipping-methods-by-address-id"] if post => {
+            (EstimateShippingByAddressId(s(1)), CART)
+        }
+        ["carts", _, "shipping-methods"] if get => (ShippingMethods(s(1)), CART),
+        ["carts", _, "shipping-information"] if post => (ShippingInformation(s(1)), CART),
+        ["carts", _, "totals-information"] if post => (TotalsInformation(s(1)), CART),
+        ["carts", _, "payment-methods"] if get => (PaymentMethods(s(1)), CART),
+        ["carts", _, "selected-payment-method"] if get => (SelectedPaymentGet(s(1)), CART),
+        ["carts", _, "selected-payment-method"] if put => (SelectedPaymentSet(s(1)), CART),
+        ["carts", _, "coupons"] if get => (CouponGet(s(1)), CART),
+        ["carts", _, "coupons"] if delete => (CouponDelete(s(1)), CART),
+        ["carts", _, "coupons", _] if put => (CouponSet(s(1), s(3)), CART),
+        ["carts", _, "totals"] if get => (Totals(s(1)), CART),
+        ["carts", _, "order"] if put => (PlaceOrder(s(1)), CART),
+
+        ["orders"] if get => (OrdersSearch, SALES),
+        ["orders", _] if get => (OrderGet(s(1)), SALES),
+        ["orders", _, "comments"] if get => (OrderComments(s(1)), SALES),
+        ["orders", _, "cancel"] if post => (OrderCancel(s(1)), "Magento_Sales::cancel"),
+        ["orders", _, "hold"] if post => (OrderHold(s(1)), "Magento_Sales::hold"),
+        ["orders", _, "unhold"] if post => (OrderUnhold(s(1)), "Magento_Sales::unhold"),
+        ["order", _, "refund"] if post => (OrderRefund(s(1)), "Magento_Sales::creditmemo"),
+        ["creditmemos"] if get => (CreditMemosSearch, MEMO),
+        ["creditmemo", _] if get => (CreditMemoGet(s(1)), MEMO),
+        ["creditmemo", _, "comments"] if get => (CreditMemoComments(s(1)), MEMO),
+
+        ["store", "websites"] if get => (Websites, STORE),
+        ["store", "storeGroups"] if get => (StoreGroups, STORE),
+        ["store", "storeViews"] if get => (StoreViews, STORE),
+        ["store", "storeConfigs"] if get => (StoreConfigs, STORE),
+        ["customerGroups", "search"] if get => (CustomerGroupsSearch, GROUP),
+        ["customerGroups", "default"] if get => (CustomerGroupDefault, GROUP),
+        ["customerGroups", "default", _] if get => (CustomerGroupDefault, GROUP),
+        ["customerGroups", _] if get => (CustomerGroupGet(s(1)), GROUP),
+        ["directory", "countries"] if get => (Countries, ANONYMOUS),
+        ["directory", "countries", _] if get => (CountryGet(s(2)), ANONYMOUS),
+        ["directory", "currency"] if get => (Currency, ANONYMOUS),
+
+        ["products"] if get => (ProductsSearch, "Magento_Catalog::products"),
+        ["products", _] if get => (ProductGet(s(1)), "Magento_Catalog::products"),
+
+        ["cartwise", "newsletter-subscribers", "search"] if get => {
+            (SubscribersSearch, "Magento_Newsletter::subscriber")
+        }
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literal_segments_win() {
+        assert_eq!(
+            match_route(&Method::GET, &["carts", "search"]).unwrap().0,
+            Route::CartsSearch
+        );
+        assert_eq!(
+            match_route(&Method::GET, &["carts", "7"]).unwrap().0,
+            Route::CartGet("7".into())
+        );
+        assert_eq!(
+            match_route(&Method::GET, &["orders"]).unwrap().1,
+            "Magento_Sales::actions_view"
+        );
+        assert!(match_route(&Method::DELETE, &["orders", "1"]).is_none());
+    }
+}
