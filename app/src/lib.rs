@@ -5,6 +5,7 @@
 
 pub mod auth;
 pub mod channels;
+pub mod charts;
 pub mod components;
 pub mod format;
 pub mod grids;

@@ -114,6 +114,22 @@ pub enum Command {
     /// Performance benchmarks (each on its own private database).
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Run the bundled Magento-compatible demo store on its own (for tests and benchmarks).
+    DemoStore(DemoStoreArgs),
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct DemoStoreArgs {
+    #[arg(long, default_value = "127.0.0.1:3100")]
+    pub listen: SocketAddr,
+    /// Orders in the generated history (customers ≈ 0.3×, carts ≈ 1.2×).
+    #[arg(long, default_value_t = 2000)]
+    pub scale: usize,
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Live changes per second (0: none).
+    #[arg(long, default_value_t = 0.0)]
+    pub live_rate: f64,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1,17 +1,37 @@
-//! Grids and record pages for synced data (issue 6): customers, accounts, carts, orders, credit
-//! memos, newsletter subscribers.
+//! Grids and record pages (issue 6): customers, accounts, carts, orders, credit memos and
+//! newsletter subscribers, each a grid whose whole state lives in the URL, and a record page
+//! whose related lists are grids of their own.
+//!
+//! * `grid`: the one reusable grid component, generic over the row type;
+//! * `pages`: each entity's grid page and record page;
+//! * `api`: the server functions; `server` (ssr): what they run;
+//! * `codec`: query strings ↔ parameters, one codec for links and for the server.
+
+pub mod api;
+pub mod codec;
+pub mod entity;
+mod grid;
+mod pages;
+mod record;
+
+#[cfg(feature = "ssr")]
+pub mod csv;
+#[cfg(feature = "ssr")]
+pub mod server;
 
 use leptos::prelude::*;
-use leptos_router::components::Route;
+use leptos_router::components::{Outlet, ParentRoute, Route};
 use leptos_router::{SsrMode, path};
 
-/// The routes of this module, mounted inside the app layout.
+/// The routes of this module, mounted inside the app layout. Record ids are CRM row ids.
 #[component(transparent)]
 pub fn GridRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
-    view! { <Route path=path!("/customers") view=CustomersPage ssr=SsrMode::Async /> }.into_inner()
-}
-
-#[component]
-fn CustomersPage() -> impl IntoView {
-    view! { <h1>"Customers"</h1> }
+    // One parent route: a transparent route component must return a single route.
+    view! {
+        <ParentRoute path=path!("") view=Outlet ssr=SsrMode::Async>
+            <Route path=path!("/carts") view=pages::carts::CartsPage ssr=SsrMode::Async />
+            <Route path=path!("/carts/:id") view=pages::carts::CartPage ssr=SsrMode::Async />
+        </ParentRoute>
+    }
+    .into_inner()
 }

@@ -1,6 +1,8 @@
-//! The landing page. Until a store is connected it says what to do next.
+//! The landing page: the dashboard for every role that may read reports. Until a store is
+//! connected it says what to do next (administrators) or who can do it (everyone else).
 
 use crate::auth::{SessionInfo, SessionResource};
+use crate::reports::DashboardView;
 use domain::Permission;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -10,11 +12,27 @@ pub fn DashboardPage() -> impl IntoView {
     let session = SessionResource::get().0;
     view! {
         <Title text="Dashboard" />
-        <h1>"Dashboard"</h1>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let info = session.await.unwrap_or_default();
-                view! { <GettingStarted info /> }
+                let name = info.user.as_ref().map(|u| u.name.clone()).unwrap_or_default();
+                let body = if !info.has_channels {
+                    view! { <GettingStarted info /> }.into_any()
+                } else if info.can(Permission::ReadReports) {
+                    view! { <DashboardView /> }.into_any()
+                } else {
+                    view! {
+                        <p class="muted">"Your role does not include dashboards. Use the menu to open your data."</p>
+                    }
+                    .into_any()
+                };
+                view! {
+                    <div class="page-header dashboard-header">
+                        <h1>"Dashboard"</h1>
+                        <h2 class="greeting">{format!("Welcome, {name}")}</h2>
+                    </div>
+                    {body}
+                }
             })}
         </Suspense>
     }
@@ -22,24 +40,14 @@ pub fn DashboardPage() -> impl IntoView {
 
 #[component]
 fn GettingStarted(info: SessionInfo) -> impl IntoView {
-    let name = info
-        .user
-        .as_ref()
-        .map(|u| u.name.clone())
-        .unwrap_or_default();
     let admin = info.can(Permission::ManageIntegrations);
-    let body = if info.has_channels {
-        view! {
-            <p>"Your stores are connected. Use the menu to open customers, carts and orders."</p>
-        }
-        .into_any()
-    } else if admin {
+    let body = if admin {
         view! {
             <div>
                 <p>"No Magento store is connected yet. Connect one and Cartwise imports its customers, carts, orders, credit memos and newsletter subscribers, then keeps them up to date."</p>
                 <ol class="steps">
                     <li>"Create an integration in your Magento admin (System › Extensions › Integrations) with access to customers, carts, sales and stores."</li>
-                    <li>"Add the store as a channel: from the command line, "<code>"cartwise channel add --name \"My store\" --url https://shop.example.com --token …"</code>"."</li>
+                    <li>"Add the store as a channel: "<a href="/channels/new">"Connect a store"</a>", or from the command line, "<code>"cartwise channel add --name \"My store\" --url https://shop.example.com --token …"</code>"."</li>
                     <li>"Invite your team from "<a href="/users">"Users & roles"</a>"."</li>
                 </ol>
             </div>
@@ -53,7 +61,7 @@ fn GettingStarted(info: SessionInfo) -> impl IntoView {
     };
     view! {
         <section class="card">
-            <h2>{format!("Welcome, {name}")}</h2>
+            <h2>"Connect a store to see your numbers"</h2>
             {body}
         </section>
     }

@@ -219,13 +219,10 @@ impl ChannelSettings {
                 "The cart lifetime must be between 1 and 3650 days.",
             ));
         }
-        if let Some(ids) = &self.website_ids {
-            if ids.is_empty() {
-                return Err(AppError::invalid(
-                    "website_ids",
-                    "Choose at least one website, or all.",
-                ));
-            }
+        if let Some(ids) = &self.website_ids
+            && ids.is_empty()
+        {
+            return Err(AppError::invalid("website_ids", "Choose at least one website, or all."));
         }
         if !self.entities.contains(&Entity::Customers) {
             self.entities.insert(0, Entity::Customers);

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod channel;
 pub mod entity;
 pub mod error;
+pub mod grid;
 pub mod metrics;
 pub mod sync;
 

@@ -16,7 +16,3 @@ create index carts_open_metrics_idx on carts (magento_created_at)
 
 create index credit_memos_metrics_idx on credit_memos (magento_created_at)
     include (channel_id, state, grand_total, order_currency_code);
-
--- Top customers by lifetime sales: read from the top of this index, a few rows deep.
-create index customers_lifetime_sales_idx on customers (lifetime_sales desc, id)
-    include (channel_id);

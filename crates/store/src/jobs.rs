@@ -72,8 +72,9 @@ pub async fn enqueue(
     }
 }
 
-/// A claimed job and the connection holding its channel's advisory lock. Dropping it (or the
-/// process dying) releases the lock; [`reap_abandoned`] then recognises the job as dead.
+/// A claimed job and the connection holding its channel's advisory lock. The connection is
+/// closed (never returned to the pool) when the lease is dropped, so an aborted run or a dead
+/// process always frees the lock; [`reap_abandoned`] then recognises the job as dead.
 pub struct JobLease {
     pub job: ClaimedJob,
     conn: PoolConnection<Postgres>,
@@ -153,6 +154,8 @@ pub async fn claim(
             .await?;
             return Ok(None);
         }
+        // Back in the pool the connection would keep holding the lock: close it instead.
+        conn.close_on_drop();
         return Ok(Some(JobLease { job, conn }));
     }
 }

@@ -6,6 +6,7 @@ pub mod credentials;
 pub mod cursors;
 pub mod error;
 pub mod export;
+pub mod grid;
 pub mod jobs;
 pub mod metrics;
 pub mod secrets;

@@ -97,7 +97,13 @@ async fn run(
     if job.kind == JobKind::Full {
         store::cursors::reset(pool, job.channel_id).await?;
     }
-    let store_views = refresh_dictionaries(pool, &client, job).await?;
+    let have_regions: bool =
+        sqlx::query_scalar("select exists(select 1 from regions where channel_id = $1)")
+            .bind(job.channel_id)
+            .fetch_one(pool)
+            .await?;
+    let with_regions = !have_regions || job.kind == JobKind::Full;
+    let store_views = refresh_dictionaries(pool, &client, job.channel_id, with_regions).await?;
     let store_ids = settings.website_ids.as_ref().map(|websites| {
         store_views
             .iter()
@@ -188,12 +194,13 @@ async fn run(
     Ok(())
 }
 
-/// Refreshes websites, store groups, store views and customer groups (and, once, countries).
-/// Returns the store views as (store id, website id) for scoping.
-async fn refresh_dictionaries(
+/// Refreshes websites, store groups, store views and customer groups (and countries with their
+/// regions when asked). Returns the store views as (store id, website id) for scoping.
+pub async fn refresh_dictionaries(
     pool: &PgPool,
     client: &magento::Client,
-    job: &ClaimedJob,
+    channel_id: i64,
+    with_regions: bool,
 ) -> Result<Vec<(i64, Option<i64>)>> {
     let (websites, groups, views, customer_groups) = tokio::try_join!(
         client.websites(),
@@ -202,12 +209,7 @@ async fn refresh_dictionaries(
         client.customer_groups(),
     )
     .context("reading the store's websites, stores and customer groups")?;
-    let have_regions: bool =
-        sqlx::query_scalar("select exists(select 1 from regions where channel_id = $1)")
-            .bind(job.channel_id)
-            .fetch_one(pool)
-            .await?;
-    let regions = if have_regions && job.kind != JobKind::Full {
+    let regions = if !with_regions {
         Vec::new()
     } else {
         match client.countries().await {
@@ -227,7 +229,7 @@ async fn refresh_dictionaries(
         regions,
     };
     let mut tx = pool.begin().await?;
-    store::sync_write::dictionaries::replace(&mut tx, job.channel_id, &dictionaries).await?;
+    store::sync_write::dictionaries::replace(&mut tx, channel_id, &dictionaries).await?;
     tx.commit().await?;
     Ok(dictionaries
         .store_views

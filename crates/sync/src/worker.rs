@@ -124,7 +124,8 @@ pub async fn run_leased(
     cancel: CancellationToken,
 ) -> JobOutcome {
     let job = lease.job.clone();
-    let heartbeat = {
+    // Aborted with this future too (a dropped run must stop looking alive).
+    let heartbeat = AbortOnDrop({
         let (pool, cancel, job_id) = (pool.clone(), cancel.clone(), job.id);
         tokio::spawn(async move {
             loop {
@@ -139,15 +140,24 @@ pub async fn run_leased(
                 }
             }
         })
-    };
+    });
     tracing::info!(job = job.id, channel = job.channel_id, kind = ?job.kind, "sync started");
     let outcome = run_job(pool, cipher, &job, options, cancel).await;
-    heartbeat.abort();
+    drop(heartbeat);
     tracing::info!(job = job.id, status = ?outcome.status, error = ?outcome.error, "sync finished");
     if let Err(e) = lease.release().await {
         tracing::warn!(error = %e, "could not release the channel lock (the connection closes anyway)");
     }
     outcome
+}
+
+/// Aborts a task when dropped.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// Queues a sync of one channel and runs it here (or waits while another process runs it).

@@ -1,7 +1,274 @@
-//! `cartwise bench sync`: placeholder until the sync benchmark lands (issue 4).
+//! `cartwise bench sync`: an initial sync of the demo store, and the two floors it cannot beat,
+//! measured in the same run on the same machine:
+//! - the fetch floor: every page of every entity fetched and decoded, nothing written;
+//! - the write floor: the same mapped records written in the same batches, nothing fetched.
+//!
+//! The demo store runs as a child process, so the peak RSS reported is the sync engine's own.
 
-use anyhow::Result;
+use crate::cli::GlobalArgs;
+use crate::database::Database;
+use anyhow::{Context, Result, bail};
+use chrono::{Duration as ChronoDuration, Utc};
+use domain::sync::{JobKind, JobStatus};
+use domain::{ChannelSettings, Credentials, Entity};
+use magento::{Direction, Filter, KeysetCursor, SearchCriteria, SearchPage};
+use sqlx::postgres::PgConnectOptions;
+use std::str::FromStr;
+use std::time::{Duration, Instant};
+use store::PgPool;
+use store::secrets::Cipher;
+use sync::connect::ClientOptions;
+use sync::connectors::{
+    CartsConnector, Connector, CreditMemosConnector, CustomersConnector, MappedPage, OrdersConnector,
+    RunContext, map_page, write_page,
+};
+use sync::map::MapContext;
+use tokio::io::AsyncBufReadExt;
+use tokio_util::sync::CancellationToken;
 
-pub async fn run(_scale: usize) -> Result<()> {
-    anyhow::bail!("the sync benchmark is being written (issue 4)")
+const PAGE_SIZE: i32 = 300;
+
+pub async fn run(global: &GlobalArgs, scale: usize) -> Result<()> {
+    println!("Cartwise sync benchmark: demo store with {scale} orders, page size {PAGE_SIZE}");
+    let (mut store_process, url) = start_demo_store(scale).await?;
+    let result = measure(global, scale, &url).await;
+    let _ = store_process.kill().await;
+    result
+}
+
+/// Starts `cartwise demo-store` on a free port and reads its address.
+async fn start_demo_store(scale: usize) -> Result<(tokio::process::Child, String)> {
+    let started = Instant::now();
+    let mut child = tokio::process::Command::new(std::env::current_exe()?)
+        .args(["--log", "warn", "demo-store", "--listen", "127.0.0.1:0", "--scale", &scale.to_string()])
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .context("starting the demo store")?;
+    let stdout = child.stdout.take().context("demo store stdout")?;
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    while let Some(line) = lines.next_line().await? {
+        if let Some(url) = line.strip_prefix("DEMO_STORE_URL=") {
+            println!("demo store ready in {:.1} s at {url}", started.elapsed().as_secs_f64());
+            // Keep draining its output so it never blocks on a full pipe.
+            tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+            return Ok((child, url.to_string()));
+        }
+    }
+    bail!("the demo store exited before printing its address")
+}
+
+/// A fresh, migrated database in the benchmark's cluster.
+async fn fresh_database(admin: &PgPool, base: &PgConnectOptions, name: &str) -> Result<PgPool> {
+    sqlx::query(&format!("drop database if exists {name} with (force)")).execute(admin).await?;
+    sqlx::query(&format!("create database {name}")).execute(admin).await?;
+    let pool = store::connect(base.clone().database(name), 16).await?;
+    store::migrate(&pool).await?;
+    Ok(pool)
+}
+
+async fn add_channel(pool: &PgPool, cipher: &Cipher, url: &str) -> Result<i64> {
+    let mut settings = ChannelSettings::new("Bench sync", url);
+    settings.page_size = PAGE_SIZE;
+    let credentials = Credentials::Bearer { token: demo_store::DEMO_BEARER_TOKEN.into() };
+    Ok(store::channels::create(pool, cipher, &settings, &credentials, false).await?)
+}
+
+fn options() -> ClientOptions {
+    ClientOptions { max_concurrent_requests: 4, ..ClientOptions::default() }
+}
+
+async fn measure(global: &GlobalArgs, scale: usize, url: &str) -> Result<()> {
+    let db = Database::open(global).await?;
+    let base = match global.database_url() {
+        Some(u) => PgConnectOptions::from_str(u)?,
+        None => crate::embedded_pg::EmbeddedPostgres::locate(&global.data_dir, global.pg_bin.as_deref(), &global.pg_user)?
+            .connect_options(crate::embedded_pg::DB_NAME),
+    };
+    let cipher = Cipher::new(&[1u8; 32]);
+
+    // 1. The sync itself, into an empty database.
+    let sync_db = fresh_database(&db.pool, &base, "cartwise_bench_sync").await?;
+    let channel = add_channel(&sync_db, &cipher, url).await?;
+    super::reset_peak_rss();
+    let started = Instant::now();
+    let (_, outcome) = sync::worker::sync_and_wait(&sync_db, &cipher, channel, JobKind::Sync, &options()).await?;
+    let sync_time = started.elapsed();
+    let sync_rss = super::peak_rss_mib().unwrap_or(f64::NAN);
+    if outcome.status != JobStatus::Succeeded {
+        bail!("the benchmark sync failed: {:?}", outcome.error);
+    }
+    let records: u64 = outcome.entities.iter().map(|(_, c)| c.fetched).sum();
+
+    // 1b. Incremental with nothing changed.
+    let started = Instant::now();
+    let (_, again) = sync::worker::sync_and_wait(&sync_db, &cipher, channel, JobKind::Sync, &options()).await?;
+    let idle_time = started.elapsed();
+    if again.status != JobStatus::Succeeded {
+        bail!("the incremental sync failed: {:?}", again.error);
+    }
+
+    // 1c. Freshness: changes made in the store at random moments of a 30 s interval, with the
+    // scheduler running, until they are in the CRM.
+    let freshness = measure_freshness(&sync_db, &cipher, channel, url).await?;
+    sync_db.close().await;
+
+    // 2. The fetch floor: every page, decoded and mapped, nothing written.
+    super::reset_peak_rss();
+    let client = sync::connect::client(url, true, &Credentials::Bearer { token: demo_store::DEMO_BEARER_TOKEN.into() }, &options())?;
+    let started = Instant::now();
+    let fetched = fetch_everything(&client).await?;
+    let fetch_time = started.elapsed();
+
+    // 3. The write floor: the same records, the same batches, into another empty database.
+    let write_db = fresh_database(&db.pool, &base, "cartwise_bench_write").await?;
+    let channel = add_channel(&write_db, &cipher, url).await?;
+    sync::run::refresh_dictionaries(&write_db, &client, channel, false).await?;
+    let ctx = RunContext {
+        pool: write_db.clone(),
+        client: client.clone(),
+        channel_id: channel,
+        job_id: None,
+        page_size: PAGE_SIZE as u32,
+        start_date: None,
+        store_ids: None,
+        website_ids: None,
+        map: MapContext { now: Utc::now(), cart_lifetime: ChronoDuration::days(30) },
+        cancel: CancellationToken::new(),
+    };
+    let started = Instant::now();
+    write_everything(&ctx, fetched).await?;
+    let write_time = started.elapsed();
+    write_db.close().await;
+    db.close().await?;
+
+    let floor = fetch_time.max(write_time);
+    println!();
+    println!("{:<28} {:>10}", "entity", "records");
+    for (entity, c) in &outcome.entities {
+        println!("{:<28} {:>10}", entity.as_str(), c.fetched);
+    }
+    println!();
+    println!("initial sync            {:>8.2} s   {:>9.0} records/s   peak RSS {:.0} MiB", sync_time.as_secs_f64(), records as f64 / sync_time.as_secs_f64(), sync_rss);
+    println!("incremental, no change  {:>8.2} s   (target < 1 s)", idle_time.as_secs_f64());
+    println!(
+        "store change → CRM      {:>8.1} s worst of {} (interval 30 s; target ≤ 32 s)",
+        freshness.iter().cloned().fold(0.0, f64::max),
+        freshness.len()
+    );
+    println!("fetch floor (no writes) {:>8.2} s", fetch_time.as_secs_f64());
+    println!("write floor (no fetch)  {:>8.2} s", write_time.as_secs_f64());
+    println!("sync / slower floor     {:>8.2}   (target ≤ 1.3)", sync_time.as_secs_f64() / floor.as_secs_f64());
+    println!("scale {scale}: {} orders in {:.1} s (target < 60 s for 100k)", outcome.entities.iter().find(|(e, _)| *e == Entity::Orders).map(|(_, c)| c.fetched).unwrap_or(0), sync_time.as_secs_f64());
+    Ok(())
+}
+
+/// Seconds from a change in the store to the CRM, for a few changes with the worker running.
+async fn measure_freshness(pool: &PgPool, cipher: &Cipher, channel: i64, url: &str) -> Result<Vec<f64>> {
+    sqlx::query("update channels set sync_interval_secs = 30, next_sync_at = now() + interval '30 seconds' where id = $1")
+        .bind(channel)
+        .execute(pool)
+        .await?;
+    let stop = CancellationToken::new();
+    let worker = tokio::spawn(
+        sync::Worker::new(pool.clone(), cipher.clone(), sync::WorkerConfig::default()).run_until_stopped(stop.clone()),
+    );
+    let http = reqwest::Client::new();
+    let mut out = Vec::new();
+    for delay in [7u64, 19, 29] {
+        tokio::time::sleep(Duration::from_secs(delay)).await;
+        let before: chrono::DateTime<Utc> = sqlx::query_scalar("select now()").fetch_one(pool).await?;
+        let changed = Instant::now();
+        http.post(format!("{url}/_demo/live/tick?n=3")).send().await?.error_for_status()?;
+        loop {
+            let seen: bool = sqlx::query_scalar(
+                "select exists(select 1 from orders where channel_id = $1 and updated_at > $2)
+                     or exists(select 1 from carts where channel_id = $1 and updated_at > $2)
+                     or exists(select 1 from customers where channel_id = $1 and updated_at > $2)
+                     or exists(select 1 from newsletter_subscribers where channel_id = $1 and updated_at > $2)",
+            )
+            .bind(channel)
+            .bind(before)
+            .fetch_one(pool)
+            .await?;
+            if seen {
+                break;
+            }
+            if changed.elapsed() > Duration::from_secs(120) {
+                bail!("a store change did not reach the CRM in 2 minutes");
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        out.push(changed.elapsed().as_secs_f64());
+    }
+    stop.cancel();
+    let _ = worker.await;
+    Ok(out)
+}
+
+/// Every entity's pages, mapped, kept in memory for the write floor.
+struct Fetched {
+    customers: Vec<MappedPage<<CustomersConnector as Connector>::Record>>,
+    carts: Vec<MappedPage<<CartsConnector as Connector>::Record>>,
+    orders: Vec<MappedPage<<OrdersConnector as Connector>::Record>>,
+    credit_memos: Vec<MappedPage<<CreditMemosConnector as Connector>::Record>>,
+    subscribers: Vec<Vec<store::sync_write::SubscriberRecord>>,
+}
+
+async fn fetch_pages<C: Connector>(client: &magento::Client) -> Result<Vec<MappedPage<C::Record>>> {
+    let ctx = MapContext { now: Utc::now(), cart_lifetime: ChronoDuration::days(30) };
+    let mut pager = client.keyset_pager::<C::R>(KeysetCursor::start(chrono::DateTime::UNIX_EPOCH), Utc::now() - ChronoDuration::seconds(1), PAGE_SIZE as u32);
+    let mut pages = Vec::new();
+    while let Some(page) = pager.next_page().await? {
+        pages.push(map_page(page.page.items, |i| C::map(i, &ctx), C::item_id));
+    }
+    Ok(pages)
+}
+
+async fn fetch_everything(client: &magento::Client) -> Result<Fetched> {
+    let customers = fetch_pages::<CustomersConnector>(client).await?;
+    let carts = fetch_pages::<CartsConnector>(client).await?;
+    let orders = fetch_pages::<OrdersConnector>(client).await?;
+    let credit_memos = fetch_pages::<CreditMemosConnector>(client).await?;
+    let mut subscribers = Vec::new();
+    let mut last = 0i64;
+    loop {
+        let criteria = SearchCriteria::new()
+            .filter(Filter::gt("subscriber_id", last))
+            .sort("subscriber_id", Direction::Asc)
+            .page_size(PAGE_SIZE as u32)
+            .current_page(1);
+        let page: SearchPage<magento::types::NewsletterSubscriber> =
+            client.search("cartwise/newsletter-subscribers/search", &criteria).await?;
+        let n = page.items.len();
+        let Some(max) = page.records().filter_map(|s| s.subscriber_id).max() else { break };
+        last = max;
+        subscribers.push(page.records().filter_map(|s| sync::map::subscribers::subscriber(s).ok()).collect());
+        if n < PAGE_SIZE as usize {
+            break;
+        }
+    }
+    Ok(Fetched { customers, carts, orders, credit_memos, subscribers })
+}
+
+async fn write_everything(ctx: &RunContext, f: Fetched) -> Result<()> {
+    for page in f.customers {
+        write_page::<CustomersConnector>(ctx, page, 0, None, None).await?;
+    }
+    for page in f.carts {
+        write_page::<CartsConnector>(ctx, page, 0, None, None).await?;
+    }
+    for page in f.orders {
+        write_page::<OrdersConnector>(ctx, page, 0, None, None).await?;
+    }
+    for page in f.credit_memos {
+        write_page::<CreditMemosConnector>(ctx, page, 0, None, None).await?;
+    }
+    for page in f.subscribers {
+        let mut tx = ctx.pool.begin().await?;
+        store::sync_write::subscribers::upsert(&mut tx, ctx.channel_id, &page).await?;
+        tx.commit().await?;
+    }
+    let _ = Duration::ZERO;
+    Ok(())
 }

@@ -11,7 +11,7 @@ pub async fn run(mut global: GlobalArgs, cmd: BenchCommand) -> Result<()> {
         global.data_dir = PathBuf::from("target/bench");
     }
     match cmd {
-        BenchCommand::Sync { scale } => crate::bench::sync::run(scale).await,
+        BenchCommand::Sync { scale } => crate::bench::sync::run(&global, scale).await,
         BenchCommand::Grid { scale } => {
             let (db, cipher) = super::open(&global).await?;
             let result = crate::bench::grid::run(&db.pool, &cipher, scale).await;

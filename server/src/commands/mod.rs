@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod channel;
 pub mod db;
+pub mod demo_store;
 pub mod export;
 pub mod sync;
 pub mod user;

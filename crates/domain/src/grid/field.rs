@@ -194,7 +194,11 @@ pub(crate) mod tests {
             let def = f.def();
             assert!(!RESERVED_KEYS.contains(&def.key), "{}: {}", F::GRID, def.key);
             let own: Vec<String> = match def.filter {
-                Some(FilterKind::Text) => vec![def.key.into(), format!("{}_eq", def.key)],
+                Some(FilterKind::Text) => vec![
+                    def.key.into(),
+                    format!("{}_eq", def.key),
+                    format!("{}_match", def.key),
+                ],
                 Some(FilterKind::Number) => {
                     vec![format!("{}_min", def.key), format!("{}_max", def.key)]
                 }

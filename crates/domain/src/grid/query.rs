@@ -197,6 +197,9 @@ impl<F: GridField> GridQuery<F> {
         (((total.max(0) + per - 1) / per).max(1)).min(i64::from(u32::MAX)) as u32
     }
 
+    // Every change but the page leaves the saved view: the state is no longer the view's (a
+    // link keeping `view=` would bring the view's filters back, see the view merge rule).
+
     pub fn with_page(&self, page: u32) -> Self {
         GridQuery {
             page: page.max(1),
@@ -208,6 +211,7 @@ impl<F: GridField> GridQuery<F> {
         GridQuery {
             page: 1,
             per_page,
+            view: None,
             ..self.clone()
         }
     }
@@ -224,6 +228,7 @@ impl<F: GridField> GridQuery<F> {
         GridQuery {
             page: 1,
             sort: Sort { field, descending },
+            view: None,
             ..self.clone()
         }
     }
@@ -231,6 +236,7 @@ impl<F: GridField> GridQuery<F> {
     pub fn without_filter(&self, field: F) -> Self {
         let mut q = GridQuery {
             page: 1,
+            view: None,
             ..self.clone()
         };
         q.set_filter(field, None);
@@ -240,6 +246,7 @@ impl<F: GridField> GridQuery<F> {
     pub fn with_columns(&self, columns: Vec<F>) -> Self {
         GridQuery {
             columns,
+            view: None,
             ..self.clone()
         }
     }

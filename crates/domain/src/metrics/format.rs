@@ -19,7 +19,7 @@ fn group_digits(digits: &str, negative: bool) -> String {
         out.push('−');
     }
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -59,6 +59,8 @@ pub struct AbandonedCartRow {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AbandonedReport {
     pub range: DateRange,
+    /// The instant "abandoned" was evaluated at.
+    pub as_of: DateTime<Utc>,
     pub weeks: Vec<AbandonedWeek>,
     /// The most valuable abandoned carts first (at most `LIST_LIMIT`).
     pub carts: Vec<AbandonedCartRow>,

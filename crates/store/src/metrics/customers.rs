@@ -40,7 +40,8 @@ pub async fn customer_summary(pool: &PgPool, scope: Scope<'_>) -> Result<Custome
 }
 
 /// The customers with the highest lifetime sales among those who bought in `currency` (lifetime
-/// sales of customers of different currencies cannot be ranked together).
+/// sales of customers of different currencies cannot be ranked together). Walks the grids'
+/// `customers_lifetime_idx` from the top.
 pub async fn top_customers(
     pool: &PgPool,
     channel: Option<i64>,
@@ -56,7 +57,7 @@ pub async fn top_customers(
              and exists (select 1 from orders o
                          where o.customer_id = c.id
                            and coalesce(o.order_currency_code, '') = $2)
-           order by c.lifetime_sales desc, c.id
+           order by c.lifetime_sales desc, c.id desc
            limit $3"#,
         channel,
         currency,

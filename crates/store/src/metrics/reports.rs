@@ -147,6 +147,7 @@ pub async fn abandoned_report(
     let weeks: Vec<AbandonedWeek> = weeks.into_values().collect();
     Ok(AbandonedReport {
         range: scope.range,
+        as_of,
         total: weeks.iter().map(|w| w.abandoned).sum(),
         weeks,
         carts: carts

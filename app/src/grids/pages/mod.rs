@@ -1,0 +1,3 @@
+//! Each entity's grid page and record page.
+
+pub mod carts;

@@ -1,0 +1,203 @@
+//! The server side of grids: a page's query string → validated state (with a saved view merged
+//! in) → the store's page or CSV stream. Server functions stay a few lines and call these, which
+//! the benchmark also calls, so it measures the server functions' own path.
+
+use super::codec;
+use super::csv;
+use chrono::{NaiveDate, Utc};
+use chrono_tz::Tz;
+use domain::AppError;
+use domain::grid::{GridField, GridPage, GridQuery, parse};
+use futures::{Stream, StreamExt};
+use store::PgPool;
+use store::grid::GridSource;
+
+/// Longest query string accepted (a state with every filter set is well under 2 KB).
+const MAX_QUERY_LEN: usize = 16 * 1024;
+
+/// The user's today, for rolling date presets.
+pub fn today(tz: Tz) -> NaiveDate {
+    Utc::now().with_timezone(&tz).date_naive()
+}
+
+/// Validates a grid's query string. `view=<id>` starts from that saved view's state; the
+/// URL's own parameters override it key by key (so `?view=5&page=2` is page 2 of view 5).
+pub async fn resolve<F: GridField>(pool: &PgPool, raw: &str, tz: Tz) -> Result<GridQuery<F>, AppError> {
+    if raw.len() > MAX_QUERY_LEN {
+        return Err(AppError::invalid("query", "This link is too long to be a grid's state."));
+    }
+    let mut pairs = codec::decode_query(raw);
+    let view = pairs
+        .iter()
+        .rev()
+        .find(|(k, v)| k == "view" && !v.trim().is_empty())
+        .map(|(_, v)| v.trim().to_string());
+    if let Some(view) = view {
+        let missing = || AppError::invalid("view", "This saved view no longer exists.");
+        let id: i64 = view.parse().map_err(|_| missing())?;
+        let (grid, saved) = store::grid::views::find(pool, id).await?.ok_or_else(missing)?;
+        if grid != F::GRID {
+            return Err(AppError::invalid("view", "This saved view belongs to another grid."));
+        }
+        let own_keys: Vec<String> = pairs.iter().map(|(k, _)| k.clone()).collect();
+        let mut merged: Vec<(String, String)> = codec::decode_query(&saved)
+            .into_iter()
+            .filter(|(k, _)| !own_keys.contains(k))
+            .collect();
+        merged.append(&mut pairs);
+        pairs = merged;
+    }
+    parse(&pairs, today(tz))
+}
+
+/// One page of a grid for a query string.
+pub async fn load_page<F: GridSource>(pool: &PgPool, raw: &str, tz: Tz) -> Result<GridPage<F::Record>, AppError> {
+    let query = resolve::<F>(pool, raw, tz).await?;
+    let (rows, total) = store::grid::page(pool, &query, tz).await?;
+    Ok(GridPage { rows, total, query })
+}
+
+/// Buffered rows per chunk sent: big enough for few writes, small enough for flat memory.
+const CHUNK_BYTES: usize = 64 * 1024;
+
+/// The whole filtered set as CSV text chunks, in the grid's order and visible columns. Rows are
+/// streamed from Postgres and written as they come: memory stays flat whatever the row count.
+pub async fn export_csv<F: GridSource>(
+    pool: PgPool,
+    raw: &str,
+    tz: Tz,
+) -> Result<impl Stream<Item = Result<String, AppError>> + Send + 'static, AppError> {
+    let query = resolve::<F>(&pool, raw, tz).await?;
+    let columns = query.columns.clone();
+    // A byte-order mark: spreadsheet programs then read the file as UTF-8.
+    let head = format!("\u{feff}{}", csv::header::<F::Record>(&columns));
+    let rows = store::grid::export(pool, query, tz);
+    let body = rows
+        .ready_chunks(256)
+        .map(move |chunk| {
+            let mut out = String::with_capacity(CHUNK_BYTES);
+            for row in chunk {
+                let row = row.map_err(AppError::from)?;
+                csv::push_row(&mut out, &row, &columns);
+            }
+            Ok(out)
+        });
+    Ok(futures::stream::once(async move { Ok(head) }).chain(body))
+}
+
+/// `carts-2026-11-26.csv`.
+pub fn export_file_name(grid: &str, tz: Tz) -> String {
+    format!("{grid}-{}.csv", today(tz).format("%Y-%m-%d"))
+}
+
+/// Tells the browser the response is a CSV file to save. Leptos answers a plain browser
+/// request (Accept: text/html) to a server function with a redirect back to the referring
+/// page unless the function sets its status, so the status is set explicitly too.
+pub fn as_download(file_name: &str) {
+    use http::{HeaderValue, StatusCode, header};
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(StatusCode::OK);
+        response.insert_header(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+        if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
+            response.insert_header(header::CONTENT_DISPOSITION, value);
+        }
+        response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+}
+
+/// Marks a validation error with HTTP 400 (Leptos would answer 500), for pages rendered on the
+/// server and for API clients.
+pub fn status_for(error: &AppError) {
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
+        if let Ok(status) = http::StatusCode::from_u16(error.status_code()) {
+            response.set_status(status);
+        }
+    }
+}
+
+/// A grid page for a server function: the request's pool and time zone, errors with their
+/// HTTP status.
+pub async fn list<F: GridSource>(raw: &str) -> Result<GridPage<F::Record>, AppError> {
+    let pool = crate::server::pool()?;
+    let tz = crate::timezone::server::current();
+    let page = load_page::<F>(&pool, raw, tz).await;
+    if let Err(e) = &page {
+        status_for(e);
+    }
+    page
+}
+
+/// A CSV download for a server function.
+pub async fn export<F: GridSource>(raw: &str) -> Result<server_fn::codec::TextStream<AppError>, AppError> {
+    let pool = crate::server::pool()?;
+    let tz = crate::timezone::server::current();
+    match export_csv::<F>(pool, raw, tz).await {
+        Ok(stream) => {
+            as_download(&export_file_name(F::GRID, tz));
+            Ok(server_fn::codec::TextStream::new(stream))
+        }
+        Err(e) => {
+            status_for(&e);
+            Err(e)
+        }
+    }
+}
+
+/// A store answer for a server function, its error with its HTTP status (404 for a record
+/// that does not exist).
+pub fn answer<T>(result: store::Result<T>) -> Result<T, AppError> {
+    result.map_err(|e| {
+        let e = AppError::from(e);
+        status_for(&e);
+        e
+    })
+}
+
+/// The grids that have saved views.
+const VIEW_GRIDS: &[&str] = &[
+    domain::grid::customers::CustomerField::GRID,
+    domain::grid::accounts::AccountField::GRID,
+    domain::grid::carts::CartField::GRID,
+    domain::grid::orders::OrderField::GRID,
+    domain::grid::credit_memos::CreditMemoField::GRID,
+    domain::grid::subscribers::SubscriberField::GRID,
+];
+
+/// Refuses an unknown grid name.
+pub fn check_grid(grid: &str) -> Result<(), AppError> {
+    if VIEW_GRIDS.contains(&grid) {
+        Ok(())
+    } else {
+        Err(AppError::invalid("grid", "There is no such grid."))
+    }
+}
+
+/// A view's state, validated against its grid and stored canonical (defaults, the page and
+/// the view marker left out).
+pub async fn canonical_view(pool: &PgPool, grid: &str, raw: &str) -> Result<String, AppError> {
+    use domain::grid::{accounts, carts, credit_memos, customers, orders, subscribers};
+    check_grid(grid)?;
+    let tz = crate::timezone::server::current();
+    let pairs = match grid {
+        g if g == customers::CustomerField::GRID => state::<customers::CustomerField>(pool, raw, tz).await?,
+        g if g == accounts::AccountField::GRID => state::<accounts::AccountField>(pool, raw, tz).await?,
+        g if g == carts::CartField::GRID => state::<carts::CartField>(pool, raw, tz).await?,
+        g if g == orders::OrderField::GRID => state::<orders::OrderField>(pool, raw, tz).await?,
+        g if g == credit_memos::CreditMemoField::GRID => state::<credit_memos::CreditMemoField>(pool, raw, tz).await?,
+        _ => state::<subscribers::SubscriberField>(pool, raw, tz).await?,
+    };
+    let text = codec::encode_pairs(&pairs);
+    if text.len() > domain::grid::view::MAX_VIEW_QUERY {
+        return Err(AppError::invalid("query", "This view holds too many filters to save."));
+    }
+    Ok(text)
+}
+
+async fn state<F: GridField>(pool: &PgPool, raw: &str, tz: Tz) -> Result<Vec<(String, String)>, AppError> {
+    let query = resolve::<F>(pool, raw, tz).await?;
+    Ok(query
+        .to_pairs()
+        .into_iter()
+        .filter(|(k, _)| k != "view" && k != "page")
+        .collect())
+}

@@ -1,0 +1,180 @@
+//! The Shopping Carts grid.
+
+use super::field::{Choice, FieldDef, FilterKind, GridField, serde_by_key};
+use super::{Cell, GridRecord, LocalTime, Sort, Tone};
+use crate::CartStatus;
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum CartField {
+    Channel,
+    Website,
+    CartId,
+    Customer,
+    Email,
+    ItemsQty,
+    GrandTotal,
+    Status,
+    Abandoned,
+    CreatedAt,
+    UpdatedAt,
+    BillingCountry,
+    /// The carts of an account's customers (account page).
+    Account,
+}
+
+/// The five statuses of product.md §3.
+pub const CART_STATUSES: &[Choice] = &[
+    Choice { value: "open", label: "Open" },
+    Choice { value: "lost", label: "Lost" },
+    Choice { value: "converted_to_opportunity", label: "Converted to opportunity" },
+    Choice { value: "expired", label: "Expired" },
+    Choice { value: "purchased", label: "Purchased" },
+];
+
+impl GridField for CartField {
+    const GRID: &'static str = "carts";
+    const ALL: &'static [Self] = &[
+        CartField::Channel,
+        CartField::Website,
+        CartField::CartId,
+        CartField::Customer,
+        CartField::Email,
+        CartField::ItemsQty,
+        CartField::GrandTotal,
+        CartField::Status,
+        CartField::Abandoned,
+        CartField::CreatedAt,
+        CartField::UpdatedAt,
+        CartField::BillingCountry,
+        CartField::Account,
+    ];
+    const DEFAULT_SORT: Sort<Self> = Sort::desc(CartField::CreatedAt);
+
+    fn def(self) -> FieldDef {
+        use FilterKind::*;
+        match self {
+            CartField::Channel => FieldDef::col("channel", "Channel").hidden().filter(Channel),
+            CartField::Website => FieldDef::col("website", "Website").hidden().filter(Website),
+            CartField::CartId => FieldDef::col("cart_id", "Cart ID").sortable().filter(Id),
+            CartField::Customer => FieldDef::col("customer", "Customer").filter(Id).not_in_panel(),
+            CartField::Email => FieldDef::col("email", "Email").sortable().filter(Text),
+            CartField::ItemsQty => FieldDef::col("items_qty", "Items qty").sortable().numeric().filter(Number),
+            CartField::GrandTotal => FieldDef::col("grand_total", "Grand total").sortable().numeric().filter(Number),
+            CartField::Status => FieldDef::col("status", "Status").sortable().filter(Choice(CART_STATUSES)),
+            CartField::Abandoned => FieldDef::col("abandoned", "Abandoned").filter(Bool),
+            CartField::CreatedAt => FieldDef::col("created_at", "Created").sortable().filter(Date),
+            CartField::UpdatedAt => FieldDef::col("updated_at", "Updated").sortable().filter(Date),
+            CartField::BillingCountry => FieldDef::col("billing_country", "Billing country").hidden().filter(Text),
+            CartField::Account => FieldDef::link_filter("account", "Account", Id),
+        }
+    }
+}
+serde_by_key!(CartField);
+
+/// A row of the carts grid.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CartRow {
+    pub id: i64,
+    pub channel: String,
+    pub website: Option<String>,
+    /// Magento's quote id.
+    pub magento_id: i64,
+    pub customer_id: Option<i64>,
+    pub customer_name: Option<String>,
+    pub email: Option<String>,
+    pub items_qty: Decimal,
+    pub grand_total: Option<Decimal>,
+    pub currency: Option<String>,
+    pub status: CartStatus,
+    pub abandoned: bool,
+    pub created_at: Option<LocalTime>,
+    pub updated_at: Option<LocalTime>,
+    pub billing_country: Option<String>,
+}
+
+/// The badge colour of a cart status.
+pub fn status_tone(status: CartStatus) -> Tone {
+    match status {
+        CartStatus::Open => Tone::Info,
+        CartStatus::Purchased => Tone::Success,
+        CartStatus::Lost => Tone::Danger,
+        CartStatus::Expired => Tone::Neutral,
+        CartStatus::ConvertedToOpportunity => Tone::Warning,
+    }
+}
+
+/// A link to a customer, named by name, else email, else "Guest".
+pub(crate) fn customer_cell(id: Option<i64>, name: Option<&str>, email: Option<&str>) -> Cell {
+    let text = name
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
+        .or(email)
+        .unwrap_or("Guest")
+        .to_string();
+    match id {
+        Some(id) => Cell::Link {
+            text,
+            href: format!("/customers/{id}"),
+        },
+        None => Cell::Text(text),
+    }
+}
+
+impl GridRecord for CartRow {
+    type Field = CartField;
+
+    fn id(&self) -> i64 {
+        self.id
+    }
+
+    const HAS_CURRENCY: bool = true;
+
+    fn currency(&self) -> Option<&str> {
+        self.currency.as_deref()
+    }
+
+    fn cell(&self, field: CartField) -> Cell {
+        match field {
+            CartField::Channel => Cell::text(&self.channel),
+            CartField::Website => Cell::opt_text(self.website.as_deref()),
+            CartField::CartId => Cell::Link {
+                text: self.magento_id.to_string(),
+                href: format!("/carts/{}", self.id),
+            },
+            CartField::Customer => customer_cell(
+                self.customer_id,
+                self.customer_name.as_deref(),
+                self.email.as_deref(),
+            ),
+            CartField::Email => Cell::opt_text(self.email.as_deref()),
+            CartField::ItemsQty => Cell::Number(self.items_qty),
+            CartField::GrandTotal => Cell::money(self.grand_total, self.currency.as_deref()),
+            CartField::Status => Cell::Badge {
+                text: self.status.label().into(),
+                tone: status_tone(self.status),
+            },
+            CartField::Abandoned => Cell::Flag(self.abandoned),
+            CartField::CreatedAt => Cell::time(&self.created_at),
+            CartField::UpdatedAt => Cell::time(&self.updated_at),
+            CartField::BillingCountry => Cell::opt_text(self.billing_country.as_deref()),
+            CartField::Account => Cell::Empty,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn fields_are_consistent() {
+        crate::grid::field::tests::check_fields::<super::CartField>();
+    }
+
+    #[test]
+    fn statuses_match_the_domain_enum() {
+        let values: Vec<&str> = super::CART_STATUSES.iter().map(|c| c.value).collect();
+        let expected: Vec<&str> = crate::CartStatus::ALL.iter().map(|s| s.as_str()).collect();
+        assert_eq!(values, expected);
+    }
+}

@@ -1,0 +1,105 @@
+//! The Magento Customers grid's SQL.
+
+use super::{GridSource, Target, local_time};
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use domain::grid::customers::{CustomerField, CustomerRow};
+use rust_decimal::Decimal;
+
+/// The name as searched and sorted; the trigram and sort indexes are built on exactly this
+/// expression (`concat_ws` is not immutable, so it cannot be indexed).
+const NAME: &str = "(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))";
+const NAME_LOWER: &str = "lower(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))";
+
+#[derive(sqlx::FromRow)]
+pub struct Row {
+    id: i64,
+    channel: String,
+    website: Option<String>,
+    name: Option<String>,
+    email: String,
+    group_code: Option<String>,
+    lifetime_sales: Decimal,
+    orders_count: i32,
+    currency: Option<String>,
+    country: Option<String>,
+    region: Option<String>,
+    created_at: Option<DateTime<Utc>>,
+    updated_at: Option<DateTime<Utc>>,
+    is_guest: bool,
+}
+
+impl GridSource for CustomerField {
+    type Row = Row;
+    type Record = CustomerRow;
+
+    const TABLE: &'static str = "customers c";
+    const SELECT: &'static str = r#"c.id, ch.name as channel, w.name as website,
+        nullif(trim(concat_ws(' ', c.first_name, c.last_name)), '') as name, c.email,
+        g.code as group_code, c.lifetime_sales, c.orders_count, cur.order_currency_code as currency,
+        addr.country_id as country, addr.region, c.magento_created_at as created_at,
+        c.magento_updated_at as updated_at, c.is_guest"#;
+    // The country shown is the default billing address's (else the first address's); the
+    // currency is the latest order's (lifetime sales are summed in order currency).
+    const JOINS: &'static str = r#"join channels ch on ch.id = c.channel_id
+        left join websites w on w.channel_id = c.channel_id and w.magento_id = c.website_id
+        left join customer_groups g on g.channel_id = c.channel_id and g.magento_id = c.group_id
+        left join lateral (select a.country_id, a.region from customer_addresses a
+                           where a.customer_id = c.id
+                           order by a.is_default_billing desc, a.id limit 1) addr on true
+        left join lateral (select o.order_currency_code from orders o where o.customer_id = c.id
+                           order by o.id desc limit 1) cur on true"#;
+
+    fn target(self) -> Option<Target> {
+        Some(match self {
+            CustomerField::Channel => Target::Col("c.channel_id"),
+            CustomerField::Website => Target::Col("c.website_id"),
+            CustomerField::Name => Target::Text {
+                expr: NAME,
+                eq: NAME_LOWER,
+            },
+            CustomerField::Email => Target::Text {
+                expr: "c.email",
+                eq: "c.email_key",
+            },
+            CustomerField::LifetimeSales => Target::Col("c.lifetime_sales"),
+            CustomerField::OrdersCount => Target::Int("c.orders_count"),
+            CustomerField::CreatedAt => Target::Col("c.magento_created_at"),
+            CustomerField::UpdatedAt => Target::Col("c.magento_updated_at"),
+            CustomerField::IsGuest => Target::Col("c.is_guest"),
+            CustomerField::Account => Target::Col("c.account_id"),
+            CustomerField::Group | CustomerField::Country => return None,
+        })
+    }
+
+    fn sort_expr(self) -> Option<&'static str> {
+        match self {
+            CustomerField::Name => Some(NAME_LOWER),
+            CustomerField::Email => Some("c.email_key"),
+            CustomerField::LifetimeSales => Some("c.lifetime_sales"),
+            CustomerField::OrdersCount => Some("c.orders_count"),
+            CustomerField::CreatedAt => Some("c.magento_created_at"),
+            CustomerField::UpdatedAt => Some("c.magento_updated_at"),
+            _ => None,
+        }
+    }
+
+    fn record(r: Row, tz: Tz) -> CustomerRow {
+        CustomerRow {
+            id: r.id,
+            channel: r.channel,
+            website: r.website,
+            name: r.name,
+            email: r.email,
+            group: r.group_code,
+            lifetime_sales: r.lifetime_sales,
+            orders_count: r.orders_count,
+            currency: r.currency,
+            country: r.country,
+            region: r.region,
+            created_at: local_time(r.created_at, tz),
+            updated_at: local_time(r.updated_at, tz),
+            is_guest: r.is_guest,
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! Grid reads (issue 6): one generic page / count / export over every grid, plus record pages,
+//! saved views, the filter panel's choices and the cart status actions.
+//!
+//! Each grid describes itself with [`GridSource`]: its base table (alias `c`), how each field
+//! filters and sorts (SQL from the field enum, never from request text: values are always bound),
+//! and the joins that name things on the rows shown. The shape of every query:
+//!
+//! ```sql
+//! -- the page: filter and sort the base table alone, then name the page's rows
+//! select <columns> from (select c.* from <table> c where <filters>
+//!                        order by <sort>, c.id limit $n offset $m) c
+//! <joins> order by <sort>, c.id
+//! -- the total, exact: the same filters, no joins
+//! select count(*) from <table> c where <filters>
+//! ```
+//! The page and the total run at once on two connections (a page costs the slower of the two).
+
+mod sql;
+
+pub mod accounts;
+pub mod cart_actions;
+pub mod carts;
+pub mod credit_memos;
+pub mod customers;
+pub mod lines;
+pub mod options;
+pub mod orders;
+pub mod record;
+pub mod subscribers;
+pub mod views;
+
+pub use sql::{Target, local_time};
+
+use crate::Result;
+use chrono_tz::Tz;
+use domain::grid::{GridField, GridQuery, GridRecord};
+use futures::stream::BoxStream;
+use futures::{StreamExt, TryStreamExt};
+use sqlx::postgres::PgRow;
+use sqlx::{PgPool, Postgres, QueryBuilder};
+
+/// A grid's SQL: implemented by each grid's field enum.
+pub trait GridSource: GridField {
+    /// One row of the page query, as selected by `SELECT`.
+    type Row: for<'r> sqlx::FromRow<'r, PgRow> + Send + Unpin + 'static;
+    /// What the grid shows.
+    type Record: GridRecord<Field = Self>;
+
+    /// The base table with alias `c`, e.g. `carts c`.
+    const TABLE: &'static str;
+    /// A condition every row meets (e.g. only top-level order items), or `true`.
+    const BASE_WHERE: &'static str = "true";
+    /// The select list, over the page's base rows `c` and `JOINS`.
+    const SELECT: &'static str;
+    /// Joins that name things on the page's rows (channel, website, customer).
+    const JOINS: &'static str;
+
+    /// How this field filters (`None`: it does not).
+    fn target(self) -> Option<Target>;
+    /// The base-table expression this field sorts by (`None`: not sortable).
+    fn sort_expr(self) -> Option<&'static str>;
+    /// The row as the grid shows it, times in the user's zone.
+    fn record(row: Self::Row, tz: Tz) -> Self::Record;
+}
+
+/// The page query of `query` (exposed for the benchmark's raw SQL timing and plan tests).
+pub fn page_query<F: GridSource>(query: &GridQuery<F>, tz: Tz) -> Result<QueryBuilder<'static, Postgres>> {
+    let mut qb = QueryBuilder::new("select ");
+    qb.push(F::SELECT);
+    qb.push(" from (select c.* from ");
+    qb.push(F::TABLE);
+    sql::push_where(&mut qb, query, tz)?;
+    sql::push_order(&mut qb, query)?;
+    qb.push(" limit ");
+    qb.push_bind(i64::from(query.per_page));
+    qb.push(" offset ");
+    qb.push_bind(query.offset());
+    qb.push(") c ");
+    qb.push(F::JOINS);
+    sql::push_order(&mut qb, query)?;
+    Ok(qb)
+}
+
+/// The exact number of rows matching `query`'s filters.
+pub fn count_query<F: GridSource>(query: &GridQuery<F>, tz: Tz) -> Result<QueryBuilder<'static, Postgres>> {
+    let mut qb = QueryBuilder::new("select count(*) from ");
+    qb.push(F::TABLE);
+    sql::push_where(&mut qb, query, tz)?;
+    Ok(qb)
+}
+
+/// Every row matching `query`, in its order (for CSV exports; paging is ignored).
+pub fn export_query<F: GridSource>(query: &GridQuery<F>, tz: Tz) -> Result<QueryBuilder<'static, Postgres>> {
+    let mut qb = QueryBuilder::new("select ");
+    qb.push(F::SELECT);
+    qb.push(" from (select c.* from ");
+    qb.push(F::TABLE);
+    sql::push_where(&mut qb, query, tz)?;
+    qb.push(") c ");
+    qb.push(F::JOINS);
+    sql::push_order(&mut qb, query)?;
+    Ok(qb)
+}
+
+/// One page of a grid and the exact total.
+pub async fn page<F: GridSource>(
+    pool: &PgPool,
+    query: &GridQuery<F>,
+    tz: Tz,
+) -> Result<(Vec<F::Record>, i64)> {
+    let mut rows_qb = page_query(query, tz)?;
+    let mut count_qb = count_query(query, tz)?;
+    let rows = rows_qb.build_query_as::<F::Row>().fetch_all(pool);
+    let total = count_qb.build_query_scalar::<i64>().fetch_one(pool);
+    let (rows, total) = futures::try_join!(rows, total)?;
+    let records = rows.into_iter().map(|r| F::record(r, tz)).collect();
+    Ok((records, total))
+}
+
+/// Streams every row matching `query`, in its order, one at a time: memory stays flat however
+/// many rows match.
+pub fn export<F: GridSource>(
+    pool: PgPool,
+    query: GridQuery<F>,
+    tz: Tz,
+) -> BoxStream<'static, Result<F::Record>> {
+    async_stream::try_stream! {
+        let mut qb = export_query(&query, tz)?;
+        let mut rows = qb.build_query_as::<F::Row>().fetch(&pool).map_err(crate::Error::from);
+        while let Some(row) = rows.next().await {
+            yield F::record(row?, tz);
+        }
+    }
+    .boxed()
+}

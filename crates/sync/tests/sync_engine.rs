@@ -1,0 +1,371 @@
+//! The sync engine over real HTTP against the demo store and a real Postgres (a database per
+//! test): exactness, incremental changes, paging quirks, faults, crashes and concurrency.
+
+mod common;
+
+use chrono::Utc;
+use common::*;
+use demo_store::{FaultConfig, PagingMode};
+use domain::sync::{JobKind, JobStatus, JobTrigger};
+use domain::{Entity, SubscriberSource};
+use store::PgPool;
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn initial_sync_equals_the_store_record_for_record(pool: PgPool) {
+    let store = spawn_store(small_store(800)).await;
+    // A page size that is not a divisor of anything, smaller than the groups of records the
+    // generator stamps with the same second: ties straddle page boundaries.
+    let channel = add_channel(&pool, &store.base_url(), 37).await;
+    let outcome = sync(&pool, channel).await;
+    assert_eq!(outcome.status, JobStatus::Succeeded, "{:?}", outcome.error);
+    assert_same(&expected(&store, Utc::now()), &actual(&pool, channel).await);
+
+    // Nothing changed: a second run writes nothing.
+    let again = sync(&pool, channel).await;
+    assert_eq!(again.status, JobStatus::Succeeded);
+    for (entity, counts) in &again.entities {
+        assert_eq!(counts.counts.created + counts.counts.updated, 0, "{entity:?} changed without a change");
+        assert_eq!(counts.failed, 0);
+    }
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn records_sharing_one_second_across_pages_are_all_synced(pool: PgPool) {
+    let store = spawn_store(small_store(400)).await;
+    // Make a burst of 25 carts share one timestamp, then page by 10.
+    {
+        let state = store.state();
+        let mut s = state.write();
+        let ids: Vec<u32> = s.carts.iter().take(25).map(|c| c.id).collect();
+        let at = s.carts.iter().map(|c| c.updated_at).max().unwrap();
+        for id in ids {
+            s.set_cart_updated_at(id, at);
+        }
+    }
+    let channel = add_channel(&pool, &store.base_url(), 10).await;
+    assert_eq!(sync(&pool, channel).await.status, JobStatus::Succeeded);
+    assert_same(&expected(&store, Utc::now()), &actual(&pool, channel).await);
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn incremental_sync_picks_up_live_changes(pool: PgPool) {
+    let store = spawn_store(small_store(500)).await;
+    let channel = add_channel(&pool, &store.base_url(), 50).await;
+    assert_eq!(sync(&pool, channel).await.status, JobStatus::Succeeded);
+
+    // New customers, filled and abandoned carts, orders placed, refunds, edits, unsubscribes.
+    let events = store.state().live_tick(150);
+    assert!(!events.is_empty());
+    // The window ends a second before the store's clock: let the changes' second pass.
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let outcome = sync(&pool, channel).await;
+    assert_eq!(outcome.status, JobStatus::Succeeded, "{:?}", outcome.error);
+    let touched: u64 = outcome.entities.iter().map(|(_, c)| c.counts.created + c.counts.updated).sum();
+    assert!(touched > 0, "the live changes were not picked up: {:?}", outcome.entities);
+    assert_same(&expected(&store, Utc::now()), &actual(&pool, channel).await);
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn magento_2_3_paging_neither_loops_nor_loses_records(pool: PgPool) {
+    let store = spawn_store(small_store(300)).await;
+    store.set_paging(PagingMode::V23);
+    let channel = add_channel(&pool, &store.base_url(), 25).await;
+    assert_eq!(sync(&pool, channel).await.status, JobStatus::Succeeded);
+    store.state().live_tick(40);
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    // Incremental runs page subscribers by offset: the repeated last page must stop them.
+    let outcome = tokio::time::timeout(std::time::Duration::from_secs(60), sync(&pool, channel)).await.expect("no loop");
+    assert_eq!(outcome.status, JobStatus::Succeeded);
+    assert_same(&expected(&store, Utc::now()), &actual(&pool, channel).await);
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn faults_end_with_the_same_data_plus_the_malformed_records_logged(pool: PgPool) {
+    let store = spawn_store(small_store(400)).await;
+    store.set_faults(FaultConfig {
+        seed: 11,
+        error_500: 0.08,
+        error_503: 0.08,
+        error_429: 0.08,
+        hang: 0.02,
+        hang_duration: std::time::Duration::from_secs(4),
+        slow: 0.05,
+        slow_duration: std::time::Duration::from_millis(200),
+        malformed_records: 0.01,
+    });
+    let channel = add_channel(&pool, &store.base_url(), 40).await;
+    let outcome = sync(&pool, channel).await;
+    assert_eq!(outcome.status, JobStatus::Succeeded, "{:?}", outcome.error);
+
+    let mut want = expected(&store, Utc::now());
+    let mut malformed_total = 0;
+    for (entity, key) in [
+        (demo_store::Entity::Customer, "customers"),
+        (demo_store::Entity::Cart, "carts"),
+        (demo_store::Entity::Order, "orders"),
+        (demo_store::Entity::CreditMemo, "credit-memos"),
+        (demo_store::Entity::Subscriber, "newsletter-subscribers"),
+    ] {
+        let bad = store.malformed_ids(entity);
+        malformed_total += bad.len();
+        want = without(want, key, &bad);
+    }
+    assert!(malformed_total > 0, "the fault seed should malform some records");
+    let mut got = actual(&pool, channel).await;
+    // Records linked to a malformed one (an order's cart status) may differ: compare the rest.
+    for (entity, ids) in got.iter_mut() {
+        if let Some(w) = want.get(entity) {
+            ids.retain(|id, _| w.contains_key(id));
+        }
+    }
+    for (entity, rows) in want.iter_mut() {
+        if *entity == "carts" {
+            rows.iter_mut().for_each(|(_, v)| *v = v.rsplit_once('|').map(|(a, _)| a.to_string()).unwrap_or_default());
+        }
+    }
+    if let Some(rows) = got.get_mut("carts") {
+        rows.iter_mut().for_each(|(_, v)| *v = v.rsplit_once('|').map(|(a, _)| a.to_string()).unwrap_or_default());
+    }
+    assert_same(&want, &got);
+
+    let (open, total) = store::sync_errors::list(&pool, channel, None, true, 1000, 0).await.unwrap();
+    assert_eq!(total as usize, malformed_total, "every malformed record, and only those, is in the error log: {open:#?}");
+    assert!(open.iter().all(|e| e.payload.is_some() && e.magento_id.is_some()));
+
+    // Once the store serves them properly, Retry all resolves them.
+    store.set_faults(FaultConfig::default());
+    let retried = sync_kind(&pool, channel, JobKind::RetryErrors).await;
+    assert_eq!(retried.status, JobStatus::Succeeded, "{:?}", retried.error);
+    let (_, left) = store::sync_errors::list(&pool, channel, None, true, 10, 0).await.unwrap();
+    assert_eq!(left, 0);
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_sync_aborted_mid_run_resumes_exactly(pool: PgPool) {
+    let store = spawn_store(small_store(1500)).await;
+    let channel = add_channel(&pool, &store.base_url(), 20).await;
+    store::jobs::enqueue(&pool, channel, JobKind::Sync, JobTrigger::Cli, None).await.unwrap();
+    let lease = store::jobs::claim(&pool, "doomed", Some(channel)).await.unwrap().unwrap();
+    let job_id = lease.job.id;
+    let (p, c) = (pool.clone(), cipher());
+    let run = tokio::spawn(async move {
+        sync::worker::run_leased(&p, &c, lease, &fast_client(), tokio_util::sync::CancellationToken::new()).await
+    });
+    // Let it commit a few pages of orders, then pull the plug.
+    loop {
+        let orders: i64 = sqlx::query_scalar("select count(*) from orders where channel_id = $1")
+            .bind(channel)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        if orders >= 100 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    run.abort();
+    let _ = run.await;
+    let status: String = sqlx::query_scalar("select status from sync_jobs where id = $1").bind(job_id).fetch_one(&pool).await.unwrap();
+    assert_eq!(status, "running", "the aborted job looks alive until reaped");
+
+    // The reaper sees the lock free, fails the job and queues a resume.
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    assert_eq!(store::jobs::reap_abandoned(&pool).await.unwrap(), vec![channel]);
+    let outcome = sync(&pool, channel).await;
+    assert_eq!(outcome.status, JobStatus::Succeeded, "{:?}", outcome.error);
+    let orders = outcome.entities.iter().find(|(e, _)| *e == Entity::Orders).unwrap().1;
+    assert!(orders.fetched < 1500, "the resume re-read everything ({} orders)", orders.fetched);
+    assert_same(&expected(&store, Utc::now()), &actual(&pool, channel).await);
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn two_workers_never_run_one_channel_twice(pool: PgPool) {
+    let store = spawn_store(small_store(50)).await;
+    let channel = add_channel(&pool, &store.base_url(), 50).await;
+    store::jobs::enqueue(&pool, channel, JobKind::Sync, JobTrigger::Cli, None).await.unwrap();
+    let (a, b) = tokio::join!(
+        store::jobs::claim(&pool, "worker-a", None),
+        store::jobs::claim(&pool, "worker-b", None)
+    );
+    let claimed = [a.unwrap(), b.unwrap()];
+    assert_eq!(claimed.iter().filter(|l| l.is_some()).count(), 1, "exactly one worker gets the job");
+
+    // While it runs, a new request queues (once) but is not claimable.
+    store::jobs::enqueue(&pool, channel, JobKind::Sync, JobTrigger::Manual, None).await.unwrap();
+    store::jobs::enqueue(&pool, channel, JobKind::Full, JobTrigger::Manual, None).await.unwrap();
+    let queued: i64 = sqlx::query_scalar("select count(*) from sync_jobs where channel_id = $1 and status = 'queued'")
+        .bind(channel)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(queued, 1);
+    assert!(store::jobs::claim(&pool, "worker-c", None).await.unwrap().is_none());
+    // A forged second "running" row is refused by the database itself.
+    let forged = sqlx::query("insert into sync_jobs (channel_id, kind, status) values ($1, 'sync', 'running')")
+        .bind(channel)
+        .execute(&pool)
+        .await;
+    assert!(forged.is_err());
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_guest_is_merged_into_the_customer_who_registers_with_the_same_email(pool: PgPool) {
+    let store = spawn_store(small_store(300)).await;
+    let channel = add_channel(&pool, &store.base_url(), 100).await;
+    assert_eq!(sync(&pool, channel).await.status, JobStatus::Succeeded);
+
+    // A guest customer the CRM made from guest orders, with no registered twin yet.
+    let (guest_id, email, website): (i64, String, i64) = sqlx::query_as(
+        "select g.id, g.email, g.website_id from customers g
+         where g.channel_id = $1 and g.is_guest
+           and exists (select 1 from orders o where o.customer_id = g.id)
+         order by g.id limit 1",
+    )
+    .bind(channel)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let guest_orders: i64 = sqlx::query_scalar("select count(*) from orders where customer_id = $1")
+        .bind(guest_id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+
+    // The shopper registers in the store with that email (in another case).
+    {
+        let state = store.state();
+        let mut s = state.write();
+        let store_id = s.catalog.store_views.iter().find(|v| i64::from(v.website_id) == website).map(|v| v.id).unwrap_or(1);
+        s.create_customer(demo_store::NewCustomer {
+            email: email.to_uppercase(),
+            firstname: "Now".into(),
+            lastname: "Registered".into(),
+            website_id: website as u16,
+            store_id,
+            group_id: 1,
+            middlename: None,
+            prefix: None,
+            suffix: None,
+            dob: None,
+            gender: None,
+            taxvat: None,
+            addresses: vec![],
+            is_subscribed: None,
+        })
+        .unwrap();
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(sync(&pool, channel).await.status, JobStatus::Succeeded);
+
+    let gone: bool = sqlx::query_scalar("select not exists(select 1 from customers where id = $1)")
+        .bind(guest_id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(gone, "the guest customer is merged away");
+    let (registered, orders, sales): (i64, i32, rust_decimal::Decimal) = sqlx::query_as(
+        "select id, orders_count, lifetime_sales from customers
+         where channel_id = $1 and not is_guest and email_key = lower($2)",
+    )
+    .bind(channel)
+    .bind(&email)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let moved: i64 = sqlx::query_scalar("select count(*) from orders where customer_id = $1")
+        .bind(registered)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(moved, guest_orders);
+    assert!(orders > 0 || sales == rust_decimal::Decimal::ZERO);
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn stores_without_the_subscriber_route_fall_back_to_customer_flags(pool: PgPool) {
+    let store = spawn_store(small_store(300)).await;
+    store.state().set_subscriber_route(false);
+    let channel = add_channel(&pool, &store.base_url(), 100).await;
+    let outcome = sync(&pool, channel).await;
+    assert_eq!(outcome.status, JobStatus::Succeeded, "{:?}", outcome.error);
+    let summary = store::channels::get(&pool, channel).await.unwrap();
+    assert_eq!(summary.subscriber_source, Some(SubscriberSource::CustomerFlag));
+
+    // Registered customers whose flag is on, per the store's own JSON.
+    let subscribed: std::collections::BTreeSet<i64> = {
+        let state = store.state();
+        let s = state.read();
+        s.customers
+            .iter()
+            .filter(|c| s.json(demo_store::RecordRef::Customer(c))["extension_attributes"]["is_subscribed"] == true)
+            .map(|c| i64::from(c.id))
+            .collect()
+    };
+    assert!(!subscribed.is_empty());
+    let synced: std::collections::BTreeSet<i64> = sqlx::query_scalar(
+        "select customer_magento_id from newsletter_subscribers
+         where channel_id = $1 and source = 'customer_flag' and status = 1",
+    )
+    .bind(channel)
+    .fetch_all(&pool)
+    .await
+    .unwrap()
+    .into_iter()
+    .collect();
+    assert_eq!(synced, subscribed);
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn an_unknown_token_stops_the_channel_as_access_rejected(pool: PgPool) {
+    let store = spawn_store(small_store(50)).await;
+    let mut settings = domain::ChannelSettings::new("Rejected", store.base_url());
+    settings.page_size = 50;
+    let credentials = domain::Credentials::Bearer { token: "wrong".into() };
+    let channel = store::channels::create(&pool, &cipher(), &settings, &credentials, false).await.unwrap();
+    let outcome = sync(&pool, channel).await;
+    assert_eq!(outcome.status, JobStatus::Failed);
+    let summary = store::channels::get(&pool, channel).await.unwrap();
+    assert_eq!(summary.status, domain::ChannelStatus::AccessRejected);
+    // Scheduling skips it until someone fixes the credentials.
+    sqlx::query("update channels set next_sync_at = now() - interval '1 minute' where id = $1")
+        .bind(channel)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert!(!store::jobs::schedule_due(&pool).await.unwrap().contains(&channel));
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn carts_that_leave_the_store_expire_and_deleted_customers_are_marked(pool: PgPool) {
+    let store = spawn_store(small_store(200)).await;
+    let channel = add_channel(&pool, &store.base_url(), 100).await;
+    assert_eq!(sync(&pool, channel).await.status, JobStatus::Succeeded);
+    let (cart, customer) = {
+        let state = store.state();
+        let mut s = state.write();
+        let quotes: std::collections::HashSet<u32> = s.orders.iter().map(|o| o.quote_id).collect();
+        let cart = s.carts.iter().find(|c| c.is_active && !quotes.contains(&c.id)).unwrap().id;
+        let customer = s.customers.iter().next().unwrap().id;
+        assert!(s.delete_cart(cart));
+        s.delete_customer(customer).unwrap();
+        (cart, customer)
+    };
+    assert_eq!(sync_kind(&pool, channel, JobKind::Full).await.status, JobStatus::Succeeded);
+    let status: String = sqlx::query_scalar("select status from carts where channel_id = $1 and magento_id = $2")
+        .bind(channel)
+        .bind(i64::from(cart))
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "expired");
+    let removed: bool = sqlx::query_scalar("select removed_at is not null from customers where channel_id = $1 and magento_id = $2")
+        .bind(channel)
+        .bind(i64::from(customer))
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(removed);
+    // Orders are never deleted by sync.
+    let orders: i64 = sqlx::query_scalar("select count(*) from orders where channel_id = $1").bind(channel).fetch_one(&pool).await.unwrap();
+    assert_eq!(orders as usize, store.state().read().orders.len());
+}
