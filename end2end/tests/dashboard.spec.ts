@@ -167,7 +167,7 @@ test.describe("dashboard", () => {
   test("charts are SVG with a description and a table, and react to the pointer", async ({ page }) => {
     await page.goto("/?range=30d");
     const chart = page.locator("#revenue-chart");
-    await expect(chart.locator('svg[role="img"] title')).toHaveText(/Revenue over time/);
+    await expect(chart.locator('svg[role="img"] > title')).toHaveText(/Revenue over time/);
     await expect(chart.locator("svg desc")).toContainText("Revenue in");
     await chart.getByText("Show the data as a table").click();
     await expect(chart.locator("table tbody tr")).toHaveCount(30);

@@ -54,15 +54,10 @@ async fn synced_demo_store(pool: &PgPool) -> Synced {
     let channel = store::channels::create(pool, &cipher, &settings, &credentials, false)
         .await
         .unwrap();
-    let (_, outcome) = sync::worker::sync_and_wait(
-        pool,
-        &cipher,
-        channel,
-        JobKind::Sync,
-        &Default::default(),
-    )
-    .await
-    .unwrap();
+    let (_, outcome) =
+        sync::worker::sync_and_wait(pool, &cipher, channel, JobKind::Sync, &Default::default())
+            .await
+            .unwrap();
     assert_eq!(outcome.status, JobStatus::Succeeded, "{:?}", outcome.error);
     Synced {
         handle,
@@ -97,7 +92,11 @@ impl<'a> Model<'a> {
     }
 
     fn currency(&self, store_id: u16) -> String {
-        self.s.catalog.website_of_store(store_id).currency.to_string()
+        self.s
+            .catalog
+            .website_of_store(store_id)
+            .currency
+            .to_string()
     }
 
     fn who(&self, customer_id: Option<u32>, store_id: u16, email: Option<&str>) -> Option<Who> {
@@ -109,10 +108,12 @@ impl<'a> Model<'a> {
             return None;
         }
         let website = self.website(store_id);
-        Some(match self.registered_by_email.get(&(website, email.clone())) {
-            Some(id) => Who::Registered(*id),
-            None => Who::Guest(website, email),
-        })
+        Some(
+            match self.registered_by_email.get(&(website, email.clone())) {
+                Some(id) => Who::Registered(*id),
+                None => Who::Guest(website, email),
+            },
+        )
     }
 
     fn order_who(&self, o: &Order) -> Option<Who> {
@@ -210,7 +211,9 @@ fn expected_sales(m: &Model, range: DateRange) -> (i64, i64, i64, BTreeMap<Strin
         if !o.discount_amount.is_zero() {
             discounted += 1;
         }
-        *revenue.entry(m.currency(o.store_id)).or_insert(Decimal::ZERO) += net(o);
+        *revenue
+            .entry(m.currency(o.store_id))
+            .or_insert(Decimal::ZERO) += net(o);
     }
     (orders, canceled_n, discounted, revenue)
 }
@@ -255,10 +258,7 @@ fn is_abandoned(m: &Model, c: &Cart, synced_at: DateTime<Utc>, as_of: DateTime<U
 }
 
 fn cart_total(c: &Cart) -> Decimal {
-    c.items
-        .iter()
-        .map(|i| i.price * Decimal::from(i.qty))
-        .sum()
+    c.items.iter().map(|i| i.price * Decimal::from(i.qty)).sum()
 }
 
 fn tz(name: &str) -> Tz {
@@ -294,7 +294,10 @@ async fn dashboard_metrics_match_the_demo_store(pool: PgPool) {
         // Revenue, orders, discounted orders, AOV.
         let sales = metrics::sales_summary(&pool, scope).await.unwrap();
         let (orders, canceled_n, discounted, revenue) = expected_sales(&m, range);
-        assert!(orders > 0 && canceled_n > 0, "{why}: the range must exercise cancellations");
+        assert!(
+            orders > 0 && canceled_n > 0,
+            "{why}: the range must exercise cancellations"
+        );
         assert_eq!(sales.orders, orders, "{why}: orders");
         assert_eq!(sales.canceled, canceled_n, "{why}: canceled");
         assert_eq!(sales.discounted, discounted, "{why}: discounted");
@@ -310,12 +313,18 @@ async fn dashboard_metrics_match_the_demo_store(pool: PgPool) {
                 .filter(|o| !canceled(o) && m.currency(o.store_id) == c.currency)
                 .count() as i64;
             assert_eq!(c.orders, n, "{why}: orders in {}", c.currency);
-            assert_eq!(c.aov(), Some(revenue[&c.currency] / Decimal::from(n)), "{why}: AOV");
+            assert_eq!(
+                c.aov(),
+                Some(revenue[&c.currency] / Decimal::from(n)),
+                "{why}: AOV"
+            );
         }
 
         // The chart's buckets add up to the totals, each bucket to its own days.
         let granularity = range.granularity();
-        let series = metrics::sales_series(&pool, scope, granularity).await.unwrap();
+        let series = metrics::sales_series(&pool, scope, granularity)
+            .await
+            .unwrap();
         assert_eq!(series.len(), range.buckets(granularity).len());
         for point in &series {
             let bucket_orders = m
@@ -333,7 +342,11 @@ async fn dashboard_metrics_match_the_demo_store(pool: PgPool) {
         // New and returning customers (guests through their guest customer).
         let customers = metrics::customer_summary(&pool, scope).await.unwrap();
         let (new, returning) = expected_customers(&m, range);
-        assert_eq!((customers.new, customers.returning), (new, returning), "{why}: customers");
+        assert_eq!(
+            (customers.new, customers.returning),
+            (new, returning),
+            "{why}: customers"
+        );
 
         // Refunds: refunded credit memos created in the range.
         let refunds = metrics::refund_summary(&pool, scope).await.unwrap();
@@ -380,15 +393,27 @@ async fn dashboard_metrics_match_the_demo_store(pool: PgPool) {
             .map(|v| (v.currency.clone(), v.amount))
             .collect();
         assert_eq!(got, value, "{why}: abandoned value");
-        let rate = domain::metrics::ratio(
-            abandoned.len() as i64,
-            abandoned.len() as i64 + purchased,
+        let rate =
+            domain::metrics::ratio(abandoned.len() as i64, abandoned.len() as i64 + purchased);
+        assert_eq!(
+            carts.abandon_rate(),
+            rate,
+            "{why}: abandon rate is a count over a count"
         );
-        assert_eq!(carts.abandon_rate(), rate, "{why}: abandon rate is a count over a count");
         assert!(carts.created >= carts.with_items && carts.with_items >= carts.checkout);
-        assert!(carts.checkout >= carts.purchased, "{why}: the funnel never widens");
-        let open = created.iter().filter(|c| is_open(&m, c, synced.synced_at)).count() as i64;
-        assert_eq!(carts.status(domain::CartStatus::Open), open, "{why}: open carts");
+        assert!(
+            carts.checkout >= carts.purchased,
+            "{why}: the funnel never widens"
+        );
+        let open = created
+            .iter()
+            .filter(|c| is_open(&m, c, synced.synced_at))
+            .count() as i64;
+        assert_eq!(
+            carts.status(domain::CartStatus::Open),
+            open,
+            "{why}: open carts"
+        );
     }
 
     // The recent range has abandoned carts, or the abandoned checks above proved nothing.
@@ -398,7 +423,10 @@ async fn dashboard_metrics_match_the_demo_store(pool: PgPool) {
         range: DateRange::new(today - Duration::days(29), today).unwrap(),
     };
     let carts = metrics::cart_summary(&pool, recent, as_of).await.unwrap();
-    assert!(carts.abandoned > 0, "no abandoned carts in the last 30 days");
+    assert!(
+        carts.abandoned > 0,
+        "no abandoned carts in the last 30 days"
+    );
 }
 
 #[sqlx::test(migrator = "store::MIGRATOR")]
@@ -411,7 +439,11 @@ async fn ranges_follow_the_users_time_zone_and_empty_ranges_divide_by_nothing(po
     let mut differ = false;
     for days_back in 1..20 {
         let mut counts = Vec::new();
-        for zone_name in ["Pacific/Kiritimati", "America/Los_Angeles", "Asia/Kathmandu"] {
+        for zone_name in [
+            "Pacific/Kiritimati",
+            "America/Los_Angeles",
+            "Asia/Kathmandu",
+        ] {
             let m = Model::new(&s, tz(zone_name));
             let day = local_today(s.anchor, m.tz) - Duration::days(days_back);
             let range = DateRange::new(day, day).unwrap();
@@ -422,7 +454,11 @@ async fn ranges_follow_the_users_time_zone_and_empty_ranges_divide_by_nothing(po
             };
             let sales = metrics::sales_summary(&pool, scope).await.unwrap();
             let (orders, canceled_n, _, revenue) = expected_sales(&m, range);
-            assert_eq!((sales.orders, sales.canceled), (orders, canceled_n), "{zone_name} {day}");
+            assert_eq!(
+                (sales.orders, sales.canceled),
+                (orders, canceled_n),
+                "{zone_name} {day}"
+            );
             let got: BTreeMap<String, Decimal> = sales
                 .by_currency
                 .iter()
@@ -434,7 +470,10 @@ async fn ranges_follow_the_users_time_zone_and_empty_ranges_divide_by_nothing(po
         }
         differ |= counts[0] != counts[1];
     }
-    assert!(differ, "the zones never disagreed: the test proves nothing about time zones");
+    assert!(
+        differ,
+        "the zones never disagreed: the test proves nothing about time zones"
+    );
 
     // Before the store's history: no orders, no carts, nothing divided by zero.
     let empty = Scope {
@@ -451,10 +490,14 @@ async fn ranges_follow_the_users_time_zone_and_empty_ranges_divide_by_nothing(po
     assert!(sales.by_currency.is_empty());
     assert_eq!(sales.discounted_share(), None);
     assert_eq!(sales.currency("USD").aov(), None);
-    let carts = metrics::cart_summary(&pool, empty, Utc::now()).await.unwrap();
+    let carts = metrics::cart_summary(&pool, empty, Utc::now())
+        .await
+        .unwrap();
     assert_eq!(carts.abandon_rate(), None);
     assert_eq!(domain::metrics::percent(carts.abandon_rate()), "—");
-    let series = metrics::sales_series(&pool, empty, Granularity::Week).await.unwrap();
+    let series = metrics::sales_series(&pool, empty, Granularity::Week)
+        .await
+        .unwrap();
     assert!(series.iter().all(|p| p.orders == 0 && p.revenue.is_empty()));
 }
 
@@ -503,16 +546,35 @@ async fn rfm_scores_and_top_customers_match_the_demo_store(pool: PgPool) {
     let mut expected: Vec<(String, Decimal, i64, i64, i16, i16, i16)> = buyers
         .values()
         .map(|b| {
-            let same_currency: Vec<&Buyer> =
-                buyers.values().filter(|o| o.currency == b.currency).collect();
+            let same_currency: Vec<&Buyer> = buyers
+                .values()
+                .filter(|o| o.currency == b.currency)
+                .collect();
             let r = score(buyers.values().filter(|o| o.last < b.last).count(), n);
-            let f = score(buyers.values().filter(|o| o.frequency < b.frequency).count(), n);
+            let f = score(
+                buyers
+                    .values()
+                    .filter(|o| o.frequency < b.frequency)
+                    .count(),
+                n,
+            );
             let m_score = score(
-                same_currency.iter().filter(|o| o.lifetime < b.lifetime).count(),
+                same_currency
+                    .iter()
+                    .filter(|o| o.lifetime < b.lifetime)
+                    .count(),
                 same_currency.len() as i64,
             );
             let recency = (as_of - b.last).num_seconds().div_euclid(86_400);
-            (b.email.clone(), b.lifetime, recency, b.frequency, r, f, m_score)
+            (
+                b.email.clone(),
+                b.lifetime,
+                recency,
+                b.frequency,
+                r,
+                f,
+                m_score,
+            )
         })
         .collect();
     expected.sort();
@@ -539,11 +601,17 @@ async fn rfm_scores_and_top_customers_match_the_demo_store(pool: PgPool) {
     got.sort();
     assert_eq!(got, expected);
     assert!(
-        report.rows.windows(2).all(|w| w[0].lifetime.amount >= w[1].lifetime.amount),
+        report
+            .rows
+            .windows(2)
+            .all(|w| w[0].lifetime.amount >= w[1].lifetime.amount),
         "highest lifetime value first"
     );
     for score in 1..=5 {
-        assert!(report.rows.iter().any(|r| r.r == score), "some customer scores R={score}");
+        assert!(
+            report.rows.iter().any(|r| r.r == score),
+            "some customer scores R={score}"
+        );
     }
 
     // Top customers by lifetime sales, per currency.

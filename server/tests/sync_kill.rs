@@ -18,7 +18,10 @@ fn database_url(pool: &PgPool) -> String {
     let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
     let options: std::sync::Arc<PgConnectOptions> = pool.connect_options();
     let db = options.get_database().expect("database name").to_string();
-    let (before, after) = base.split_once('?').map(|(a, b)| (a, Some(b))).unwrap_or((&base, None));
+    let (before, after) = base
+        .split_once('?')
+        .map(|(a, b)| (a, Some(b)))
+        .unwrap_or((&base, None));
     let root = before.rsplit_once('/').map(|(r, _)| r).unwrap_or(before);
     match after {
         Some(q) => format!("{root}/{db}?{q}"),
@@ -27,28 +30,44 @@ fn database_url(pool: &PgPool) -> String {
 }
 
 async fn count(pool: &PgPool, table: &str, channel: i64) -> i64 {
-    sqlx::query_scalar(&format!("select count(*) from {table} where channel_id = $1"))
-        .bind(channel)
-        .fetch_one(pool)
-        .await
-        .unwrap()
+    sqlx::query_scalar(&format!(
+        "select count(*) from {table} where channel_id = $1"
+    ))
+    .bind(channel)
+    .fetch_one(pool)
+    .await
+    .unwrap()
 }
 
 #[sqlx::test(migrator = "store::MIGRATOR")]
 async fn a_sync_process_killed_with_sigkill_resumes_exactly(pool: PgPool) {
-    let store = demo_store::spawn(DemoStoreConfig { seed: 3, scale: 3000, ..DemoStoreConfig::default() }, "127.0.0.1:0".parse().unwrap())
-        .await
-        .unwrap();
+    let store = demo_store::spawn(
+        DemoStoreConfig {
+            seed: 3,
+            scale: 3000,
+            ..DemoStoreConfig::default()
+        },
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .await
+    .unwrap();
     let cipher = Cipher::new(&KEY);
     let mut settings = ChannelSettings::new("Killed store", store.base_url());
     settings.page_size = 20;
-    let credentials = Credentials::Bearer { token: demo_store::DEMO_BEARER_TOKEN.into() };
-    let channel = store::channels::create(&pool, &cipher, &settings, &credentials, false).await.unwrap();
+    let credentials = Credentials::Bearer {
+        token: demo_store::DEMO_BEARER_TOKEN.into(),
+    };
+    let channel = store::channels::create(&pool, &cipher, &settings, &credentials, false)
+        .await
+        .unwrap();
 
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cartwise"))
         .args(["--log", "warn", "sync", "Killed store", "--wait"])
         .env("DATABASE_URL", database_url(&pool))
-        .env("CARTWISE_SECRET_KEY", base64::engine::general_purpose::STANDARD.encode(KEY))
+        .env(
+            "CARTWISE_SECRET_KEY",
+            base64::engine::general_purpose::STANDARD.encode(KEY),
+        )
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
@@ -57,8 +76,14 @@ async fn a_sync_process_killed_with_sigkill_resumes_exactly(pool: PgPool) {
     // Wait until the child has committed a good share of orders, then kill it without warning.
     let started = Instant::now();
     while count(&pool, "orders", channel).await < 400 {
-        assert!(started.elapsed() < Duration::from_secs(120), "the child never got going");
-        assert!(child.try_wait().unwrap().is_none(), "the child finished before it could be killed");
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the child never got going"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the child finished before it could be killed"
+        );
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let pid = nix::unistd::Pid::from_raw(child.id().unwrap() as i32);
@@ -68,24 +93,55 @@ async fn a_sync_process_killed_with_sigkill_resumes_exactly(pool: PgPool) {
 
     // Its job still says running; once its lock is gone the reaper fails it and queues a resume.
     tokio::time::sleep(Duration::from_millis(2200)).await;
-    assert_eq!(store::jobs::reap_abandoned(&pool).await.unwrap(), vec![channel]);
-    let (_, outcome) = sync::worker::sync_and_wait(&pool, &cipher, channel, JobKind::Sync, &sync::connect::ClientOptions::default())
-        .await
-        .unwrap();
+    assert_eq!(
+        store::jobs::reap_abandoned(&pool).await.unwrap(),
+        vec![channel]
+    );
+    let (_, outcome) = sync::worker::sync_and_wait(
+        &pool,
+        &cipher,
+        channel,
+        JobKind::Sync,
+        &sync::connect::ClientOptions::default(),
+    )
+    .await
+    .unwrap();
     assert_eq!(outcome.status, JobStatus::Succeeded, "{:?}", outcome.error);
 
-    let orders = outcome.entities.iter().find(|(e, _)| *e == Entity::Orders).unwrap().1;
-    assert!(orders.fetched < 3000, "the resume started over: {} orders fetched", orders.fetched);
-    assert!(orders.counts.created as i64 <= 3000 - before + 20, "committed pages were written again");
+    let orders = outcome
+        .entities
+        .iter()
+        .find(|(e, _)| *e == Entity::Orders)
+        .unwrap()
+        .1;
+    assert!(
+        orders.fetched < 3000,
+        "the resume started over: {} orders fetched",
+        orders.fetched
+    );
+    assert!(
+        orders.counts.created as i64 <= 3000 - before + 20,
+        "committed pages were written again"
+    );
     let s = store.state();
     let state = s.read();
-    assert_eq!(count(&pool, "orders", channel).await as usize, state.orders.len());
-    assert_eq!(count(&pool, "carts", channel).await as usize, state.carts.len());
-    assert_eq!(count(&pool, "credit_memos", channel).await as usize, state.credit_memos.len());
-    let registered: i64 = sqlx::query_scalar("select count(*) from customers where channel_id = $1 and not is_guest")
-        .bind(channel)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    assert_eq!(
+        count(&pool, "orders", channel).await as usize,
+        state.orders.len()
+    );
+    assert_eq!(
+        count(&pool, "carts", channel).await as usize,
+        state.carts.len()
+    );
+    assert_eq!(
+        count(&pool, "credit_memos", channel).await as usize,
+        state.credit_memos.len()
+    );
+    let registered: i64 =
+        sqlx::query_scalar("select count(*) from customers where channel_id = $1 and not is_guest")
+            .bind(channel)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
     assert_eq!(registered as usize, state.customers.len());
 }

@@ -29,8 +29,18 @@ pub fn GridRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
     // One parent route: a transparent route component must return a single route.
     view! {
         <ParentRoute path=path!("") view=Outlet ssr=SsrMode::Async>
+            <Route path=path!("/customers") view=pages::customers::CustomersPage ssr=SsrMode::Async />
+            <Route path=path!("/customers/:id") view=pages::customers::CustomerPage ssr=SsrMode::Async />
+            <Route path=path!("/accounts") view=pages::accounts::AccountsPage ssr=SsrMode::Async />
+            <Route path=path!("/accounts/:id") view=pages::accounts::AccountPage ssr=SsrMode::Async />
             <Route path=path!("/carts") view=pages::carts::CartsPage ssr=SsrMode::Async />
             <Route path=path!("/carts/:id") view=pages::carts::CartPage ssr=SsrMode::Async />
+            <Route path=path!("/orders") view=pages::orders::OrdersPage ssr=SsrMode::Async />
+            <Route path=path!("/orders/:id") view=pages::orders::OrderPage ssr=SsrMode::Async />
+            <Route path=path!("/credit-memos") view=pages::credit_memos::CreditMemosPage ssr=SsrMode::Async />
+            <Route path=path!("/credit-memos/:id") view=pages::credit_memos::CreditMemoPage ssr=SsrMode::Async />
+            <Route path=path!("/newsletter-subscribers") view=pages::subscribers::SubscribersPage ssr=SsrMode::Async />
+            <Route path=path!("/newsletter-subscribers/:id") view=pages::subscribers::SubscriberPage ssr=SsrMode::Async />
         </ParentRoute>
     }
     .into_inner()

@@ -120,6 +120,10 @@ pub struct FaultConfig {
     pub slow: f64,
     pub slow_duration: Duration,
     pub malformed_records: f64,
+    /// Share of records that break any full-record page they are on with a 500 (like Magento
+    /// issue 26087: a cart whose coupon points at a disabled product). Id-only projections
+    /// (`fields=`) and pages without them still work, so a client can isolate them.
+    pub poisoned_records: f64,
 }
 
 impl Default for FaultConfig {
@@ -134,6 +138,7 @@ impl Default for FaultConfig {
             slow: 0.0,
             slow_duration: Duration::from_millis(1500),
             malformed_records: 0.0,
+            poisoned_records: 0.0,
         }
     }
 }

@@ -50,6 +50,14 @@ pub fn request_fault(faults: &FaultConfig, seq: u64) -> Option<RequestFault> {
     None
 }
 
+/// Whether a record breaks every full-record page it is on (see `FaultConfig::poisoned_records`).
+pub fn is_poisoned(faults: &FaultConfig, entity: Entity, id: u32) -> bool {
+    faults.poisoned_records > 0.0
+        && unit(mix(
+            faults.seed.rotate_left(17) ^ mix(((entity as u64) << 32) | id as u64)
+        )) < faults.poisoned_records
+}
+
 /// How (and whether) a record is served malformed.
 pub fn malformation(faults: &FaultConfig, entity: Entity, id: u32) -> Option<Malform> {
     if faults.malformed_records <= 0.0 {

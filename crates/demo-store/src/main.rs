@@ -80,6 +80,9 @@ struct Args {
     /// Share of records always served malformed.
     #[arg(long, default_value_t = 0.0)]
     fault_malformed: f64,
+    /// Share of records that break every full-record page they are on with a 500.
+    #[arg(long, default_value_t = 0.0)]
+    fault_poisoned: f64,
 }
 
 fn oauth(text: &str) -> anyhow::Result<OAuthCredentials> {
@@ -137,6 +140,7 @@ fn config(args: &Args) -> anyhow::Result<DemoStoreConfig> {
             slow: args.fault_slow,
             slow_duration: Duration::from_millis(args.fault_slow_ms),
             malformed_records: args.fault_malformed,
+            poisoned_records: args.fault_poisoned,
         },
         quote_lifetime_days: args.quote_lifetime_days,
     })

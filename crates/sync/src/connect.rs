@@ -71,3 +71,17 @@ pub fn client_for(
         options,
     )
 }
+
+/// The options of the "careful" client that narrows down a failing page: a few quick retries,
+/// since each narrowing step is expected to fail while the bad record is still on the page.
+pub fn careful(options: &ClientOptions) -> ClientOptions {
+    ClientOptions {
+        retry: magento::RetryPolicy {
+            max_attempts: 3,
+            base_delay: std::time::Duration::from_millis(20),
+            max_delay: std::time::Duration::from_millis(200),
+            max_retry_after: std::time::Duration::from_secs(5),
+        },
+        ..options.clone()
+    }
+}

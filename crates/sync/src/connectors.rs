@@ -26,6 +26,8 @@ pub const OVERLAP: Duration = Duration::minutes(5);
 pub struct RunContext {
     pub pool: PgPool,
     pub client: Client,
+    /// The same store with few, quick retries: for narrowing down a page that keeps failing.
+    pub careful_client: Client,
     pub channel_id: i64,
     /// The job this run belongs to; `None` for a one-off (retrying one record).
     pub job_id: Option<i64>,
@@ -186,6 +188,12 @@ impl Connector for CreditMemosConnector {
     ) -> store::Result<(UpsertCounts, Vec<i64>)> {
         sync_write::credit_memos::upsert(tx, channel_id, records).await
     }
+}
+
+/// What the fetching task hands to the writing one.
+enum Produced<T> {
+    Page(KeysetPage<T>),
+    Isolated(crate::isolate::Isolated<T>),
 }
 
 /// A page split into mapped records and the failures to log.
@@ -366,38 +374,108 @@ pub async fn run_incremental<C: Connector>(ctx: &RunContext) -> Result<EntityCou
     }
     // The producer fetches ahead; a bounded channel keeps memory flat whatever the store size.
     let (sender, mut pages) =
-        mpsc::channel::<Result<KeysetPage<<C::R as magento::Resource>::Item>, magento::Error>>(2);
+        mpsc::channel::<Result<Produced<<C::R as magento::Resource>::Item>, magento::Error>>(2);
     let cancel = ctx.cancel.clone();
+    let (client, careful_client, page_size, scope) = (
+        ctx.client.clone(),
+        ctx.careful_client.clone(),
+        ctx.page_size,
+        C::scope(ctx),
+    );
     let producer = tokio::spawn(async move {
+        let make_pager = |client: &magento::Client, at: KeysetCursor, size: u32| {
+            let pager = client.keyset_pager::<C::R>(at, upper, size);
+            match &scope {
+                Some(filter) => pager.with_filter(filter.clone()),
+                None => pager,
+            }
+        };
+        // A page that keeps failing with a server error is narrowed down by halving the page
+        // size (with a client that retries little), until the one record that breaks it is
+        // found, logged and stepped over; then full pages resume.
+        let mut careful: Option<u32> = None;
+        let mut isolated = 0usize;
         loop {
             let next = tokio::select! {
                 _ = cancel.cancelled() => break,
                 next = pager.next_page() => next,
             };
-            match next {
-                Ok(Some(page)) => {
-                    if sender.send(Ok(page)).await.is_err() {
-                        break;
+            let produced = match next {
+                Ok(Some(page)) => Ok(Produced::Page(page)),
+                Ok(None) => break,
+                Err(e)
+                    if crate::isolate::may_be_one_record(&e)
+                        && isolated < crate::isolate::MAX_PER_RUN =>
+                {
+                    let at = pager.cursor();
+                    let size = careful.unwrap_or(page_size);
+                    if size > 1 {
+                        careful = Some(size / 2);
+                        pager = make_pager(&careful_client, at, size / 2);
+                        continue;
+                    }
+                    isolated += 1;
+                    match crate::isolate::isolate::<C::R>(
+                        &careful_client,
+                        at,
+                        upper,
+                        scope.as_ref(),
+                    )
+                    .await
+                    {
+                        Some(found) => {
+                            let after = match &found {
+                                crate::isolate::Isolated::Fetched(_, c) => *c,
+                                crate::isolate::Isolated::Failed { cursor, .. } => *cursor,
+                            };
+                            tracing::warn!(entity = %C::ENTITY, error = %e, "a page kept failing; isolated the record after {at:?}");
+                            careful = None;
+                            pager = make_pager(&client, after, page_size);
+                            Ok(Produced::Isolated(found))
+                        }
+                        None => Err(e),
                     }
                 }
-                Ok(None) => break,
-                Err(e) => {
-                    let _ = sender.send(Err(e)).await;
-                    break;
-                }
+                Err(e) => Err(e),
+            };
+            let stop = produced.is_err();
+            if sender.send(produced).await.is_err() || stop {
+                break;
             }
         }
     });
 
     let mut done = EntityCounts::default();
     let result = async {
-        while let Some(page) = pages.recv().await {
-            let page = page.with_context(|| format!("fetching {} from the store", C::ENTITY))?;
-            let fetched = page.page.items.len();
-            let cursor = page.cursor;
+        while let Some(produced) = pages.recv().await {
+            let produced =
+                produced.with_context(|| format!("fetching {} from the store", C::ENTITY))?;
             let map_ctx = ctx.map.clone();
-            let mapped = map_page(page.page.items, |item| C::map(item, &map_ctx), C::item_id);
-            done += write_page::<C>(ctx, mapped, fetched, Some(cursor), None).await?;
+            match produced {
+                Produced::Page(page) => {
+                    let fetched = page.page.items.len();
+                    let mapped =
+                        map_page(page.page.items, |item| C::map(item, &map_ctx), C::item_id);
+                    done += write_page::<C>(ctx, mapped, fetched, Some(page.cursor), None).await?;
+                }
+                Produced::Isolated(crate::isolate::Isolated::Fetched(page, cursor)) => {
+                    let fetched = page.items.len();
+                    let mapped = map_page(page.items, |item| C::map(item, &map_ctx), C::item_id);
+                    done += write_page::<C>(ctx, mapped, fetched, Some(cursor), None).await?;
+                }
+                Produced::Isolated(crate::isolate::Isolated::Failed { id, cursor, error }) => {
+                    let mapped = MappedPage::<C::Record> {
+                        records: Vec::new(),
+                        errors: vec![(
+                            Some(id.to_string()),
+                            String::new(),
+                            error,
+                            serde_json::Value::Null,
+                        )],
+                    };
+                    done += write_page::<C>(ctx, mapped, 1, Some(cursor), None).await?;
+                }
+            }
             if ctx.cancel.is_cancelled() {
                 return Err(anyhow::Error::new(Canceled));
             }

@@ -9,6 +9,7 @@
 pub mod cart_status;
 pub mod connect;
 pub mod connectors;
+pub mod isolate;
 pub mod map;
 pub mod reconcile;
 pub mod retry;

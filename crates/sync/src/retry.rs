@@ -27,10 +27,12 @@ pub async fn retry_one(
         .await
         .context("loading the channel")?;
     let client = connect::client_for(&channel, options)?;
+    let careful_client = connect::client_for(&channel, &connect::careful(options))?;
     let settings = &channel.summary.settings;
     let ctx = RunContext {
         pool: pool.clone(),
         client,
+        careful_client,
         channel_id,
         job_id: None,
         page_size: 1,

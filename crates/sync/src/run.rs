@@ -92,6 +92,7 @@ async fn run(
         .context("loading the channel")?;
     store::channels::set_status(pool, job.channel_id, ChannelStatus::Syncing, None).await?;
     let client = connect::client_for(&channel, options)?;
+    let careful_client = connect::client_for(&channel, &connect::careful(options))?;
     let settings = &channel.summary.settings;
 
     if job.kind == JobKind::Full {
@@ -114,6 +115,7 @@ async fn run(
     let ctx = RunContext {
         pool: pool.clone(),
         client,
+        careful_client,
         channel_id: job.channel_id,
         job_id: Some(job.id),
         page_size: settings.page_size.clamp(1, 300) as u32,

@@ -81,7 +81,11 @@ pub async fn run(pool: &PgPool, cipher: &store::secrets::Cipher, scale: f64) -> 
     }
     println!(
         "\nworst p95 {worst_p95:.1} ms against a target of {TARGET_MS:.0} ms: {}",
-        if worst_p95 <= TARGET_MS { "met" } else { "NOT met" }
+        if worst_p95 <= TARGET_MS {
+            "met"
+        } else {
+            "NOT met"
+        }
     );
     Ok(())
 }
@@ -133,16 +137,41 @@ async fn one_by_one(pool: &PgPool, request: &DashboardRequest) -> Result<(f64, (
     let g = request.range.granularity();
     let mut timings: Vec<(String, f64)> = Vec::new();
     for (period, scope) in [("now", now), ("previous", before)] {
-        timings.push(time(format!("sales {period}"), metrics::sales_summary(pool, scope)).await?);
-        timings.push(time(format!("series {period}"), metrics::sales_series(pool, scope, g)).await?);
         timings.push(
-            time(format!("carts {period}"), metrics::cart_summary(pool, scope, request.as_of))
-                .await?,
+            time(
+                format!("sales {period}"),
+                metrics::sales_summary(pool, scope),
+            )
+            .await?,
         );
         timings.push(
-            time(format!("customers {period}"), metrics::customer_summary(pool, scope)).await?,
+            time(
+                format!("series {period}"),
+                metrics::sales_series(pool, scope, g),
+            )
+            .await?,
         );
-        timings.push(time(format!("refunds {period}"), metrics::refund_summary(pool, scope)).await?);
+        timings.push(
+            time(
+                format!("carts {period}"),
+                metrics::cart_summary(pool, scope, request.as_of),
+            )
+            .await?,
+        );
+        timings.push(
+            time(
+                format!("customers {period}"),
+                metrics::customer_summary(pool, scope),
+            )
+            .await?,
+        );
+        timings.push(
+            time(
+                format!("refunds {period}"),
+                metrics::refund_summary(pool, scope),
+            )
+            .await?,
+        );
     }
     timings.push(
         time(

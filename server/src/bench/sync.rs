@@ -19,8 +19,8 @@ use store::PgPool;
 use store::secrets::Cipher;
 use sync::connect::ClientOptions;
 use sync::connectors::{
-    CartsConnector, Connector, CreditMemosConnector, CustomersConnector, MappedPage, OrdersConnector,
-    RunContext, map_page, write_page,
+    CartsConnector, Connector, CreditMemosConnector, CustomersConnector, MappedPage,
+    OrdersConnector, RunContext, map_page, write_page,
 };
 use sync::map::MapContext;
 use tokio::io::AsyncBufReadExt;
@@ -40,7 +40,15 @@ pub async fn run(global: &GlobalArgs, scale: usize) -> Result<()> {
 async fn start_demo_store(scale: usize) -> Result<(tokio::process::Child, String)> {
     let started = Instant::now();
     let mut child = tokio::process::Command::new(std::env::current_exe()?)
-        .args(["--log", "warn", "demo-store", "--listen", "127.0.0.1:0", "--scale", &scale.to_string()])
+        .args([
+            "--log",
+            "warn",
+            "demo-store",
+            "--listen",
+            "127.0.0.1:0",
+            "--scale",
+            &scale.to_string(),
+        ])
         .stdout(std::process::Stdio::piped())
         .kill_on_drop(true)
         .spawn()
@@ -49,7 +57,10 @@ async fn start_demo_store(scale: usize) -> Result<(tokio::process::Child, String
     let mut lines = tokio::io::BufReader::new(stdout).lines();
     while let Some(line) = lines.next_line().await? {
         if let Some(url) = line.strip_prefix("DEMO_STORE_URL=") {
-            println!("demo store ready in {:.1} s at {url}", started.elapsed().as_secs_f64());
+            println!(
+                "demo store ready in {:.1} s at {url}",
+                started.elapsed().as_secs_f64()
+            );
             // Keep draining its output so it never blocks on a full pipe.
             tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
             return Ok((child, url.to_string()));
@@ -60,8 +71,12 @@ async fn start_demo_store(scale: usize) -> Result<(tokio::process::Child, String
 
 /// A fresh, migrated database in the benchmark's cluster.
 async fn fresh_database(admin: &PgPool, base: &PgConnectOptions, name: &str) -> Result<PgPool> {
-    sqlx::query(&format!("drop database if exists {name} with (force)")).execute(admin).await?;
-    sqlx::query(&format!("create database {name}")).execute(admin).await?;
+    sqlx::query(&format!("drop database if exists {name} with (force)"))
+        .execute(admin)
+        .await?;
+    sqlx::query(&format!("create database {name}"))
+        .execute(admin)
+        .await?;
     let pool = store::connect(base.clone().database(name), 16).await?;
     store::migrate(&pool).await?;
     Ok(pool)
@@ -70,20 +85,29 @@ async fn fresh_database(admin: &PgPool, base: &PgConnectOptions, name: &str) -> 
 async fn add_channel(pool: &PgPool, cipher: &Cipher, url: &str) -> Result<i64> {
     let mut settings = ChannelSettings::new("Bench sync", url);
     settings.page_size = PAGE_SIZE;
-    let credentials = Credentials::Bearer { token: demo_store::DEMO_BEARER_TOKEN.into() };
+    let credentials = Credentials::Bearer {
+        token: demo_store::DEMO_BEARER_TOKEN.into(),
+    };
     Ok(store::channels::create(pool, cipher, &settings, &credentials, false).await?)
 }
 
 fn options() -> ClientOptions {
-    ClientOptions { max_concurrent_requests: 4, ..ClientOptions::default() }
+    ClientOptions {
+        max_concurrent_requests: 4,
+        ..ClientOptions::default()
+    }
 }
 
 async fn measure(global: &GlobalArgs, scale: usize, url: &str) -> Result<()> {
     let db = Database::open(global).await?;
     let base = match global.database_url() {
         Some(u) => PgConnectOptions::from_str(u)?,
-        None => crate::embedded_pg::EmbeddedPostgres::locate(&global.data_dir, global.pg_bin.as_deref(), &global.pg_user)?
-            .connect_options(crate::embedded_pg::DB_NAME),
+        None => crate::embedded_pg::EmbeddedPostgres::locate(
+            &global.data_dir,
+            global.pg_bin.as_deref(),
+            &global.pg_user,
+        )?
+        .connect_options(crate::embedded_pg::DB_NAME),
     };
     let cipher = Cipher::new(&[1u8; 32]);
 
@@ -92,7 +116,8 @@ async fn measure(global: &GlobalArgs, scale: usize, url: &str) -> Result<()> {
     let channel = add_channel(&sync_db, &cipher, url).await?;
     super::reset_peak_rss();
     let started = Instant::now();
-    let (_, outcome) = sync::worker::sync_and_wait(&sync_db, &cipher, channel, JobKind::Sync, &options()).await?;
+    let (_, outcome) =
+        sync::worker::sync_and_wait(&sync_db, &cipher, channel, JobKind::Sync, &options()).await?;
     let sync_time = started.elapsed();
     let sync_rss = super::peak_rss_mib().unwrap_or(f64::NAN);
     if outcome.status != JobStatus::Succeeded {
@@ -102,7 +127,8 @@ async fn measure(global: &GlobalArgs, scale: usize, url: &str) -> Result<()> {
 
     // 1b. Incremental with nothing changed.
     let started = Instant::now();
-    let (_, again) = sync::worker::sync_and_wait(&sync_db, &cipher, channel, JobKind::Sync, &options()).await?;
+    let (_, again) =
+        sync::worker::sync_and_wait(&sync_db, &cipher, channel, JobKind::Sync, &options()).await?;
     let idle_time = started.elapsed();
     if again.status != JobStatus::Succeeded {
         bail!("the incremental sync failed: {:?}", again.error);
@@ -115,7 +141,14 @@ async fn measure(global: &GlobalArgs, scale: usize, url: &str) -> Result<()> {
 
     // 2. The fetch floor: every page, decoded and mapped, nothing written.
     super::reset_peak_rss();
-    let client = sync::connect::client(url, true, &Credentials::Bearer { token: demo_store::DEMO_BEARER_TOKEN.into() }, &options())?;
+    let client = sync::connect::client(
+        url,
+        true,
+        &Credentials::Bearer {
+            token: demo_store::DEMO_BEARER_TOKEN.into(),
+        },
+        &options(),
+    )?;
     let started = Instant::now();
     let fetched = fetch_everything(&client).await?;
     let fetch_time = started.elapsed();
@@ -127,13 +160,17 @@ async fn measure(global: &GlobalArgs, scale: usize, url: &str) -> Result<()> {
     let ctx = RunContext {
         pool: write_db.clone(),
         client: client.clone(),
+        careful_client: client.clone(),
         channel_id: channel,
         job_id: None,
         page_size: PAGE_SIZE as u32,
         start_date: None,
         store_ids: None,
         website_ids: None,
-        map: MapContext { now: Utc::now(), cart_lifetime: ChronoDuration::days(30) },
+        map: MapContext {
+            now: Utc::now(),
+            cart_lifetime: ChronoDuration::days(30),
+        },
         cancel: CancellationToken::new(),
     };
     let started = Instant::now();
@@ -149,37 +186,73 @@ async fn measure(global: &GlobalArgs, scale: usize, url: &str) -> Result<()> {
         println!("{:<28} {:>10}", entity.as_str(), c.fetched);
     }
     println!();
-    println!("initial sync            {:>8.2} s   {:>9.0} records/s   peak RSS {:.0} MiB", sync_time.as_secs_f64(), records as f64 / sync_time.as_secs_f64(), sync_rss);
-    println!("incremental, no change  {:>8.2} s   (target < 1 s)", idle_time.as_secs_f64());
+    println!(
+        "initial sync            {:>8.2} s   {:>9.0} records/s   peak RSS {:.0} MiB",
+        sync_time.as_secs_f64(),
+        records as f64 / sync_time.as_secs_f64(),
+        sync_rss
+    );
+    println!(
+        "incremental, no change  {:>8.2} s   (target < 1 s)",
+        idle_time.as_secs_f64()
+    );
     println!(
         "store change → CRM      {:>8.1} s worst of {} (interval 30 s; target ≤ 32 s)",
         freshness.iter().cloned().fold(0.0, f64::max),
         freshness.len()
     );
-    println!("fetch floor (no writes) {:>8.2} s", fetch_time.as_secs_f64());
-    println!("write floor (no fetch)  {:>8.2} s", write_time.as_secs_f64());
-    println!("sync / slower floor     {:>8.2}   (target ≤ 1.3)", sync_time.as_secs_f64() / floor.as_secs_f64());
-    println!("scale {scale}: {} orders in {:.1} s (target < 60 s for 100k)", outcome.entities.iter().find(|(e, _)| *e == Entity::Orders).map(|(_, c)| c.fetched).unwrap_or(0), sync_time.as_secs_f64());
+    println!(
+        "fetch floor (no writes) {:>8.2} s",
+        fetch_time.as_secs_f64()
+    );
+    println!(
+        "write floor (no fetch)  {:>8.2} s",
+        write_time.as_secs_f64()
+    );
+    println!(
+        "sync / slower floor     {:>8.2}   (target ≤ 1.3)",
+        sync_time.as_secs_f64() / floor.as_secs_f64()
+    );
+    println!(
+        "scale {scale}: {} orders in {:.1} s (target < 60 s for 100k)",
+        outcome
+            .entities
+            .iter()
+            .find(|(e, _)| *e == Entity::Orders)
+            .map(|(_, c)| c.fetched)
+            .unwrap_or(0),
+        sync_time.as_secs_f64()
+    );
     Ok(())
 }
 
 /// Seconds from a change in the store to the CRM, for a few changes with the worker running.
-async fn measure_freshness(pool: &PgPool, cipher: &Cipher, channel: i64, url: &str) -> Result<Vec<f64>> {
+async fn measure_freshness(
+    pool: &PgPool,
+    cipher: &Cipher,
+    channel: i64,
+    url: &str,
+) -> Result<Vec<f64>> {
     sqlx::query("update channels set sync_interval_secs = 30, next_sync_at = now() + interval '30 seconds' where id = $1")
         .bind(channel)
         .execute(pool)
         .await?;
     let stop = CancellationToken::new();
     let worker = tokio::spawn(
-        sync::Worker::new(pool.clone(), cipher.clone(), sync::WorkerConfig::default()).run_until_stopped(stop.clone()),
+        sync::Worker::new(pool.clone(), cipher.clone(), sync::WorkerConfig::default())
+            .run_until_stopped(stop.clone()),
     );
     let http = reqwest::Client::new();
     let mut out = Vec::new();
     for delay in [7u64, 19, 29] {
         tokio::time::sleep(Duration::from_secs(delay)).await;
-        let before: chrono::DateTime<Utc> = sqlx::query_scalar("select now()").fetch_one(pool).await?;
+        let before: chrono::DateTime<Utc> =
+            sqlx::query_scalar("select now()").fetch_one(pool).await?;
         let changed = Instant::now();
-        http.post(format!("{url}/_demo/live/tick?n=3")).send().await?.error_for_status()?;
+        http.post(format!("{url}/_demo/live/tick?n=3"))
+            .send()
+            .await?
+            .error_for_status()?;
         loop {
             let seen: bool = sqlx::query_scalar(
                 "select exists(select 1 from orders where channel_id = $1 and updated_at > $2)
@@ -216,8 +289,15 @@ struct Fetched {
 }
 
 async fn fetch_pages<C: Connector>(client: &magento::Client) -> Result<Vec<MappedPage<C::Record>>> {
-    let ctx = MapContext { now: Utc::now(), cart_lifetime: ChronoDuration::days(30) };
-    let mut pager = client.keyset_pager::<C::R>(KeysetCursor::start(chrono::DateTime::UNIX_EPOCH), Utc::now() - ChronoDuration::seconds(1), PAGE_SIZE as u32);
+    let ctx = MapContext {
+        now: Utc::now(),
+        cart_lifetime: ChronoDuration::days(30),
+    };
+    let mut pager = client.keyset_pager::<C::R>(
+        KeysetCursor::start(chrono::DateTime::UNIX_EPOCH),
+        Utc::now() - ChronoDuration::seconds(1),
+        PAGE_SIZE as u32,
+    );
     let mut pages = Vec::new();
     while let Some(page) = pager.next_page().await? {
         pages.push(map_page(page.page.items, |i| C::map(i, &ctx), C::item_id));
@@ -238,17 +318,30 @@ async fn fetch_everything(client: &magento::Client) -> Result<Fetched> {
             .sort("subscriber_id", Direction::Asc)
             .page_size(PAGE_SIZE as u32)
             .current_page(1);
-        let page: SearchPage<magento::types::NewsletterSubscriber> =
-            client.search("cartwise/newsletter-subscribers/search", &criteria).await?;
+        let page: SearchPage<magento::types::NewsletterSubscriber> = client
+            .search("cartwise/newsletter-subscribers/search", &criteria)
+            .await?;
         let n = page.items.len();
-        let Some(max) = page.records().filter_map(|s| s.subscriber_id).max() else { break };
+        let Some(max) = page.records().filter_map(|s| s.subscriber_id).max() else {
+            break;
+        };
         last = max;
-        subscribers.push(page.records().filter_map(|s| sync::map::subscribers::subscriber(s).ok()).collect());
+        subscribers.push(
+            page.records()
+                .filter_map(|s| sync::map::subscribers::subscriber(s).ok())
+                .collect(),
+        );
         if n < PAGE_SIZE as usize {
             break;
         }
     }
-    Ok(Fetched { customers, carts, orders, credit_memos, subscribers })
+    Ok(Fetched {
+        customers,
+        carts,
+        orders,
+        credit_memos,
+        subscribers,
+    })
 }
 
 async fn write_everything(ctx: &RunContext, f: Fetched) -> Result<()> {

@@ -9,14 +9,20 @@ pub async fn run(args: DemoStoreArgs) -> Result<()> {
     let config = DemoStoreConfig {
         seed: args.seed,
         scale: args.scale,
-        live: (args.live_rate > 0.0).then_some(LiveConfig { events_per_second: args.live_rate }),
+        live: (args.live_rate > 0.0).then_some(LiveConfig {
+            events_per_second: args.live_rate,
+        }),
         ..DemoStoreConfig::default()
     };
     let handle = demo_store::spawn(config, args.listen).await?;
     // The first line is machine-readable: benchmarks and scripts read the address from it.
     println!("DEMO_STORE_URL={}", handle.base_url());
     println!("Bearer token: {}", demo_store::DEMO_BEARER_TOKEN);
-    println!("Admin user: {} / {}", demo_store::DEMO_ADMIN_USER, demo_store::DEMO_ADMIN_PASSWORD);
+    println!(
+        "Admin user: {} / {}",
+        demo_store::DEMO_ADMIN_USER,
+        demo_store::DEMO_ADMIN_PASSWORD
+    );
     crate::serve::shutdown_signal().await;
     handle.shutdown().await;
     Ok(())

@@ -3,14 +3,14 @@
 use domain::grid::detail::{
     AccountDetail, CartDetail, CreditMemoDetail, CustomerDetail, OrderDetail, SubscriberDetail,
 };
-use domain::{AppError, Permission};
+use domain::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
 /// A customer, with lifetime sales and what they are made of.
 #[server(input = GetUrl, endpoint = "get_customer")]
 pub async fn get_customer(id: i64) -> Result<CustomerDetail, AppError> {
-    crate::auth::server::require(Permission::ReadData)?;
+    crate::auth::server::require(domain::Permission::ReadData)?;
     let tz = crate::timezone::server::current();
     crate::grids::server::answer(store::grid::record::customer(&crate::server::pool()?, id, tz).await)
 }
@@ -18,7 +18,7 @@ pub async fn get_customer(id: i64) -> Result<CustomerDetail, AppError> {
 /// An account.
 #[server(input = GetUrl, endpoint = "get_account")]
 pub async fn get_account(id: i64) -> Result<AccountDetail, AppError> {
-    crate::auth::server::require(Permission::ReadData)?;
+    crate::auth::server::require(domain::Permission::ReadData)?;
     let tz = crate::timezone::server::current();
     crate::grids::server::answer(store::grid::record::account(&crate::server::pool()?, id, tz).await)
 }
@@ -26,7 +26,7 @@ pub async fn get_account(id: i64) -> Result<AccountDetail, AppError> {
 /// A shopping cart, with its order.
 #[server(input = GetUrl, endpoint = "get_cart")]
 pub async fn get_cart(id: i64) -> Result<CartDetail, AppError> {
-    crate::auth::server::require(Permission::ReadData)?;
+    crate::auth::server::require(domain::Permission::ReadData)?;
     let tz = crate::timezone::server::current();
     crate::grids::server::answer(store::grid::record::cart(&crate::server::pool()?, id, tz).await)
 }
@@ -34,7 +34,7 @@ pub async fn get_cart(id: i64) -> Result<CartDetail, AppError> {
 /// An order, with its cart, addresses and totals.
 #[server(input = GetUrl, endpoint = "get_order")]
 pub async fn get_order(id: i64) -> Result<OrderDetail, AppError> {
-    crate::auth::server::require(Permission::ReadData)?;
+    crate::auth::server::require(domain::Permission::ReadData)?;
     let tz = crate::timezone::server::current();
     crate::grids::server::answer(store::grid::record::order(&crate::server::pool()?, id, tz).await)
 }
@@ -42,7 +42,7 @@ pub async fn get_order(id: i64) -> Result<OrderDetail, AppError> {
 /// A credit memo, with its order and customer.
 #[server(input = GetUrl, endpoint = "get_credit_memo")]
 pub async fn get_credit_memo(id: i64) -> Result<CreditMemoDetail, AppError> {
-    crate::auth::server::require(Permission::ReadData)?;
+    crate::auth::server::require(domain::Permission::ReadData)?;
     let tz = crate::timezone::server::current();
     crate::grids::server::answer(store::grid::record::credit_memo(&crate::server::pool()?, id, tz).await)
 }
@@ -50,7 +50,7 @@ pub async fn get_credit_memo(id: i64) -> Result<CreditMemoDetail, AppError> {
 /// A newsletter subscriber.
 #[server(input = GetUrl, endpoint = "get_subscriber")]
 pub async fn get_subscriber(id: i64) -> Result<SubscriberDetail, AppError> {
-    crate::auth::server::require(Permission::ReadData)?;
+    crate::auth::server::require(domain::Permission::ReadData)?;
     let tz = crate::timezone::server::current();
     crate::grids::server::answer(store::grid::record::subscriber(&crate::server::pool()?, id, tz).await)
 }

@@ -1,14 +1,14 @@
 //! Saved views (every role may save its own) and the filter panel's choices.
 
 use domain::grid::view::{GridOptions, SavedView};
-use domain::{AppError, Permission};
+use domain::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
 /// The signed-in user's views of a grid.
 #[server(input = GetUrl, endpoint = "list_grid_views")]
 pub async fn list_grid_views(grid: String) -> Result<Vec<SavedView>, AppError> {
-    let user = crate::auth::server::require(Permission::ReadData)?;
+    let user = crate::auth::server::require(domain::Permission::ReadData)?;
     crate::grids::server::check_grid(&grid)?;
     Ok(store::grid::views::list(&crate::server::pool()?, user.id, &grid).await?)
 }
@@ -17,7 +17,7 @@ pub async fn list_grid_views(grid: String) -> Result<Vec<SavedView>, AppError> {
 /// view. The state is validated and stored canonical. Returns the view's id.
 #[server(endpoint = "save_grid_view")]
 pub async fn save_grid_view(grid: String, name: String, query: String) -> Result<i64, AppError> {
-    let user = crate::auth::server::require(Permission::ReadData)?;
+    let user = crate::auth::server::require(domain::Permission::ReadData)?;
     let name = domain::grid::view::validate_view_name(&name)?;
     let pool = crate::server::pool()?;
     let canonical = crate::grids::server::canonical_view(&pool, &grid, &query).await?;
@@ -27,13 +27,13 @@ pub async fn save_grid_view(grid: String, name: String, query: String) -> Result
 /// Deletes one of the user's views.
 #[server(endpoint = "delete_grid_view")]
 pub async fn delete_grid_view(id: i64) -> Result<(), AppError> {
-    let user = crate::auth::server::require(Permission::ReadData)?;
+    let user = crate::auth::server::require(domain::Permission::ReadData)?;
     Ok(store::grid::views::delete(&crate::server::pool()?, user.id, id).await?)
 }
 
 /// Channels, websites and order statuses for the filter panel.
 #[server(input = GetUrl, endpoint = "get_grid_options")]
 pub async fn get_grid_options() -> Result<GridOptions, AppError> {
-    crate::auth::server::require(Permission::ReadData)?;
+    crate::auth::server::require(domain::Permission::ReadData)?;
     Ok(store::grid::options::load(&crate::server::pool()?).await?)
 }

@@ -3,7 +3,7 @@
 use super::Links;
 use super::cells::cell_view;
 use crate::grids::entity::GridEntity;
-use domain::grid::{GridField, GridPage, GridRecord};
+use domain::grid::{GridField, GridPage};
 use leptos::prelude::*;
 
 pub fn table<R: GridEntity>(page: &GridPage<R>, links: &Links, label: &'static str) -> AnyView {

@@ -1,3 +1,8 @@
 //! Each entity's grid page and record page.
 
+pub mod accounts;
 pub mod carts;
+pub mod credit_memos;
+pub mod customers;
+pub mod orders;
+pub mod subscribers;

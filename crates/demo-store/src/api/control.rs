@@ -24,6 +24,7 @@ pub struct FaultPatch {
     pub slow: Option<f64>,
     pub slow_duration_ms: Option<u64>,
     pub malformed_records: Option<f64>,
+    pub poisoned_records: Option<f64>,
 }
 
 fn faults_json(f: &FaultConfig) -> Value {
@@ -37,6 +38,7 @@ fn faults_json(f: &FaultConfig) -> Value {
         "slow": f.slow,
         "slow_duration_ms": f.slow_duration.as_millis() as u64,
         "malformed_records": f.malformed_records,
+        "poisoned_records": f.poisoned_records,
     })
 }
 
@@ -56,6 +58,7 @@ pub async fn set_faults(
     f.hang = p.hang.unwrap_or(f.hang);
     f.slow = p.slow.unwrap_or(f.slow);
     f.malformed_records = p.malformed_records.unwrap_or(f.malformed_records);
+    f.poisoned_records = p.poisoned_records.unwrap_or(f.poisoned_records);
     if let Some(ms) = p.hang_duration_ms {
         f.hang_duration = Duration::from_millis(ms);
     }

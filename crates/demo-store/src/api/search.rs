@@ -29,6 +29,16 @@ pub fn search<T: Searchable>(
     )?;
     let compiled = compile::<T>(&criteria, req.report)?;
     let found = execute(table, catalog, &compiled, paging);
+    // A poisoned record fails the whole page, unless only ids are projected (`fields=`).
+    if let Some(e) = entity
+        && req.mask.is_none()
+        && found
+            .ids
+            .iter()
+            .any(|id| faults::is_poisoned(&req.rt.faults, e, *id))
+    {
+        return Err(ApiError::internal(req.report));
+    }
     let mut w = req.writer();
     w.begin_object();
     w.key("items");

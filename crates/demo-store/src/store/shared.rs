@@ -166,6 +166,26 @@ impl SharedStore {
             .collect()
     }
 
+    /// Ids currently poisoned for an entity (see `FaultConfig::poisoned_records`).
+    pub fn poisoned_ids(&self, entity: Entity) -> Vec<u32> {
+        let faults = self.faults();
+        if faults.poisoned_records <= 0.0 {
+            return Vec::new();
+        }
+        let store = self.read();
+        let ids: Vec<u32> = match entity {
+            Entity::Customer => store.customers.iter().map(|r| r.id).collect(),
+            Entity::Cart => store.carts.iter().map(|r| r.id).collect(),
+            Entity::Order => store.orders.iter().map(|r| r.id).collect(),
+            Entity::CreditMemo => store.credit_memos.iter().map(|r| r.id).collect(),
+            Entity::Subscriber => store.subscribers.iter().map(|r| r.id).collect(),
+            Entity::Product => Vec::new(),
+        };
+        ids.into_iter()
+            .filter(|id| faults::is_poisoned(&faults, entity, *id))
+            .collect()
+    }
+
     /// Runs the quote purge now (also done periodically in live mode).
     pub fn purge_quotes(&self) -> usize {
         let n = self.write().purge_quotes();

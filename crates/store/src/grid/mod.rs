@@ -29,10 +29,10 @@ pub mod record;
 pub mod subscribers;
 pub mod views;
 
+pub use chrono_tz::Tz;
 pub use sql::{Target, local_time};
 
 use crate::Result;
-use chrono_tz::Tz;
 use domain::grid::{GridField, GridQuery, GridRecord};
 use futures::stream::BoxStream;
 use futures::{StreamExt, TryStreamExt};

@@ -21,11 +21,17 @@ pub fn cipher() -> Cipher {
 }
 
 pub async fn spawn_store(config: DemoStoreConfig) -> DemoStoreHandle {
-    demo_store::spawn(config, "127.0.0.1:0".parse().unwrap()).await.expect("demo store")
+    demo_store::spawn(config, "127.0.0.1:0".parse().unwrap())
+        .await
+        .expect("demo store")
 }
 
 pub fn small_store(scale: usize) -> DemoStoreConfig {
-    DemoStoreConfig { seed: 7, scale, ..DemoStoreConfig::default() }
+    DemoStoreConfig {
+        seed: 7,
+        scale,
+        ..DemoStoreConfig::default()
+    }
 }
 
 /// Fast timeouts and millisecond backoff, so fault tests run in seconds.
@@ -46,8 +52,12 @@ pub fn fast_client() -> ClientOptions {
 pub async fn add_channel(pool: &PgPool, url: &str, page_size: i32) -> i64 {
     let mut settings = ChannelSettings::new("Test store", url);
     settings.page_size = page_size;
-    let credentials = Credentials::Bearer { token: demo_store::DEMO_BEARER_TOKEN.into() };
-    store::channels::create(pool, &cipher(), &settings, &credentials, false).await.unwrap()
+    let credentials = Credentials::Bearer {
+        token: demo_store::DEMO_BEARER_TOKEN.into(),
+    };
+    store::channels::create(pool, &cipher(), &settings, &credentials, false)
+        .await
+        .unwrap()
 }
 
 pub async fn sync(pool: &PgPool, channel: i64) -> JobOutcome {
@@ -55,14 +65,23 @@ pub async fn sync(pool: &PgPool, channel: i64) -> JobOutcome {
 }
 
 pub async fn sync_kind(pool: &PgPool, channel: i64, kind: JobKind) -> JobOutcome {
-    let (_, outcome) = sync::worker::sync_and_wait(pool, &cipher(), channel, kind, &fast_client()).await.unwrap();
+    let (_, outcome) = sync::worker::sync_and_wait(pool, &cipher(), channel, kind, &fast_client())
+        .await
+        .unwrap();
     outcome
 }
 
 fn money(v: &Value) -> String {
     match v {
-        Value::Number(n) => n.to_string().parse::<Decimal>().map(|d| d.normalize().to_string()).unwrap_or_default(),
-        Value::String(s) => s.parse::<Decimal>().map(|d| d.normalize().to_string()).unwrap_or_default(),
+        Value::Number(n) => n
+            .to_string()
+            .parse::<Decimal>()
+            .map(|d| d.normalize().to_string())
+            .unwrap_or_default(),
+        Value::String(s) => s
+            .parse::<Decimal>()
+            .map(|d| d.normalize().to_string())
+            .unwrap_or_default(),
         _ => String::new(),
     }
 }
@@ -93,14 +112,24 @@ pub fn expected(handle: &DemoStoreHandle, now: DateTime<Utc>) -> Snapshot {
         let j = s.json(RecordRef::Customer(c));
         customers.insert(
             c.id.into(),
-            format!("{}|{}|{}|{}", text(&j["email"]).to_lowercase(), text(&j["firstname"]), text(&j["lastname"]), j["website_id"]),
+            format!(
+                "{}|{}|{}|{}",
+                text(&j["email"]).to_lowercase(),
+                text(&j["firstname"]),
+                text(&j["lastname"]),
+                j["website_id"]
+            ),
         );
     }
-    let quotes_with_orders: std::collections::HashSet<u32> = s.orders.iter().map(|o| o.quote_id).collect();
+    let quotes_with_orders: std::collections::HashSet<u32> =
+        s.orders.iter().map(|o| o.quote_id).collect();
     let carts = out.entry("carts").or_default();
     for c in s.carts.iter() {
         let j = s.json(RecordRef::Cart(c));
-        let updated: DateTime<Utc> = chrono::NaiveDateTime::parse_from_str(&text(&j["updated_at"]), "%Y-%m-%d %H:%M:%S").unwrap().and_utc();
+        let updated: DateTime<Utc> =
+            chrono::NaiveDateTime::parse_from_str(&text(&j["updated_at"]), "%Y-%m-%d %H:%M:%S")
+                .unwrap()
+                .and_utc();
         let status = if quotes_with_orders.contains(&c.id) {
             "purchased"
         } else if !flag(&j["is_active"]) || now - updated > Duration::days(30) {
@@ -108,7 +137,10 @@ pub fn expected(handle: &DemoStoreHandle, now: DateTime<Utc>) -> Snapshot {
         } else {
             "open"
         };
-        carts.insert(c.id.into(), format!("{}|{}|{}", flag(&j["is_active"]), j["items_count"], status));
+        carts.insert(
+            c.id.into(),
+            format!("{}|{}|{}", flag(&j["is_active"]), j["items_count"], status),
+        );
     }
     let orders = out.entry("orders").or_default();
     for o in s.orders.iter() {
@@ -134,16 +166,31 @@ pub fn expected(handle: &DemoStoreHandle, now: DateTime<Utc>) -> Snapshot {
         let j = s.json(RecordRef::CreditMemo(m));
         memos.insert(
             m.id.into(),
-            format!("{}|{}|{}|{}", text(&j["increment_id"]), j["order_id"], j["state"], money(&j["grand_total"])),
+            format!(
+                "{}|{}|{}|{}",
+                text(&j["increment_id"]),
+                j["order_id"],
+                j["state"],
+                money(&j["grand_total"])
+            ),
         );
     }
     let subs = out.entry("newsletter-subscribers").or_default();
     for x in s.subscribers.iter() {
         let j = s.json(RecordRef::Subscriber(x));
-        let customer = j["customer_id"].as_i64().filter(|c| *c > 0).map(|c| c.to_string()).unwrap_or_default();
+        let customer = j["customer_id"]
+            .as_i64()
+            .filter(|c| *c > 0)
+            .map(|c| c.to_string())
+            .unwrap_or_default();
         subs.insert(
             x.id.into(),
-            format!("{}|{}|{}", text(&j["subscriber_email"]).to_lowercase(), j["subscriber_status"], customer),
+            format!(
+                "{}|{}|{}",
+                text(&j["subscriber_email"]).to_lowercase(),
+                j["subscriber_status"],
+                customer
+            ),
         );
     }
     out
@@ -163,7 +210,13 @@ pub async fn actual(pool: &PgPool, channel: i64) -> Snapshot {
         if let Some(id) = r.magento_id {
             customers.insert(
                 id,
-                format!("{}|{}|{}|{}", r.email.to_lowercase(), r.first_name.unwrap_or_default(), r.last_name.unwrap_or_default(), r.website_id),
+                format!(
+                    "{}|{}|{}|{}",
+                    r.email.to_lowercase(),
+                    r.first_name.unwrap_or_default(),
+                    r.last_name.unwrap_or_default(),
+                    r.website_id
+                ),
             );
         }
     }
@@ -172,7 +225,10 @@ pub async fn actual(pool: &PgPool, channel: i64) -> Snapshot {
     let carts = out.entry("carts").or_default();
     while let Some(r) = rows.next().await {
         let r = r.unwrap();
-        carts.insert(r.magento_id, format!("{}|{}|{}", r.is_active, r.items_count, r.status));
+        carts.insert(
+            r.magento_id,
+            format!("{}|{}|{}", r.is_active, r.items_count, r.status),
+        );
     }
     drop(rows);
     let mut rows = store::export::orders(pool, channel);
@@ -202,7 +258,13 @@ pub async fn actual(pool: &PgPool, channel: i64) -> Snapshot {
         let r = r.unwrap();
         memos.insert(
             r.magento_id,
-            format!("{}|{}|{}|{}", r.increment_id.unwrap_or_default(), r.order_magento_id, r.state.map(|s| s.to_string()).unwrap_or_default(), dec(&r.grand_total)),
+            format!(
+                "{}|{}|{}|{}",
+                r.increment_id.unwrap_or_default(),
+                r.order_magento_id,
+                r.state.map(|s| s.to_string()).unwrap_or_default(),
+                dec(&r.grand_total)
+            ),
         );
     }
     drop(rows);
@@ -213,7 +275,14 @@ pub async fn actual(pool: &PgPool, channel: i64) -> Snapshot {
         if let (Some(id), false) = (r.magento_id, r.removed) {
             subs.insert(
                 id,
-                format!("{}|{}|{}", r.email.to_lowercase(), r.status, r.customer_magento_id.map(|c| c.to_string()).unwrap_or_default()),
+                format!(
+                    "{}|{}|{}",
+                    r.email.to_lowercase(),
+                    r.status,
+                    r.customer_magento_id
+                        .map(|c| c.to_string())
+                        .unwrap_or_default()
+                ),
             );
         }
     }
@@ -224,8 +293,16 @@ pub async fn actual(pool: &PgPool, channel: i64) -> Snapshot {
 pub fn assert_same(expected: &Snapshot, actual: &Snapshot) {
     for (entity, want) in expected {
         let got = actual.get(entity).cloned().unwrap_or_default();
-        let missing: Vec<_> = want.iter().filter(|(id, _)| !got.contains_key(id)).take(5).collect();
-        let extra: Vec<_> = got.iter().filter(|(id, _)| !want.contains_key(id)).take(5).collect();
+        let missing: Vec<_> = want
+            .iter()
+            .filter(|(id, _)| !got.contains_key(id))
+            .take(5)
+            .collect();
+        let extra: Vec<_> = got
+            .iter()
+            .filter(|(id, _)| !want.contains_key(id))
+            .take(5)
+            .collect();
         let differ: Vec<_> = want
             .iter()
             .filter_map(|(id, w)| got.get(id).filter(|g| *g != w).map(|g| (id, w, g)))

@@ -1,0 +1,140 @@
+//! Customers › Magento Customers: the grid, and a customer's page (details, addresses, orders,
+//! carts, credit memos, subscriptions) with lifetime sales explained.
+
+use crate::components::guard::RequirePermission;
+use crate::grids::api::get_customer;
+use crate::grids::grid::{GridSetup, grid};
+use crate::grids::record::{self, Tab, fields, header, link, related, section, text, time, yes_no};
+use domain::Permission;
+use domain::grid::carts::CartRow;
+use domain::grid::credit_memos::CreditMemoRow;
+use domain::grid::customers::CustomerRow;
+use domain::grid::detail::CustomerDetail;
+use domain::grid::lines::AddressRow;
+use domain::grid::orders::OrderRow;
+use domain::grid::subscribers::SubscriberRow;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn CustomersPage() -> impl IntoView {
+    view! {
+        <Title text="Magento customers" />
+        <div class="page-header"><h1>"Magento customers"</h1></div>
+        <RequirePermission permission=Permission::ReadData>
+            {grid::<CustomerRow>(GridSetup { label: "Magento customers", ..Default::default() })}
+        </RequirePermission>
+    }
+}
+
+const TABS: &[&str] = &["details", "addresses", "orders", "carts", "credit-memos", "subscriptions"];
+
+#[component]
+pub fn CustomerPage() -> impl IntoView {
+    let id = record::use_record_id();
+    let tab = record::use_tab(TABS);
+    let customer = Resource::new(move || id.get(), get_customer);
+    view! {
+        <RequirePermission permission=Permission::ReadData>
+            <Transition fallback=record::loading>
+                {move || Suspend::new(async move {
+                    match customer.await {
+                        Ok(customer) => page(customer, tab.get()).into_any(),
+                        Err(e) => record::failed(e, ("Back to customers", "/customers")),
+                    }
+                })}
+            </Transition>
+        </RequirePermission>
+    }
+}
+
+fn page(c: CustomerDetail, tab: &'static str) -> impl IntoView {
+    let path = format!("/customers/{}", c.id);
+    let title = if c.name.trim().is_empty() { c.email.clone() } else { c.name.clone() };
+    let badges = view! {
+        {c.is_guest.then(|| view! { <span class="badge tone-neutral">"Guest"</span> })}
+        {c.removed_at.is_some().then(|| view! { <span class="badge tone-danger">"Removed from the store"</span> })}
+    }
+    .into_any();
+    let n = &c.counts;
+    let tabs = vec![
+        Tab::new("details", "Details", None),
+        Tab::new("addresses", "Addresses", Some(n.addresses)),
+        Tab::new("orders", "Orders", Some(n.orders)),
+        Tab::new("carts", "Carts", Some(n.carts)),
+        Tab::new("credit-memos", "Credit memos", Some(n.credit_memos)),
+        Tab::new("subscriptions", "Subscriptions", Some(n.subscriptions)),
+    ];
+    let body = match tab {
+        "addresses" => related::<AddressRow>("customer", c.id, tab, "Addresses").into_any(),
+        "orders" => related::<OrderRow>("customer", c.id, tab, "Orders of this customer").into_any(),
+        "carts" => related::<CartRow>("customer", c.id, tab, "Carts of this customer").into_any(),
+        "credit-memos" => related::<CreditMemoRow>("customer", c.id, tab, "Credit memos of this customer").into_any(),
+        "subscriptions" => related::<SubscriberRow>("customer", c.id, tab, "Newsletter subscriptions").into_any(),
+        _ => details(&c),
+    };
+    view! {
+        <Title text=title.clone() />
+        {header(("Magento customers", "/customers"), title, badges, ().into_any())}
+        {lifetime(&c)}
+        {record::tabs(&path, tabs, tab)}
+        <div class="record-body">{body}</div>
+    }
+}
+
+/// Lifetime sales, and what they are made of, checkable against the Orders tab.
+fn lifetime(c: &CustomerDetail) -> AnyView {
+    let l = &c.lifetime;
+    let settling = (l.recomputed() != l.amount.amount).then(|| {
+        view! {
+            <p class="hint">"The orders listed add up to a different figure: the next sync brings the total up to date."</p>
+        }
+    });
+    view! {
+        <section class="card record-kpi" aria-labelledby="lifetime-sales">
+            <div>
+                <h2 id="lifetime-sales" class="kpi-label">"Lifetime sales"</h2>
+                <p class="kpi-value">{l.amount.display()}</p>
+            </div>
+            <div class="kpi-explain">
+                <p>{l.explanation()}</p>
+                <p class="hint">"Lifetime sales are subtotal minus discount of every order that is not canceled (state or status “canceled”)."</p>
+                {settling}
+            </div>
+        </section>
+    }
+    .into_any()
+}
+
+fn details(c: &CustomerDetail) -> AnyView {
+    let person = fields(vec![
+        ("Name", text(Some(c.name.clone()))),
+        ("Email", c.email.clone().into_any()),
+        ("Account", link(&c.account, "/accounts")),
+        ("Group", text(c.group.clone())),
+        ("Gender", text(c.gender.clone())),
+        ("Date of birth", text(c.dob.map(|d| d.format("%-d %b %Y").to_string()))),
+        ("Tax/VAT number", text(c.taxvat.clone())),
+        ("Subscribed to the newsletter", yes_no(c.is_subscribed)),
+        ("Last order", time(&c.last_order_at)),
+    ]);
+    let store = fields(vec![
+        ("Channel", c.channel.clone().into_any()),
+        ("Website", text(c.website.clone())),
+        ("Store view", text(c.store.clone())),
+        ("Created in", text(c.created_in.clone())),
+        ("Magento customer ID", text(c.magento_id.map(|m| m.to_string()))),
+        ("Guest", yes_no(Some(c.is_guest))),
+        ("Email confirmed", yes_no(c.confirmed)),
+        ("Created", time(&c.created_at)),
+        ("Updated", time(&c.updated_at)),
+        ("Removed from the store", time(&c.removed_at)),
+    ]);
+    view! {
+        <div class="record-columns">
+            {section("Customer", person)}
+            {section("Store", store)}
+        </div>
+    }
+    .into_any()
+}

@@ -1,0 +1,74 @@
+//! Marketing › Newsletter Subscribers: the grid, and a subscriber's page.
+
+use crate::components::guard::RequirePermission;
+use crate::grids::api::get_subscriber;
+use crate::grids::grid::{GridSetup, grid};
+use crate::grids::record::{self, fields, header, link, section, text, time};
+use domain::Permission;
+use domain::grid::detail::SubscriberDetail;
+use domain::grid::subscribers::{SubscriberRow, status_label, status_tone};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn SubscribersPage() -> impl IntoView {
+    view! {
+        <Title text="Newsletter subscribers" />
+        <div class="page-header"><h1>"Newsletter subscribers"</h1></div>
+        <RequirePermission permission=Permission::ReadData>
+            {grid::<SubscriberRow>(GridSetup { label: "Newsletter subscribers", ..Default::default() })}
+        </RequirePermission>
+    }
+}
+
+#[component]
+pub fn SubscriberPage() -> impl IntoView {
+    let id = record::use_record_id();
+    let subscriber = Resource::new(move || id.get(), get_subscriber);
+    view! {
+        <RequirePermission permission=Permission::ReadData>
+            <Transition fallback=record::loading>
+                {move || Suspend::new(async move {
+                    match subscriber.await {
+                        Ok(s) => page(s).into_any(),
+                        Err(e) => record::failed(e, ("Back to subscribers", "/newsletter-subscribers")),
+                    }
+                })}
+            </Transition>
+        </RequirePermission>
+    }
+}
+
+fn page(s: SubscriberDetail) -> impl IntoView {
+    let badges = view! {
+        <span class=format!("badge tone-{}", status_tone(s.status).as_str())>{status_label(s.status)}</span>
+    }
+    .into_any();
+    let source = if s.source == "customer_flag" {
+        "The customer's “subscribed” flag (the store has no subscriber API)"
+    } else {
+        "The store's newsletter subscribers"
+    };
+    let list = fields(vec![
+        ("Email", s.email.clone().into_any()),
+        ("Status", status_label(s.status).into_any()),
+        ("Status changed", time(&s.status_changed_at)),
+        ("Customer", match &s.customer {
+            Some(_) => link(&s.customer, "/customers"),
+            None => "Not a customer (a guest subscription)".into_any(),
+        }),
+        ("Channel", s.channel.clone().into_any()),
+        ("Website", text(s.website.clone())),
+        ("Store view", text(s.store.clone())),
+        ("Magento subscriber ID", text(s.magento_id.map(|m| m.to_string()))),
+        ("Read from", source.into_any()),
+        ("Removed from the store", time(&s.removed_at)),
+        ("First synced", time(&s.created_at)),
+        ("Last synced", time(&s.updated_at)),
+    ]);
+    view! {
+        <Title text=s.email.clone() />
+        {header(("Newsletter subscribers", "/newsletter-subscribers"), s.email.clone(), badges, ().into_any())}
+        <div class="record-body">{section("Subscriber", list)}</div>
+    }
+}
