@@ -19,7 +19,8 @@ step "clippy (server side)"
 cargo clippy "${NATIVE[@]}" --all-targets -- -D warnings
 cargo clippy -p app --features ssr --all-targets -- -D warnings
 step "clippy (browser side)"
-cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+# The same target directory cargo-leptos builds the WASM in, so nothing is compiled twice.
+cargo clippy -p frontend --target wasm32-unknown-unknown --target-dir target/front -- -D warnings
 
 step "building the app (server + WASM)"
 cargo leptos build
