@@ -6,7 +6,7 @@ pub fn thousands(n: i64) -> String {
     let digits = n.unsigned_abs().to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
@@ -39,18 +39,12 @@ pub fn ago(seconds: i64) -> String {
 /// A count of seconds as the wizard shows intervals: `30 s`, `5 min`, `1 h`, `1 h 30 min`.
 pub fn interval(secs: i32) -> String {
     let secs = secs.max(0);
-    if secs < 60 {
-        format!("{secs} s")
-    } else if secs < 3600 || secs % 3600 != 0 && secs < 7200 {
-        if secs % 60 == 0 {
-            format!("{} min", secs / 60)
-        } else {
-            format!("{} min {} s", secs / 60, secs % 60)
-        }
-    } else if secs % 3600 == 0 {
-        format!("{} h", secs / 3600)
-    } else {
-        format!("{} h {} min", secs / 3600, (secs % 3600) / 60)
+    match (secs / 3600, (secs % 3600) / 60, secs % 60) {
+        (0, 0, s) => format!("{s} s"),
+        (0, m, 0) => format!("{m} min"),
+        (0, m, s) => format!("{m} min {s} s"),
+        (h, 0, _) => format!("{h} h"),
+        (h, m, _) => format!("{h} h {m} min"),
     }
 }
 

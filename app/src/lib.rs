@@ -3,6 +3,9 @@
 //! Built twice: with `ssr` into the server (renders pages, runs server functions) and with
 //! `hydrate` into the browser's WASM. Server-only code sits in `ssr` modules.
 
+// Release builds type every view statically (no erase_components): deep pages need more room.
+#![recursion_limit = "512"]
+
 pub mod auth;
 pub mod channels;
 pub mod charts;

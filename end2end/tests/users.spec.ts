@@ -24,7 +24,7 @@ test("an administrator creates a Sales user, who then signs in", async ({ page }
   await signOut(page);
   await signIn(page, info, email, "sales password 123");
   await expect(page.getByRole("heading", { name: "Welcome, Sam Sales" })).toBeVisible();
-  await expect(page.getByText("Sales", { exact: true })).toBeVisible();
+  await expect(page.getByRole("banner").getByText("Sales", { exact: true })).toBeVisible();
   // No Users entry for Sales.
   await expect(page.getByRole("link", { name: "Users & roles" })).toHaveCount(0);
 });

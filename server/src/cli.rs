@@ -158,7 +158,7 @@ pub enum BenchCommand {
 #[derive(Debug, Subcommand)]
 pub enum ChannelCommand {
     /// Connect a store: checks the connection, stores the channel, queues its first sync.
-    Add(ChannelAddArgs),
+    Add(Box<ChannelAddArgs>),
     /// List channels with their status and record counts.
     List {
         /// Machine-readable output.

@@ -198,12 +198,10 @@ impl EmbeddedPostgres {
                 chown(dir, user)?;
             }
         }
-        if let Some(parent) = self.pgdata.parent() {
-            if let Some(user) = self.run_as {
-                if !traversable_by(parent, user) {
-                    bail!("the Postgres user cannot reach {}", parent.display());
-                }
-            }
+        if let (Some(parent), Some(user)) = (self.pgdata.parent(), self.run_as)
+            && !traversable_by(parent, user)
+        {
+            bail!("the Postgres user cannot reach {}", parent.display());
         }
         Ok(())
     }

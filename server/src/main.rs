@@ -1,6 +1,9 @@
 //! `cartwise`: the CRM's one binary. `cartwise serve` (the default) runs the web app; the other
 //! subcommands administer the same database from a shell.
 
+// The app's pages are monomorphised here; release builds (fully typed views) need the room.
+#![recursion_limit = "512"]
+
 use clap::Parser;
 use server::cli::{Cli, Command};
 

@@ -294,12 +294,11 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$
 
 /// `POST /logout`: ends the session and clears the cookie.
 async fn sign_out(State(state): State<WebState>, headers: HeaderMap) -> Response {
-    if let Some(token) = session_token(&headers) {
-        if let Err(e) =
+    if let Some(token) = session_token(&headers)
+        && let Err(e) =
             sessions::delete(&state.pool, &credentials::hash_session_token(&token)).await
-        {
-            tracing::error!(error = %e, "sign-out: could not delete the session");
-        }
+    {
+        tracing::error!(error = %e, "sign-out: could not delete the session");
     }
     let mut response = Redirect::to("/login?signed_out=1").into_response();
     response.headers_mut().insert(

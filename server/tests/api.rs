@@ -14,6 +14,7 @@ fn app(pool: PgPool) -> Router {
     let leptos = LeptosOptions::builder().output_name("cartwise").build();
     router(WebState {
         pool,
+        cipher: store::secrets::Cipher::new(&[9u8; 32]),
         leptos,
         secure_cookies: false,
     })

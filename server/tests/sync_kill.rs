@@ -123,19 +123,28 @@ async fn a_sync_process_killed_with_sigkill_resumes_exactly(pool: PgPool) {
         orders.counts.created as i64 <= 3000 - before + 20,
         "committed pages were written again"
     );
-    let s = store.state();
-    let state = s.read();
+    // The store's numbers, read before any await (its lock is not held across them).
+    let (orders_in_store, carts_in_store, memos_in_store, customers_in_store) = {
+        let s = store.state();
+        let state = s.read();
+        (
+            state.orders.len(),
+            state.carts.len(),
+            state.credit_memos.len(),
+            state.customers.len(),
+        )
+    };
     assert_eq!(
         count(&pool, "orders", channel).await as usize,
-        state.orders.len()
+        orders_in_store
     );
     assert_eq!(
         count(&pool, "carts", channel).await as usize,
-        state.carts.len()
+        carts_in_store
     );
     assert_eq!(
         count(&pool, "credit_memos", channel).await as usize,
-        state.credit_memos.len()
+        memos_in_store
     );
     let registered: i64 =
         sqlx::query_scalar("select count(*) from customers where channel_id = $1 and not is_guest")
@@ -143,5 +152,5 @@ async fn a_sync_process_killed_with_sigkill_resumes_exactly(pool: PgPool) {
             .fetch_one(&pool)
             .await
             .unwrap();
-    assert_eq!(registered as usize, state.customers.len());
+    assert_eq!(registered as usize, customers_in_store);
 }

@@ -15,7 +15,7 @@ pub fn LiveProgress(channel_id: i64, initial: ChannelLive) -> impl IntoView {
         <section class="card" aria-live="polite">
             <div class="card-header">
                 <h2>"Sync progress"</h2>
-                {move || live.with(|l| status_badge(l))}
+                {move || live.with(status_badge)}
             </div>
             {move || live.with(|l| match &l.job {
                 Some(job) => view! { <JobProgress job=job.clone() /> }.into_any(),

@@ -1,10 +1,10 @@
 //! A line chart over time buckets: the current period solid with a soft area, the previous
 //! period dashed. Hovering a bucket shows its values.
 
+use super::Series;
 use super::legend::{Entry, Legend};
 use super::scale::{ValueKind, axis_for, label_every};
 use super::table::DataTable;
-use super::Series;
 use leptos::prelude::*;
 
 /// Width of a chart in a half-width card; wide charts use `WIDE_W`. The viewBox is about the
@@ -64,7 +64,12 @@ impl Frame {
 
 /// Grid lines, y ticks and x labels.
 #[component]
-pub(super) fn Axes(frame: Frame, step: f64, kind: ValueKind, x_labels: Vec<String>) -> impl IntoView {
+pub(super) fn Axes(
+    frame: Frame,
+    step: f64,
+    kind: ValueKind,
+    x_labels: Vec<String>,
+) -> impl IntoView {
     let every = label_every(frame.n, 7);
     let last = frame.n.saturating_sub(1);
     view! {
@@ -183,7 +188,13 @@ pub(super) fn bucket_titles(x_labels: &[String], series: &[Series]) -> Vec<Strin
         .map(|(i, label)| {
             let values: Vec<String> = series
                 .iter()
-                .map(|s| format!("{} {}", s.name, s.labels.get(i).cloned().unwrap_or_default()))
+                .map(|s| {
+                    format!(
+                        "{} {}",
+                        s.name,
+                        s.labels.get(i).cloned().unwrap_or_default()
+                    )
+                })
                 .collect();
             format!("{label}: {}", values.join(" · "))
         })
@@ -262,7 +273,14 @@ pub fn LineChart(
                 .values
                 .iter()
                 .enumerate()
-                .map(|(i, v)| format!("{}{:.1},{:.1}", if i == 0 { "M" } else { "L" }, frame.x(i), frame.y(*v)))
+                .map(|(i, v)| {
+                    format!(
+                        "{}{:.1},{:.1}",
+                        if i == 0 { "M" } else { "L" },
+                        frame.x(i),
+                        frame.y(*v)
+                    )
+                })
                 .collect::<String>();
             (si, s, d)
         })

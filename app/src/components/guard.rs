@@ -13,14 +13,12 @@ pub fn RequirePermission(permission: Permission, children: ChildrenFn) -> impl I
     {
         let session = crate::auth::server::request_session();
         let allowed = session.user.as_ref().is_some_and(|u| u.can(permission));
-        if !allowed {
-            if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
-                response.set_status(if session.user.is_some() {
-                    http::StatusCode::FORBIDDEN
-                } else {
-                    http::StatusCode::UNAUTHORIZED
-                });
-            }
+        if !allowed && let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(if session.user.is_some() {
+                http::StatusCode::FORBIDDEN
+            } else {
+                http::StatusCode::UNAUTHORIZED
+            });
         }
     }
     let session = SessionResource::get().0;

@@ -1,6 +1,7 @@
 //! The frame around every signed-in page: the sidebar menu and the top bar.
 
 use crate::auth::{SessionInfo, SessionResource};
+use crate::components::error::ErrorTemplate;
 use crate::components::nav;
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet};
@@ -33,7 +34,10 @@ pub fn AppLayout() -> impl IntoView {
                     </Suspense>
                 </header>
                 <main id="content" class="content">
-                    <Outlet />
+                    // A page that fails to render shows a clear message instead of a blank area.
+                    <ErrorBoundary fallback=|errors| view! { <ErrorTemplate errors /> }>
+                        <Outlet />
+                    </ErrorBoundary>
                 </main>
             </div>
         </div>

@@ -47,15 +47,13 @@ fn decode(text: &str) -> String {
     while i < bytes.len() {
         match bytes[i] {
             b'+' => out.push(b' '),
-            b'%' if i + 2 < bytes.len() => {
-                match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                    (Some(h), Some(l)) => {
-                        out.push(h * 16 + l);
-                        i += 2;
-                    }
-                    _ => out.push(b'%'),
+            b'%' if i + 2 < bytes.len() => match (hex(bytes[i + 1]), hex(bytes[i + 2])) {
+                (Some(h), Some(l)) => {
+                    out.push(h * 16 + l);
+                    i += 2;
                 }
-            }
+                _ => out.push(b'%'),
+            },
             b => out.push(b),
         }
         i += 1;
@@ -86,7 +84,9 @@ mod tests {
     use super::*;
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
@@ -100,19 +100,32 @@ mod tests {
             ("eq", "a=b&c=d"),
         ]);
         let encoded = encode_pairs(&hostile);
-        assert!(encoded.starts_with("status=open,lost&email=a%20b%2Bc%40x.com"), "{encoded}");
+        assert!(
+            encoded.starts_with("status=open,lost&email=a%20b%2Bc%40x.com"),
+            "{encoded}"
+        );
         assert_eq!(decode_query(&encoded), hostile);
     }
 
     #[test]
     fn browsers_form_encoding_is_understood() {
-        assert_eq!(decode_query("?email=a+b%40x.com&status=open&status=lost&x"),
-            pairs(&[("email", "a b@x.com"), ("status", "open"), ("status", "lost"), ("x", "")]));
+        assert_eq!(
+            decode_query("?email=a+b%40x.com&status=open&status=lost&x"),
+            pairs(&[
+                ("email", "a b@x.com"),
+                ("status", "open"),
+                ("status", "lost"),
+                ("x", "")
+            ])
+        );
     }
 
     #[test]
     fn malformed_escapes_never_fail() {
-        assert_eq!(decode_query("a=%&b=%4&c=%zz&d=%E2%82"), pairs(&[("a", "%"), ("b", "%4"), ("c", "%zz"), ("d", "\u{FFFD}")]));
+        assert_eq!(
+            decode_query("a=%&b=%4&c=%zz&d=%E2%82"),
+            pairs(&[("a", "%"), ("b", "%4"), ("c", "%zz"), ("d", "\u{FFFD}")])
+        );
         assert_eq!(decode_query(""), vec![]);
         assert_eq!(decode_query("&&="), pairs(&[("", "")]));
     }

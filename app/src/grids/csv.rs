@@ -80,15 +80,30 @@ mod tests {
 
     #[test]
     fn fields_are_quoted_only_when_needed() {
-        assert_eq!(line(&[("plain", false), ("12.50", true)]), "plain,12.50\r\n");
-        assert_eq!(line(&[("a,b", false), ("say \"hi\"", false)]), "\"a,b\",\"say \"\"hi\"\"\"\r\n");
+        assert_eq!(
+            line(&[("plain", false), ("12.50", true)]),
+            "plain,12.50\r\n"
+        );
+        assert_eq!(
+            line(&[("a,b", false), ("say \"hi\"", false)]),
+            "\"a,b\",\"say \"\"hi\"\"\"\r\n"
+        );
         assert_eq!(line(&[("two\nlines", false)]), "\"two\nlines\"\r\n");
-        assert_eq!(line(&[("<script>alert(1)</script>", false)]), "<script>alert(1)</script>\r\n");
+        assert_eq!(
+            line(&[("<script>alert(1)</script>", false)]),
+            "<script>alert(1)</script>\r\n"
+        );
     }
 
     #[test]
     fn formulas_stay_text_but_negative_numbers_stay_numbers() {
-        assert_eq!(line(&[("=HYPERLINK(\"x\")", false)]), "\"'=HYPERLINK(\"\"x\"\")\"\r\n");
-        assert_eq!(line(&[("@SUM(A1)", false), ("-5.00", true)]), "\"'@SUM(A1)\",-5.00\r\n");
+        assert_eq!(
+            line(&[("=HYPERLINK(\"x\")", false)]),
+            "\"'=HYPERLINK(\"\"x\"\")\"\r\n"
+        );
+        assert_eq!(
+            line(&[("@SUM(A1)", false), ("-5.00", true)]),
+            "\"'@SUM(A1)\",-5.00\r\n"
+        );
     }
 }

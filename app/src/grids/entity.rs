@@ -7,7 +7,9 @@ use domain::grid::accounts::AccountRow;
 use domain::grid::carts::CartRow;
 use domain::grid::credit_memos::CreditMemoRow;
 use domain::grid::customers::CustomerRow;
-use domain::grid::lines::{AddressRow, CartItemField, CreditMemoItemField, HistoryRow, Item, OrderItemField};
+use domain::grid::lines::{
+    AddressRow, CartItemField, CreditMemoItemField, HistoryRow, Item, OrderItemField,
+};
 use domain::grid::orders::OrderRow;
 use domain::grid::subscribers::SubscriberRow;
 use domain::grid::{GridPage, GridRecord};
@@ -21,7 +23,9 @@ pub trait GridEntity: GridRecord {
     const EXPORT: Option<&'static str> = None;
 
     /// A page for a query string (the grid's server function).
-    fn fetch(query: String) -> impl Future<Output = Result<GridPage<Self>, AppError>> + Send + 'static;
+    fn fetch(
+        query: String,
+    ) -> impl Future<Output = Result<GridPage<Self>, AppError>> + Send + 'static;
 }
 
 macro_rules! entity {
@@ -30,21 +34,58 @@ macro_rules! entity {
             const NOUN: &'static str = $noun;
             const EXPORT: Option<&'static str> = $export;
 
-            fn fetch(query: String) -> impl Future<Output = Result<GridPage<Self>, AppError>> + Send + 'static {
+            fn fetch(
+                query: String,
+            ) -> impl Future<Output = Result<GridPage<Self>, AppError>> + Send + 'static {
                 $fetch(query)
             }
         }
     };
 }
 
-entity!(CustomerRow, "customers", Some("/api/export_customers"), api::list_customers);
-entity!(AccountRow, "accounts", Some("/api/export_accounts"), api::list_accounts);
+entity!(
+    CustomerRow,
+    "customers",
+    Some("/api/export_customers"),
+    api::list_customers
+);
+entity!(
+    AccountRow,
+    "accounts",
+    Some("/api/export_accounts"),
+    api::list_accounts
+);
 entity!(CartRow, "carts", Some("/api/export_carts"), api::list_carts);
-entity!(OrderRow, "orders", Some("/api/export_orders"), api::list_orders);
-entity!(CreditMemoRow, "credit memos", Some("/api/export_credit_memos"), api::list_credit_memos);
-entity!(SubscriberRow, "subscribers", Some("/api/export_subscribers"), api::list_subscribers);
+entity!(
+    OrderRow,
+    "orders",
+    Some("/api/export_orders"),
+    api::list_orders
+);
+entity!(
+    CreditMemoRow,
+    "credit memos",
+    Some("/api/export_credit_memos"),
+    api::list_credit_memos
+);
+entity!(
+    SubscriberRow,
+    "subscribers",
+    Some("/api/export_subscribers"),
+    api::list_subscribers
+);
 entity!(Item<CartItemField>, "items", None, api::list_cart_items);
 entity!(Item<OrderItemField>, "items", None, api::list_order_items);
-entity!(Item<CreditMemoItemField>, "items", None, api::list_credit_memo_items);
+entity!(
+    Item<CreditMemoItemField>,
+    "items",
+    None,
+    api::list_credit_memo_items
+);
 entity!(AddressRow, "addresses", None, api::list_customer_addresses);
-entity!(HistoryRow, "status changes", None, api::list_order_status_history);
+entity!(
+    HistoryRow,
+    "status changes",
+    None,
+    api::list_order_status_history
+);

@@ -29,7 +29,10 @@ pub fn use_tab(tabs: &'static [&'static str]) -> Memo<&'static str> {
     let query = use_query_map();
     Memo::new(move |_| {
         let wanted = query.with(|q| q.get("tab")).unwrap_or_default();
-        tabs.iter().copied().find(|t| *t == wanted).unwrap_or(tabs[0])
+        tabs.iter()
+            .copied()
+            .find(|t| *t == wanted)
+            .unwrap_or(tabs[0])
     })
 }
 
@@ -65,7 +68,12 @@ pub fn tabs(path: &str, list: Vec<Tab>, active: &str) -> AnyView {
 }
 
 /// The title block: where the record sits, its name, and badges.
-pub fn header(section: (&'static str, &'static str), title: String, badges: AnyView, actions: AnyView) -> impl IntoView {
+pub fn header(
+    section: (&'static str, &'static str),
+    title: String,
+    badges: AnyView,
+    actions: AnyView,
+) -> impl IntoView {
     view! {
         <div class="record-header">
             <nav class="breadcrumbs" aria-label="Breadcrumbs">
@@ -135,7 +143,12 @@ pub fn link(value: &Option<RecordLink>, base: &str) -> AnyView {
 }
 
 /// A related list: the grid of `R` filtered by this record, in the tab `tab`.
-pub fn related<R: GridEntity>(filter: &'static str, id: i64, tab: &'static str, label: &'static str) -> impl IntoView {
+pub fn related<R: GridEntity>(
+    filter: &'static str,
+    id: i64,
+    tab: &'static str,
+    label: &'static str,
+) -> impl IntoView {
     grid::<R>(GridSetup {
         fixed: vec![(filter.to_string(), id.to_string())],
         keep: vec![("tab".to_string(), tab.to_string())],

@@ -22,9 +22,16 @@ pub fn today(tz: Tz) -> NaiveDate {
 
 /// Validates a grid's query string. `view=<id>` starts from that saved view's state; the
 /// URL's own parameters override it key by key (so `?view=5&page=2` is page 2 of view 5).
-pub async fn resolve<F: GridField>(pool: &PgPool, raw: &str, tz: Tz) -> Result<GridQuery<F>, AppError> {
+pub async fn resolve<F: GridField>(
+    pool: &PgPool,
+    raw: &str,
+    tz: Tz,
+) -> Result<GridQuery<F>, AppError> {
     if raw.len() > MAX_QUERY_LEN {
-        return Err(AppError::invalid("query", "This link is too long to be a grid's state."));
+        return Err(AppError::invalid(
+            "query",
+            "This link is too long to be a grid's state.",
+        ));
     }
     let mut pairs = codec::decode_query(raw);
     let view = pairs
@@ -35,9 +42,14 @@ pub async fn resolve<F: GridField>(pool: &PgPool, raw: &str, tz: Tz) -> Result<G
     if let Some(view) = view {
         let missing = || AppError::invalid("view", "This saved view no longer exists.");
         let id: i64 = view.parse().map_err(|_| missing())?;
-        let (grid, saved) = store::grid::views::find(pool, id).await?.ok_or_else(missing)?;
+        let (grid, saved) = store::grid::views::find(pool, id)
+            .await?
+            .ok_or_else(missing)?;
         if grid != F::GRID {
-            return Err(AppError::invalid("view", "This saved view belongs to another grid."));
+            return Err(AppError::invalid(
+                "view",
+                "This saved view belongs to another grid.",
+            ));
         }
         let own_keys: Vec<String> = pairs.iter().map(|(k, _)| k.clone()).collect();
         let mut merged: Vec<(String, String)> = codec::decode_query(&saved)
@@ -51,7 +63,11 @@ pub async fn resolve<F: GridField>(pool: &PgPool, raw: &str, tz: Tz) -> Result<G
 }
 
 /// One page of a grid for a query string.
-pub async fn load_page<F: GridSource>(pool: &PgPool, raw: &str, tz: Tz) -> Result<GridPage<F::Record>, AppError> {
+pub async fn load_page<F: GridSource>(
+    pool: &PgPool,
+    raw: &str,
+    tz: Tz,
+) -> Result<GridPage<F::Record>, AppError> {
     let query = resolve::<F>(pool, raw, tz).await?;
     let (rows, total) = store::grid::page(pool, &query, tz).await?;
     Ok(GridPage { rows, total, query })
@@ -72,16 +88,14 @@ pub async fn export_csv<F: GridSource>(
     // A byte-order mark: spreadsheet programs then read the file as UTF-8.
     let head = format!("\u{feff}{}", csv::header::<F::Record>(&columns));
     let rows = store::grid::export(pool, query, tz);
-    let body = rows
-        .ready_chunks(256)
-        .map(move |chunk| {
-            let mut out = String::with_capacity(CHUNK_BYTES);
-            for row in chunk {
-                let row = row.map_err(AppError::from)?;
-                csv::push_row(&mut out, &row, &columns);
-            }
-            Ok(out)
-        });
+    let body = rows.ready_chunks(256).map(move |chunk| {
+        let mut out = String::with_capacity(CHUNK_BYTES);
+        for row in chunk {
+            let row = row.map_err(AppError::from)?;
+            csv::push_row(&mut out, &row, &columns);
+        }
+        Ok(out)
+    });
     Ok(futures::stream::once(async move { Ok(head) }).chain(body))
 }
 
@@ -97,7 +111,10 @@ pub fn as_download(file_name: &str) {
     use http::{HeaderValue, StatusCode, header};
     if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
         response.set_status(StatusCode::OK);
-        response.insert_header(header::CONTENT_TYPE, HeaderValue::from_static("text/csv; charset=utf-8"));
+        response.insert_header(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("text/csv; charset=utf-8"),
+        );
         if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
             response.insert_header(header::CONTENT_DISPOSITION, value);
         }
@@ -108,10 +125,10 @@ pub fn as_download(file_name: &str) {
 /// Marks a validation error with HTTP 400 (Leptos would answer 500), for pages rendered on the
 /// server and for API clients.
 pub fn status_for(error: &AppError) {
-    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>() {
-        if let Ok(status) = http::StatusCode::from_u16(error.status_code()) {
-            response.set_status(status);
-        }
+    if let Some(response) = leptos::prelude::use_context::<leptos_axum::ResponseOptions>()
+        && let Ok(status) = http::StatusCode::from_u16(error.status_code())
+    {
+        response.set_status(status);
     }
 }
 
@@ -128,7 +145,9 @@ pub async fn list<F: GridSource>(raw: &str) -> Result<GridPage<F::Record>, AppEr
 }
 
 /// A CSV download for a server function.
-pub async fn export<F: GridSource>(raw: &str) -> Result<server_fn::codec::TextStream<AppError>, AppError> {
+pub async fn export<F: GridSource>(
+    raw: &str,
+) -> Result<server_fn::codec::TextStream<AppError>, AppError> {
     let pool = crate::server::pool()?;
     let tz = crate::timezone::server::current();
     match export_csv::<F>(pool, raw, tz).await {
@@ -179,21 +198,34 @@ pub async fn canonical_view(pool: &PgPool, grid: &str, raw: &str) -> Result<Stri
     check_grid(grid)?;
     let tz = crate::timezone::server::current();
     let pairs = match grid {
-        g if g == customers::CustomerField::GRID => state::<customers::CustomerField>(pool, raw, tz).await?,
-        g if g == accounts::AccountField::GRID => state::<accounts::AccountField>(pool, raw, tz).await?,
+        g if g == customers::CustomerField::GRID => {
+            state::<customers::CustomerField>(pool, raw, tz).await?
+        }
+        g if g == accounts::AccountField::GRID => {
+            state::<accounts::AccountField>(pool, raw, tz).await?
+        }
         g if g == carts::CartField::GRID => state::<carts::CartField>(pool, raw, tz).await?,
         g if g == orders::OrderField::GRID => state::<orders::OrderField>(pool, raw, tz).await?,
-        g if g == credit_memos::CreditMemoField::GRID => state::<credit_memos::CreditMemoField>(pool, raw, tz).await?,
+        g if g == credit_memos::CreditMemoField::GRID => {
+            state::<credit_memos::CreditMemoField>(pool, raw, tz).await?
+        }
         _ => state::<subscribers::SubscriberField>(pool, raw, tz).await?,
     };
     let text = codec::encode_pairs(&pairs);
     if text.len() > domain::grid::view::MAX_VIEW_QUERY {
-        return Err(AppError::invalid("query", "This view holds too many filters to save."));
+        return Err(AppError::invalid(
+            "query",
+            "This view holds too many filters to save.",
+        ));
     }
     Ok(text)
 }
 
-async fn state<F: GridField>(pool: &PgPool, raw: &str, tz: Tz) -> Result<Vec<(String, String)>, AppError> {
+async fn state<F: GridField>(
+    pool: &PgPool,
+    raw: &str,
+    tz: Tz,
+) -> Result<Vec<(String, String)>, AppError> {
     let query = resolve::<F>(pool, raw, tz).await?;
     Ok(query
         .to_pairs()

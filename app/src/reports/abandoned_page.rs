@@ -40,7 +40,11 @@ fn idle(report: &AbandonedReport, then: Option<chrono::DateTime<chrono::Utc>>) -
     match then {
         Some(t) => {
             let hours = (report.as_of - t).num_hours().max(0);
-            if hours < 48 { format!("{hours} h") } else { format!("{} days", hours / 24) }
+            if hours < 48 {
+                format!("{hours} h")
+            } else {
+                format!("{} days", hours / 24)
+            }
         }
         None => "—".into(),
     }
@@ -98,7 +102,13 @@ fn AbandonedBody(data: ReportData<AbandonedReport>, query: ReportQuery) -> impl 
         })
         .collect();
     let weeks_csv = csv::document(
-        &["week_start", "abandoned", "purchased", "abandon_rate", "abandoned_value"],
+        &[
+            "week_start",
+            "abandoned",
+            "purchased",
+            "abandon_rate",
+            "abandoned_value",
+        ],
         &week_rows,
     );
     let cart_rows: Vec<Vec<String>> = report
@@ -119,7 +129,17 @@ fn AbandonedBody(data: ReportData<AbandonedReport>, query: ReportQuery) -> impl 
         })
         .collect();
     let carts_csv = csv::document(
-        &["cart_id", "channel", "email", "name", "items", "grand_total", "currency", "created_at", "updated_at"],
+        &[
+            "cart_id",
+            "channel",
+            "email",
+            "name",
+            "items",
+            "grand_total",
+            "currency",
+            "created_at",
+            "updated_at",
+        ],
         &cart_rows,
     );
     let suffix = format!("{}-{}", report.range.from_param(), report.range.to_param());

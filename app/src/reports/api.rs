@@ -2,10 +2,10 @@
 //! filters in the user's time zone and asks `store::metrics`.
 
 use super::query::ReportQuery;
+use domain::AppError;
 use domain::metrics::{
     AbandonedReport, CartsByStatusReport, ChannelOption, Dashboard, Preset, RfmReport, SalesReport,
 };
-use domain::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 use serde::{Deserialize, Serialize};

@@ -76,7 +76,11 @@ fn CartsBody(data: ReportData<CartsByStatusReport>, query: ReportQuery) -> impl 
         })
         .collect();
     let document = csv::document(&header, &rows);
-    let file = format!("carts-by-status-{}-{}.csv", report.range.from_param(), report.range.to_param());
+    let file = format!(
+        "carts-by-status-{}-{}.csv",
+        report.range.from_param(),
+        report.range.to_param()
+    );
     let total: i64 = report.rows.iter().flat_map(|r| r.counts).sum();
     let all_carts = links::carts(report.range, query.channel, None, false);
     view! {

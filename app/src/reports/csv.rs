@@ -37,7 +37,10 @@ mod tests {
 
     #[test]
     fn fields_with_commas_or_quotes_are_quoted() {
-        let csv = document(&["name", "total"], &[vec!["Doe, \"Jo\"".into(), "12.50".into()]]);
+        let csv = document(
+            &["name", "total"],
+            &[vec!["Doe, \"Jo\"".into(), "12.50".into()]],
+        );
         assert_eq!(csv, "name,total\r\n\"Doe, \"\"Jo\"\"\",12.50\r\n");
     }
 

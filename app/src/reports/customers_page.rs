@@ -35,7 +35,12 @@ fn CustomersBody(data: ReportData<RfmReport>, query: ReportQuery) -> impl IntoVi
     for r in &report.rows {
         match cells.iter_mut().find(|c| c.x == r.r && c.y == r.f) {
             Some(c) => c.count += 1,
-            None => cells.push(HeatCell { x: r.r, y: r.f, count: 1, label: String::new() }),
+            None => cells.push(HeatCell {
+                x: r.r,
+                y: r.f,
+                count: 1,
+                label: String::new(),
+            }),
         }
     }
     for c in &mut cells {
@@ -63,21 +68,41 @@ fn CustomersBody(data: ReportData<RfmReport>, query: ReportQuery) -> impl IntoVi
         })
         .collect();
     let document = csv::document(
-        &["customer_id", "channel", "name", "email", "guest", "lifetime_value", "currency", "last_order_at", "recency_days", "frequency_365d", "r", "f", "m"],
+        &[
+            "customer_id",
+            "channel",
+            "name",
+            "email",
+            "guest",
+            "lifetime_value",
+            "currency",
+            "last_order_at",
+            "recency_days",
+            "frequency_365d",
+            "r",
+            "f",
+            "m",
+        ],
         &csv_rows,
     );
     let shown = report.rows.len() as i64;
     let heading = if shown < report.total {
-        format!("The {} most valuable of {} customers", count(shown), count(report.total))
+        format!(
+            "The {} most valuable of {} customers",
+            count(shown),
+            count(report.total)
+        )
     } else {
         format!("{} customers", count(report.total))
     };
     // The range does not apply to lifetime values; the filter bar is kept for the channel.
-    let range = query.resolve(chrono::Utc::now().date_naive()).unwrap_or_else(|_| {
-        domain::metrics::Preset::Last30Days
-            .range(chrono::Utc::now().date_naive())
-            .expect("a preset has a range")
-    });
+    let range = query
+        .resolve(chrono::Utc::now().date_naive())
+        .unwrap_or_else(|_| {
+            domain::metrics::Preset::Last30Days
+                .range(chrono::Utc::now().date_naive())
+                .expect("a preset has a range")
+        });
     view! {
         <FilterBar
             path="/reports/customers"

@@ -9,9 +9,7 @@ use super::query::ReportQuery;
 use crate::charts::{Bar, BarChart, ColumnChart, LineChart, Series, ValueKind};
 use crate::components::error::ErrorMessage;
 use domain::CartStatus;
-use domain::metrics::{
-    self, Dashboard, UNDEFINED, count, delta, money, percent, points_delta,
-};
+use domain::metrics::{self, Dashboard, UNDEFINED, count, delta, money, percent, points_delta};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use rust_decimal::Decimal;
@@ -86,7 +84,9 @@ fn dec(n: i64) -> Decimal {
 }
 
 fn money_or_dash(value: Option<Decimal>, currency: &str) -> String {
-    value.map(|v| money(v, currency)).unwrap_or_else(|| UNDEFINED.to_string())
+    value
+        .map(|v| money(v, currency))
+        .unwrap_or_else(|| UNDEFINED.to_string())
 }
 
 /// The headline cards.
@@ -102,8 +102,8 @@ fn Headlines(d: Dashboard) -> impl IntoView {
     let other_currencies = (d.currencies.len() > 1).then(|| format!("{cur} orders only"));
     let orders_link = links::orders(range, channel);
     let abandoned_link = links::carts(range, channel, Some("open"), true);
-    let canceled_note = (now.canceled > 0)
-        .then(|| format!("{} canceled, not counted", count(now.canceled)));
+    let canceled_note =
+        (now.canceled > 0).then(|| format!("{} canceled, not counted", count(now.canceled)));
     view! {
         <section class="kpi-grid" aria-label="Headline numbers">
             <KpiCard
@@ -231,9 +231,18 @@ fn RevenueChart(d: Dashboard) -> impl IntoView {
     let cur = d.currency.clone();
     let labels = bucket_labels(&d);
     let n = labels.len();
-    let now: Vec<Decimal> = d.series.current.iter().map(|p| p.revenue_in(&cur)).collect();
+    let now: Vec<Decimal> = d
+        .series
+        .current
+        .iter()
+        .map(|p| p.revenue_in(&cur))
+        .collect();
     let before: Vec<Decimal> = aligned(
-        d.series.previous.iter().map(|p| p.revenue_in(&cur)).collect(),
+        d.series
+            .previous
+            .iter()
+            .map(|p| p.revenue_in(&cur))
+            .collect(),
         n,
     );
     let series = |name: &str, values: &[Decimal], color, dashed| Series {
@@ -304,7 +313,11 @@ fn CartStatusChart(d: Dashboard) -> impl IntoView {
             Bar {
                 label: s.label().to_string(),
                 value: n as f64,
-                value_label: format!("{} · {}", count(n), percent(metrics::ratio(n, carts.created))),
+                value_label: format!(
+                    "{} · {}",
+                    count(n),
+                    percent(metrics::ratio(n, carts.created))
+                ),
                 href: Some(links::carts(d.range, d.channel, Some(s.as_str()), false)),
                 color: (i + 1) as u8,
             }

@@ -66,7 +66,11 @@ where
 
 /// A download link for a CSV document.
 #[component]
-pub fn CsvButton(file_name: String, csv: String, #[prop(default = "Export CSV")] label: &'static str) -> impl IntoView {
+pub fn CsvButton(
+    file_name: String,
+    csv: String,
+    #[prop(default = "Export CSV")] label: &'static str,
+) -> impl IntoView {
     view! {
         <a class="button" href=super::csv::data_url(&csv) download=file_name data-csv="">
             {label}

@@ -39,7 +39,12 @@ fn created(range: DateRange, channel: Option<i64>) -> [(&'static str, Option<Str
 }
 
 /// Carts created in the range, optionally of some statuses (comma-separated) or abandoned.
-pub fn carts(range: DateRange, channel: Option<i64>, status: Option<&str>, abandoned: bool) -> String {
+pub fn carts(
+    range: DateRange,
+    channel: Option<i64>,
+    status: Option<&str>,
+    abandoned: bool,
+) -> String {
     let mut params = vec![("status", status.map(str::to_string))];
     if abandoned {
         params.push(("abandoned", Some("true".into())));

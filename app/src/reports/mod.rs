@@ -2,8 +2,8 @@
 //! menu — carts by status, abandoned carts, sales by period, customers by lifetime value with
 //! RFM scores. Each report is a chart, a table and a CSV export, with its state in the URL.
 
-pub mod api;
 mod abandoned_page;
+pub mod api;
 mod carts_page;
 pub mod csv;
 mod customers_page;

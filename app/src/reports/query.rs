@@ -23,7 +23,11 @@ pub struct ReportQuery {
 
 impl ReportQuery {
     pub fn from_map(map: &ParamsMap) -> ReportQuery {
-        let text = |key: &str| map.get(key).map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
+        let text = |key: &str| {
+            map.get(key)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
         ReportQuery {
             range: text("range"),
             from: text("from"),

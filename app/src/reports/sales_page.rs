@@ -81,7 +81,14 @@ fn SalesBody(data: ReportData<SalesReport>, query: ReportQuery) -> impl IntoView
     };
     let (n, rev, refund, refund_n): (i64, Decimal, Decimal, i64) = rows.iter().fold(
         (0, Decimal::ZERO, Decimal::ZERO, 0),
-        |(n, rev, refund, rn), r| (n + r.orders, rev + r.revenue, refund + r.refunds, rn + r.refund_count),
+        |(n, rev, refund, rn), r| {
+            (
+                n + r.orders,
+                rev + r.revenue,
+                refund + r.refunds,
+                rn + r.refund_count,
+            )
+        },
     );
     let aov = (n > 0).then(|| rev / Decimal::from(n));
     let csv_rows: Vec<Vec<String>> = report
@@ -93,17 +100,32 @@ fn SalesBody(data: ReportData<SalesReport>, query: ReportQuery) -> impl IntoView
                 r.currency.clone(),
                 r.orders.to_string(),
                 r.revenue.normalize().to_string(),
-                r.aov().map(|a| a.round_dp(4).normalize().to_string()).unwrap_or_default(),
+                r.aov()
+                    .map(|a| a.round_dp(4).normalize().to_string())
+                    .unwrap_or_default(),
                 r.refund_count.to_string(),
                 r.refunds.normalize().to_string(),
             ]
         })
         .collect();
     let document = csv::document(
-        &["period_start", "currency", "orders", "revenue", "average_order_value", "refunds", "refunded_amount"],
+        &[
+            "period_start",
+            "currency",
+            "orders",
+            "revenue",
+            "average_order_value",
+            "refunds",
+            "refunded_amount",
+        ],
         &csv_rows,
     );
-    let file = format!("sales-{}-{}-{}.csv", granularity.as_str(), report.range.from_param(), report.range.to_param());
+    let file = format!(
+        "sales-{}-{}-{}.csv",
+        granularity.as_str(),
+        report.range.from_param(),
+        report.range.to_param()
+    );
     let orders_grid = links::orders(report.range, query.channel);
     let range_label = report.range.label();
     view! {

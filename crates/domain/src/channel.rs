@@ -222,7 +222,10 @@ impl ChannelSettings {
         if let Some(ids) = &self.website_ids
             && ids.is_empty()
         {
-            return Err(AppError::invalid("website_ids", "Choose at least one website, or all."));
+            return Err(AppError::invalid(
+                "website_ids",
+                "Choose at least one website, or all.",
+            ));
         }
         if !self.entities.contains(&Entity::Customers) {
             self.entities.insert(0, Entity::Customers);

@@ -66,7 +66,7 @@ async fn expect_in<F: GridSource>(pool: &PgPool, pairs: &[(&str, &str)], tz: Tz,
 /// (ties are broken by id in the sort's direction; NULL counts as the smallest value).
 async fn every_sort_reverses<F: GridSource>(pool: &PgPool, fixed: &[(&str, &str)]) {
     for field in F::ALL.iter().filter(|f| f.def().sortable) {
-        let asc = format!("{}", field.key());
+        let asc = field.key().to_string();
         let desc = format!("-{}", field.key());
         let mut a = fixed.to_vec();
         a.push(("sort", &asc));
@@ -76,7 +76,12 @@ async fn every_sort_reverses<F: GridSource>(pool: &PgPool, fixed: &[(&str, &str)
         let (down, _) = ids_in::<F>(pool, &d, PARIS).await;
         up.reverse();
         assert_eq!(up, down, "{} sorted by {}", F::GRID, field.key());
-        assert!(!down.is_empty(), "{} sorted by {} is empty", F::GRID, field.key());
+        assert!(
+            !down.is_empty(),
+            "{} sorted by {} is empty",
+            F::GRID,
+            field.key()
+        );
     }
 }
 
@@ -90,20 +95,48 @@ async fn carts_filter_by_every_kind(pool: PgPool) {
     expect::<CartField>(p, &[("status", "open")], &[104, 102, 101]).await;
     expect::<CartField>(p, &[("status", "open"), ("abandoned", "true")], &[101]).await;
     expect::<CartField>(p, &[("abandoned", "true")], &[101]).await;
-    expect::<CartField>(p, &[("abandoned", "false")], &[108, 107, 104, 103, 102, 105, 106]).await;
-    expect::<CartField>(p, &[("status", "open"), ("status", "lost")], &[104, 102, 105, 101]).await;
-    expect::<CartField>(p, &[("status", "purchased,converted_to_opportunity")], &[108, 107, 103]).await;
+    expect::<CartField>(
+        p,
+        &[("abandoned", "false")],
+        &[108, 107, 104, 103, 102, 105, 106],
+    )
+    .await;
+    expect::<CartField>(
+        p,
+        &[("status", "open"), ("status", "lost")],
+        &[104, 102, 105, 101],
+    )
+    .await;
+    expect::<CartField>(
+        p,
+        &[("status", "purchased,converted_to_opportunity")],
+        &[108, 107, 103],
+    )
+    .await;
     // Whole days in the user's zone: 23:30 UTC on 1 March is 2 March in Paris.
-    let march_2 = [("created_at_min", "2026-03-02"), ("created_at_max", "2026-03-02")];
+    let march_2 = [
+        ("created_at_min", "2026-03-02"),
+        ("created_at_max", "2026-03-02"),
+    ];
     expect_in::<CartField>(p, &march_2, PARIS, &[103, 102]).await;
     expect_in::<CartField>(p, &march_2, UTC, &[103]).await;
     expect::<CartField>(p, &[("created_at_max", "2025-12-31")], &[106]).await;
     expect::<CartField>(p, &[("created_at_preset", "last_7_days")], &[104, 103, 102]).await;
     // Number ranges, both ends included.
-    expect::<CartField>(p, &[("grand_total_min", "20"), ("grand_total_max", "55")], &[103, 102, 101]).await;
+    expect::<CartField>(
+        p,
+        &[("grand_total_min", "20"), ("grand_total_max", "55")],
+        &[103, 102, 101],
+    )
+    .await;
     expect::<CartField>(p, &[("items_qty_min", "2")], &[103, 105, 101]).await;
     // Text: contains and equals are case-insensitive.
-    expect::<CartField>(p, &[("email", "EXAMPLE.COM")], &[108, 107, 103, 102, 101, 106]).await;
+    expect::<CartField>(
+        p,
+        &[("email", "EXAMPLE.COM")],
+        &[108, 107, 103, 102, 101, 106],
+    )
+    .await;
     expect::<CartField>(p, &[("email_eq", "DORA@example.com")], &[108, 107]).await;
     expect::<CartField>(p, &[("billing_country_eq", "fr")], &[108, 107, 103]).await;
     // Ids: channel, website, Magento cart id (in two channels), customer, account.
@@ -118,8 +151,18 @@ async fn carts_filter_by_every_kind(pool: PgPool) {
 async fn carts_sort_page_and_show_their_rows(pool: PgPool) {
     load(&pool).await;
     let p = &pool;
-    expect::<CartField>(p, &[("sort", "grand_total")], &[104, 107, 108, 102, 103, 101, 106, 105]).await;
-    expect::<CartField>(p, &[("sort", "-status"), ("status", "open,lost")], &[104, 102, 101, 105]).await;
+    expect::<CartField>(
+        p,
+        &[("sort", "grand_total")],
+        &[104, 107, 108, 102, 103, 101, 106, 105],
+    )
+    .await;
+    expect::<CartField>(
+        p,
+        &[("sort", "-status"), ("status", "open,lost")],
+        &[104, 102, 101, 105],
+    )
+    .await;
     every_sort_reverses::<CartField>(p, &[]).await;
     // Past the last page: no rows, the total still right.
     let (ids, total) = ids_in::<CartField>(p, &[("page", "2"), ("per_page", "25")], PARIS).await;
@@ -131,12 +174,24 @@ async fn carts_sort_page_and_show_their_rows(pool: PgPool) {
     let row = &rows[0];
     assert_eq!(row.channel, "Alpha store");
     assert_eq!(row.website.as_deref(), Some("Alpha main"));
-    assert_eq!(row.customer_name.as_deref(), Some("<script>alert(1)</script> Test"));
+    assert_eq!(
+        row.customer_name.as_deref(),
+        Some("<script>alert(1)</script> Test")
+    );
     assert_eq!(row.status, CartStatus::Lost);
     assert_eq!(row.cell(CartField::GrandTotal).display(), "€310.50");
-    assert_eq!(row.cell(CartField::CartId), Cell::Link { text: "1005".into(), href: "/carts/105".into() });
+    assert_eq!(
+        row.cell(CartField::CartId),
+        Cell::Link {
+            text: "1005".into(),
+            href: "/carts/105".into()
+        }
+    );
     // Times are in the user's zone.
-    assert_eq!(row.created_at.as_ref().unwrap().display(), "3 Feb 2026, 11:00");
+    assert_eq!(
+        row.created_at.as_ref().unwrap().display(),
+        "3 Feb 2026, 11:00"
+    );
 }
 
 #[sqlx::test(migrator = "store::MIGRATOR")]
@@ -162,11 +217,25 @@ async fn orders_filter_and_sort(pool: PgPool) {
     expect::<OrderField>(p, &[("grand_total_min", "100")], &[205, 202]).await;
     expect::<OrderField>(p, &[("refunded_min", "1")], &[203]).await;
     expect::<OrderField>(p, &[("total_paid_max", "0")], &[205]).await;
-    expect::<OrderField>(p, &[("subtotal_min", "100"), ("subtotal_max", "200")], &[203, 202]).await;
+    expect::<OrderField>(
+        p,
+        &[("subtotal_min", "100"), ("subtotal_max", "200")],
+        &[203, 202],
+    )
+    .await;
     expect::<OrderField>(p, &[("email", "DORA")], &[204]).await;
     expect::<OrderField>(p, &[("channel", "1")], &[201, 205, 203, 202]).await;
     expect::<OrderField>(p, &[("website", "1"), ("channel", "2")], &[204]).await;
-    expect_in::<OrderField>(p, &[("created_at_min", "2026-02-01"), ("created_at_max", "2026-02-28")], UTC, &[205, 203]).await;
+    expect_in::<OrderField>(
+        p,
+        &[
+            ("created_at_min", "2026-02-01"),
+            ("created_at_max", "2026-02-28"),
+        ],
+        UTC,
+        &[205, 203],
+    )
+    .await;
     expect::<OrderField>(p, &[("updated_at_min", "2026-03-01")], &[204, 201]).await;
     expect::<OrderField>(p, &[("sort", "grand_total")], &[204, 201, 203, 202, 205]).await;
     // Discounts sort by size whatever their sign.
@@ -194,7 +263,10 @@ async fn customers_filter_and_sort(pool: PgPool) {
     expect::<CustomerField>(p, &[("account", "4")], &[14, 15]).await;
     expect::<CustomerField>(p, &[("channel", "2")], &[14, 15]).await;
     expect::<CustomerField>(p, &[("website", "2")], &[15]).await;
-    let march_1 = [("created_at_min", "2026-03-01"), ("created_at_max", "2026-03-01")];
+    let march_1 = [
+        ("created_at_min", "2026-03-01"),
+        ("created_at_max", "2026-03-01"),
+    ];
     expect_in::<CustomerField>(p, &march_1, UTC, &[13]).await;
     expect_in::<CustomerField>(p, &march_1, PARIS, &[]).await;
     expect::<CustomerField>(p, &[("sort", "-lifetime_sales")], &[11, 13, 14, 15, 12]).await;
@@ -204,7 +276,10 @@ async fn customers_filter_and_sort(pool: PgPool) {
     let (rows, _) = grid::page(p, &q, PARIS).await.unwrap();
     assert_eq!(rows[0].group.as_deref(), Some("General"));
     assert_eq!(rows[0].cell(CustomerField::Country).display(), "IE");
-    assert_eq!(rows[0].cell(CustomerField::LifetimeSales).display(), "€270.00");
+    assert_eq!(
+        rows[0].cell(CustomerField::LifetimeSales).display(),
+        "€270.00"
+    );
 }
 
 #[sqlx::test(migrator = "store::MIGRATOR")]
@@ -228,7 +303,16 @@ async fn accounts_credit_memos_and_subscribers_filter_and_sort(pool: PgPool) {
     expect::<CreditMemoField>(p, &[("channel", "2")], &[503]).await;
     expect::<CreditMemoField>(p, &[("increment_id", "cm-0")], &[501, 502]).await;
     expect::<CreditMemoField>(p, &[("grand_total_min", "20")], &[501, 502]).await;
-    expect_in::<CreditMemoField>(p, &[("created_at_min", "2026-02-01"), ("created_at_max", "2026-02-28")], UTC, &[501]).await;
+    expect_in::<CreditMemoField>(
+        p,
+        &[
+            ("created_at_min", "2026-02-01"),
+            ("created_at_max", "2026-02-28"),
+        ],
+        UTC,
+        &[501],
+    )
+    .await;
     every_sort_reverses::<CreditMemoField>(p, &[]).await;
     let q = query::<CreditMemoField>(&[("order", "203")], today());
     let (rows, _) = grid::page(p, &q, PARIS).await.unwrap();
@@ -240,7 +324,16 @@ async fn accounts_credit_memos_and_subscribers_filter_and_sort(pool: PgPool) {
     expect::<SubscriberField>(p, &[("email", "ELSE")], &[702]).await;
     expect::<SubscriberField>(p, &[("customer", "11")], &[701]).await;
     expect::<SubscriberField>(p, &[("channel", "2")], &[703]).await;
-    expect_in::<SubscriberField>(p, &[("status_changed_at_min", "2026-02-01"), ("status_changed_at_max", "2026-02-28")], UTC, &[702]).await;
+    expect_in::<SubscriberField>(
+        p,
+        &[
+            ("status_changed_at_min", "2026-02-01"),
+            ("status_changed_at_max", "2026-02-28"),
+        ],
+        UTC,
+        &[702],
+    )
+    .await;
     every_sort_reverses::<SubscriberField>(p, &[]).await;
 }
 
@@ -252,7 +345,10 @@ async fn record_lines_are_grids_of_their_own(pool: PgPool) {
     expect::<CartItemField>(p, &[("cart", "101")], &[401, 402, 403]).await;
     let q = query::<CartItemField>(&[("cart", "101"), ("sort", "-row_total")], today());
     let (rows, _) = grid::page(p, &q, PARIS).await.unwrap();
-    assert_eq!(rows.iter().map(|r| r.id()).collect::<Vec<_>>(), vec![402, 401, 403]);
+    assert_eq!(
+        rows.iter().map(|r| r.id()).collect::<Vec<_>>(),
+        vec![402, 401, 403]
+    );
     assert!(rows[2].0.removed_at.is_some());
     // Configurable children are not listed twice.
     expect::<OrderItemField>(p, &[("order", "202")], &[301, 305]).await;
@@ -339,11 +435,23 @@ async fn record_pages_link_their_records(pool: PgPool) {
         "Subtotal €300.00 minus discounts €30.00 over 2 orders; 1 canceled order is not counted."
     );
     let c = &ann.counts;
-    assert_eq!((c.addresses, c.orders, c.carts, c.credit_memos, c.subscriptions), (2, 3, 3, 2, 1));
+    assert_eq!(
+        (
+            c.addresses,
+            c.orders,
+            c.carts,
+            c.credit_memos,
+            c.subscriptions
+        ),
+        (2, 3, 3, 2, 1)
+    );
 
     // Cart → its order; order → its cart (by quote id); credit memo → order → customer → account.
     let cart = grid::record::cart(p, 103, PARIS).await.unwrap();
-    assert_eq!(cart.order.as_ref().map(|o| (o.id, o.label.as_str())), Some((201, "000000101")));
+    assert_eq!(
+        cart.order.as_ref().map(|o| (o.id, o.label.as_str())),
+        Some((201, "000000101"))
+    );
     assert_eq!(cart.status, CartStatus::Purchased);
     let order = grid::record::order(p, 201, PARIS).await.unwrap();
     assert_eq!(order.cart.as_ref().map(|c| c.id), Some(103));
@@ -357,15 +465,38 @@ async fn record_pages_link_their_records(pool: PgPool) {
     let with_addresses = grid::record::order(p, 202, PARIS).await.unwrap();
     assert_eq!(with_addresses.addresses.len(), 2);
     assert_eq!(with_addresses.addresses[0].kind, "billing");
-    assert_eq!(with_addresses.addresses[1].street, vec!["2 Side St", "Back door"]);
-    assert_eq!((with_addresses.items, with_addresses.history, with_addresses.credit_memos), (2, 2, 1));
+    assert_eq!(
+        with_addresses.addresses[1].street,
+        vec!["2 Side St", "Back door"]
+    );
+    assert_eq!(
+        (
+            with_addresses.items,
+            with_addresses.history,
+            with_addresses.credit_memos
+        ),
+        (2, 2, 1)
+    );
     let account = grid::record::account(p, 4, PARIS).await.unwrap();
-    assert_eq!((account.counts.customers, account.counts.orders, account.counts.carts), (2, 1, 2));
+    assert_eq!(
+        (
+            account.counts.customers,
+            account.counts.orders,
+            account.counts.carts
+        ),
+        (2, 1, 2)
+    );
     let subscriber = grid::record::subscriber(p, 701, PARIS).await.unwrap();
     assert_eq!(subscriber.customer.map(|c| c.id), Some(11));
 
-    assert!(matches!(grid::record::customer(p, 999, PARIS).await, Err(Error::NotFound)));
-    assert!(matches!(grid::record::order(p, 999, PARIS).await, Err(Error::NotFound)));
+    assert!(matches!(
+        grid::record::customer(p, 999, PARIS).await,
+        Err(Error::NotFound)
+    ));
+    assert!(matches!(
+        grid::record::order(p, 999, PARIS).await,
+        Err(Error::NotFound)
+    ));
 }
 
 #[sqlx::test(migrator = "store::MIGRATOR")]
@@ -392,18 +523,33 @@ async fn saved_views_belong_to_their_user(pool: PgPool) {
     load(&pool).await;
     let p = &pool;
     use grid::views;
-    let id = views::save(p, 1, "carts", "Open carts", "status=open").await.unwrap();
+    let id = views::save(p, 1, "carts", "Open carts", "status=open")
+        .await
+        .unwrap();
     // Same name, any case: replaced.
-    let again = views::save(p, 1, "carts", "OPEN CARTS", "status=open&abandoned=true").await.unwrap();
+    let again = views::save(p, 1, "carts", "OPEN CARTS", "status=open&abandoned=true")
+        .await
+        .unwrap();
     assert_eq!(id, again);
-    views::save(p, 1, "orders", "Open carts", "state=new").await.unwrap();
+    views::save(p, 1, "orders", "Open carts", "state=new")
+        .await
+        .unwrap();
     let list = views::list(p, 1, "carts").await.unwrap();
     assert_eq!(list.len(), 1);
-    assert_eq!((list[0].name.as_str(), list[0].query.as_str()), ("OPEN CARTS", "status=open&abandoned=true"));
+    assert_eq!(
+        (list[0].name.as_str(), list[0].query.as_str()),
+        ("OPEN CARTS", "status=open&abandoned=true")
+    );
     assert!(views::list(p, 2, "carts").await.unwrap().is_empty());
     // Others can open a shared view but not delete it.
-    assert_eq!(views::find(p, id).await.unwrap(), Some(("carts".into(), "status=open&abandoned=true".into())));
-    assert!(matches!(views::delete(p, 2, id).await, Err(Error::NotFound)));
+    assert_eq!(
+        views::find(p, id).await.unwrap(),
+        Some(("carts".into(), "status=open&abandoned=true".into()))
+    );
+    assert!(matches!(
+        views::delete(p, 2, id).await,
+        Err(Error::NotFound)
+    ));
     views::delete(p, 1, id).await.unwrap();
     assert_eq!(views::find(p, id).await.unwrap(), None);
 }
@@ -411,7 +557,10 @@ async fn saved_views_belong_to_their_user(pool: PgPool) {
 #[sqlx::test(migrator = "store::MIGRATOR")]
 async fn exports_stream_the_whole_filtered_set_in_order(pool: PgPool) {
     load(&pool).await;
-    let q = query::<CartField>(&[("status", "open,lost"), ("per_page", "25"), ("page", "1")], today());
+    let q = query::<CartField>(
+        &[("status", "open,lost"), ("per_page", "25"), ("page", "1")],
+        today(),
+    );
     let streamed: Vec<i64> = grid::export(pool.clone(), q.clone(), PARIS)
         .map_ok(|r| r.id())
         .try_collect()
@@ -421,6 +570,79 @@ async fn exports_stream_the_whole_filtered_set_in_order(pool: PgPool) {
     let options = grid::options::load(&pool).await.unwrap();
     assert_eq!(options.channels.len(), 2);
     assert_eq!(options.website_label(1), Some("Alpha main / Beta main"));
-    let statuses: Vec<&str> = options.order_statuses.iter().map(|o| o.value.as_str()).collect();
-    assert_eq!(statuses, ["canceled", "closed", "complete", "my_custom_status", "processing"]);
+    let statuses: Vec<&str> = options
+        .order_statuses
+        .iter()
+        .map(|o| o.value.as_str())
+        .collect();
+    assert_eq!(
+        statuses,
+        [
+            "canceled",
+            "closed",
+            "complete",
+            "my_custom_status",
+            "processing"
+        ]
+    );
+}
+
+/// The maintained counts, zero rows left out, in a stable order.
+async fn counts(pool: &PgPool) -> Vec<(String, i64, String, String, i64)> {
+    sqlx::query_as(
+        "select table_name, channel_id, dimension, value, rows from grid_counts
+         where rows <> 0 order by 1, 2, 3, 4",
+    )
+    .fetch_all(pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn maintained_counts_stay_exact_through_every_kind_of_write(pool: PgPool) {
+    load(&pool).await;
+    let p = &pool;
+    // Status changes, batched upserts, deletes (with set-null cascades), a channel deletion.
+    grid::cart_actions::mark_lost(p, 101).await.unwrap();
+    grid::cart_actions::reopen(p, 105).await.unwrap();
+    for sql in [
+        "update orders set state = 'canceled', status = 'canceled' where id = 202",
+        "update orders set is_guest = true where id = 203",
+        "update carts set status = 'expired' where status = 'open' and id <> 101",
+        r#"insert into carts (channel_id, magento_id, is_active, status) values (1, 5000, true, 'open'), (1, 5001, true, 'open')
+           on conflict (channel_id, magento_id) do update set status = excluded.status"#,
+        r#"insert into carts (channel_id, magento_id, is_active, status) values (1, 5000, true, 'lost'), (1, 5002, true, 'open')
+           on conflict (channel_id, magento_id) do update set status = excluded.status"#,
+        "delete from customers where id = 13",
+        "delete from newsletter_subscribers where id = 702",
+        "update credit_memos set state = 1 where id = 501",
+    ] {
+        sqlx::query(sql)
+            .execute(p)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    store::channels::delete(p, 2).await.unwrap();
+    let maintained = counts(p).await;
+    for (table, dims) in [
+        ("carts", vec!["status"]),
+        ("orders", vec!["state", "status", "is_guest"]),
+        ("customers", vec!["is_guest"]),
+        ("credit_memos", vec!["state"]),
+        ("newsletter_subscribers", vec!["status"]),
+    ] {
+        sqlx::query("select grid_counts_rebuild($1, variadic $2)")
+            .bind(table)
+            .bind(&dims)
+            .execute(p)
+            .await
+            .unwrap();
+    }
+    assert_eq!(maintained, counts(p).await);
+    // Nothing of the deleted channel is left, and the grids' totals agree with the rows.
+    assert!(maintained.iter().all(|(_, channel, ..)| *channel == 1));
+    // New carts take ids 1 (5000), 2 (5001) and 4 (5002; the conflicting row used 3).
+    expect::<CartField>(p, &[("status", "open")], &[4, 2]).await;
+    expect::<CartField>(p, &[("status", "lost")], &[101, 1]).await;
+    expect::<OrderField>(p, &[("is_guest", "true")], &[201, 203]).await;
 }

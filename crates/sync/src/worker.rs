@@ -78,10 +78,10 @@ impl Worker {
                     tracing::warn!(error = %e, "could not check for abandoned sync jobs");
                 }
             }
-            if self.config.run_scheduler {
-                if let Err(e) = store::jobs::schedule_due(&self.pool).await {
-                    tracing::warn!(error = %e, "could not schedule syncs");
-                }
+            if self.config.run_scheduler
+                && let Err(e) = store::jobs::schedule_due(&self.pool).await
+            {
+                tracing::warn!(error = %e, "could not schedule syncs");
             }
             while running.len() < self.config.max_parallel_jobs {
                 match store::jobs::claim(&self.pool, &self.config.worker_id, None).await {

@@ -7,7 +7,7 @@ use anyhow::Result;
 use std::path::PathBuf;
 
 pub async fn run(mut global: GlobalArgs, cmd: BenchCommand) -> Result<()> {
-    if global.data_dir == PathBuf::from(".cartwise") {
+    if global.data_dir == std::path::Path::new(".cartwise") {
         global.data_dir = PathBuf::from("target/bench");
     }
     match cmd {

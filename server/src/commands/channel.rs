@@ -10,7 +10,7 @@ pub async fn run(global: GlobalArgs, cmd: ChannelCommand) -> Result<()> {
     let (db, cipher) = super::open(&global).await?;
     let result = async {
         match cmd {
-            ChannelCommand::Add(args) => add(&db.pool, &cipher, args).await,
+            ChannelCommand::Add(args) => add(&db.pool, &cipher, *args).await,
             ChannelCommand::List { json } => list(&db.pool, json).await,
             ChannelCommand::Remove { name } => {
                 let channel = super::channel_by_name(&db.pool, &name).await?;

@@ -8,7 +8,9 @@ use leptos::prelude::*;
 #[server(endpoint = "mark_cart_lost")]
 pub async fn mark_cart_lost(id: i64) -> Result<CartStatus, AppError> {
     let user = crate::auth::server::require(domain::Permission::StoreActions)?;
-    let status = crate::grids::server::answer(store::grid::cart_actions::mark_lost(&crate::server::pool()?, id).await)?;
+    let status = crate::grids::server::answer(
+        store::grid::cart_actions::mark_lost(&crate::server::pool()?, id).await,
+    )?;
     tracing::info!(by = user.id, cart = id, "cart marked lost");
     Ok(status)
 }
@@ -17,7 +19,14 @@ pub async fn mark_cart_lost(id: i64) -> Result<CartStatus, AppError> {
 #[server(endpoint = "reopen_cart")]
 pub async fn reopen_cart(id: i64) -> Result<CartStatus, AppError> {
     let user = crate::auth::server::require(domain::Permission::StoreActions)?;
-    let status = crate::grids::server::answer(store::grid::cart_actions::reopen(&crate::server::pool()?, id).await)?;
-    tracing::info!(by = user.id, cart = id, status = status.as_str(), "cart reopened");
+    let status = crate::grids::server::answer(
+        store::grid::cart_actions::reopen(&crate::server::pool()?, id).await,
+    )?;
+    tracing::info!(
+        by = user.id,
+        cart = id,
+        status = status.as_str(),
+        "cart reopened"
+    );
     Ok(status)
 }

@@ -2,15 +2,17 @@
 //! `page`, `per_page`, `sort`, `cols`, `view` and the grid's filters), with the exact total and
 //! the state applied.
 
+use domain::AppError;
 use domain::grid::GridPage;
 use domain::grid::accounts::AccountRow;
 use domain::grid::carts::CartRow;
 use domain::grid::credit_memos::CreditMemoRow;
 use domain::grid::customers::CustomerRow;
-use domain::grid::lines::{AddressRow, CartItemField, CreditMemoItemField, HistoryRow, Item, OrderItemField};
+use domain::grid::lines::{
+    AddressRow, CartItemField, CreditMemoItemField, HistoryRow, Item, OrderItemField,
+};
 use domain::grid::orders::OrderRow;
 use domain::grid::subscribers::SubscriberRow;
-use domain::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
@@ -72,7 +74,9 @@ pub async fn list_order_items(query: String) -> Result<GridPage<Item<OrderItemFi
 
 /// A page of a credit memo's items (`credit_memo=<id>`).
 #[server(input = GetUrl, endpoint = "list_credit_memo_items")]
-pub async fn list_credit_memo_items(query: String) -> Result<GridPage<Item<CreditMemoItemField>>, AppError> {
+pub async fn list_credit_memo_items(
+    query: String,
+) -> Result<GridPage<Item<CreditMemoItemField>>, AppError> {
     crate::auth::server::require(domain::Permission::ReadData)?;
     crate::grids::server::list::<CreditMemoItemField>(&query).await
 }

@@ -1,9 +1,9 @@
 //! Record pages: one record with its links and tab counts. Related lists are grids.
 
+use domain::AppError;
 use domain::grid::detail::{
     AccountDetail, CartDetail, CreditMemoDetail, CustomerDetail, OrderDetail, SubscriberDetail,
 };
-use domain::AppError;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
@@ -12,7 +12,9 @@ use leptos::server_fn::codec::GetUrl;
 pub async fn get_customer(id: i64) -> Result<CustomerDetail, AppError> {
     crate::auth::server::require(domain::Permission::ReadData)?;
     let tz = crate::timezone::server::current();
-    crate::grids::server::answer(store::grid::record::customer(&crate::server::pool()?, id, tz).await)
+    crate::grids::server::answer(
+        store::grid::record::customer(&crate::server::pool()?, id, tz).await,
+    )
 }
 
 /// An account.
@@ -20,7 +22,9 @@ pub async fn get_customer(id: i64) -> Result<CustomerDetail, AppError> {
 pub async fn get_account(id: i64) -> Result<AccountDetail, AppError> {
     crate::auth::server::require(domain::Permission::ReadData)?;
     let tz = crate::timezone::server::current();
-    crate::grids::server::answer(store::grid::record::account(&crate::server::pool()?, id, tz).await)
+    crate::grids::server::answer(
+        store::grid::record::account(&crate::server::pool()?, id, tz).await,
+    )
 }
 
 /// A shopping cart, with its order.
@@ -44,7 +48,9 @@ pub async fn get_order(id: i64) -> Result<OrderDetail, AppError> {
 pub async fn get_credit_memo(id: i64) -> Result<CreditMemoDetail, AppError> {
     crate::auth::server::require(domain::Permission::ReadData)?;
     let tz = crate::timezone::server::current();
-    crate::grids::server::answer(store::grid::record::credit_memo(&crate::server::pool()?, id, tz).await)
+    crate::grids::server::answer(
+        store::grid::record::credit_memo(&crate::server::pool()?, id, tz).await,
+    )
 }
 
 /// A newsletter subscriber.
@@ -52,5 +58,7 @@ pub async fn get_credit_memo(id: i64) -> Result<CreditMemoDetail, AppError> {
 pub async fn get_subscriber(id: i64) -> Result<SubscriberDetail, AppError> {
     crate::auth::server::require(domain::Permission::ReadData)?;
     let tz = crate::timezone::server::current();
-    crate::grids::server::answer(store::grid::record::subscriber(&crate::server::pool()?, id, tz).await)
+    crate::grids::server::answer(
+        store::grid::record::subscriber(&crate::server::pool()?, id, tz).await,
+    )
 }

@@ -1,7 +1,7 @@
 //! Saved views (every role may save its own) and the filter panel's choices.
 
-use domain::grid::view::{GridOptions, SavedView};
 use domain::AppError;
+use domain::grid::view::{GridOptions, SavedView};
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 

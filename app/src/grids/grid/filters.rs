@@ -1,14 +1,18 @@
-//! The filter panel (a GET form whose field names are the URL contract's, so it works without
-//! JavaScript) and the chips of the filters applied, each with a link that removes it.
+//! The filter panel: a GET form whose field names are the URL contract's, so it works without
+//! JavaScript (and with it, navigates in place to the canonical URL).
 
 use super::Links;
 use super::submit::GridForm;
 use domain::grid::view::GridOptions;
-use domain::grid::{Choice, Condition, DatePreset, FilterKind, GridField, GridQuery, format_decimal};
+use domain::grid::{Condition, DatePreset, FilterKind, GridField, GridQuery};
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 
-pub fn panel<F: GridField>(query: &GridQuery<F>, options: &GridOptions, links: &Links) -> Option<AnyView> {
+pub fn panel<F: GridField>(
+    query: &GridQuery<F>,
+    options: &GridOptions,
+    links: &Links,
+) -> Option<AnyView> {
     let fields: Vec<F> = F::ALL
         .iter()
         .copied()
@@ -17,7 +21,11 @@ pub fn panel<F: GridField>(query: &GridQuery<F>, options: &GridOptions, links: &
     if fields.is_empty() {
         return None;
     }
-    let active = query.filters.iter().filter(|f| !links.is_fixed(f.field.key())).count();
+    let active = query
+        .filters
+        .iter()
+        .filter(|f| !links.is_fixed(f.field.key()))
+        .count();
     let inputs = fields
         .iter()
         .map(|f| field_input(*f, query.condition(*f), options))
@@ -34,23 +42,31 @@ pub fn panel<F: GridField>(query: &GridQuery<F>, options: &GridOptions, links: &
     cleared.filters.retain(|f| links.is_fixed(f.field.key()));
     cleared.page = 1;
     cleared.view = None;
-    let summary = if active > 0 { format!("Filters ({active})") } else { "Filters".to_string() };
+    let summary = if active > 0 {
+        format!("Filters ({active})")
+    } else {
+        "Filters".to_string()
+    };
+    // Open while filters apply, so what is applied can be seen and changed at once.
+    let is_open = active > 0;
     let clear_href = links.to(&cleared);
     let carried = hidden(&carried);
-    Some(view! {
-        <details class="grid-filter-panel" open=active > 0>
-            <summary>{summary}</summary>
-            <GridForm path=links.path.clone() class="grid-filter-form" label="Filters">
-                <div class="grid-filter-fields">{inputs}</div>
-                {carried}
-                <div class="grid-filter-actions">
-                    <button type="submit" class="button button-primary">"Apply filters"</button>
-                    <a class="button button-quiet" href=clear_href>"Clear filters"</a>
-                </div>
-            </GridForm>
-        </details>
-    }
-    .into_any())
+    Some(
+        view! {
+            <details class="grid-filter-panel" open=is_open>
+                <summary>{summary}</summary>
+                <GridForm path=links.path.clone() class="grid-filter-form" label="Filters">
+                    <div class="grid-filter-fields">{inputs}</div>
+                    {carried}
+                    <div class="grid-filter-actions">
+                        <button type="submit" class="button button-primary">"Apply filters"</button>
+                        <a class="button button-quiet" href=clear_href>"Clear filters"</a>
+                    </div>
+                </GridForm>
+            </details>
+        }
+        .into_any(),
+    )
 }
 
 /// Hidden inputs carrying parameters through a form.
@@ -62,11 +78,17 @@ pub fn hidden(pairs: &[(String, String)]) -> AnyView {
         .into_any()
 }
 
-fn field_input<F: GridField>(field: F, current: Option<&Condition>, options: &GridOptions) -> AnyView {
+fn field_input<F: GridField>(
+    field: F,
+    current: Option<&Condition>,
+    options: &GridOptions,
+) -> AnyView {
     let def = field.def();
     let key = def.key;
     let id = format!("filter-{key}");
-    let Some(kind) = def.filter else { return ().into_any() };
+    let Some(kind) = def.filter else {
+        return ().into_any();
+    };
     match kind {
         FilterKind::Text => {
             let (value, exact) = match current {
@@ -76,9 +98,9 @@ fn field_input<F: GridField>(field: F, current: Option<&Condition>, options: &Gr
             };
             let match_label = format!("How {} matches", def.label.to_lowercase());
             view! {
-                <div class="filter-field">
+                <div class="grid-field">
                     <label for=id.clone()>{def.label}</label>
-                    <div class="filter-text">
+                    <div class="grid-text-filter">
                         <select name=format!("{key}_match") aria-label=match_label>
                             <option value="contains" selected=!exact>"contains"</option>
                             <option value="eq" selected=exact>"is exactly"</option>
@@ -89,7 +111,15 @@ fn field_input<F: GridField>(field: F, current: Option<&Condition>, options: &Gr
             }
             .into_any()
         }
-        FilterKind::Choice(choices) => checkboxes(def.label, key, choices.iter().map(|c| (c.value.to_string(), c.label.to_string())).collect(), current),
+        FilterKind::Choice(choices) => checkboxes(
+            def.label,
+            key,
+            choices
+                .iter()
+                .map(|c| (c.value.to_string(), c.label.to_string()))
+                .collect(),
+            current,
+        ),
         FilterKind::Values => {
             let mut values: Vec<(String, String)> = options
                 .order_statuses
@@ -111,17 +141,19 @@ fn field_input<F: GridField>(field: F, current: Option<&Condition>, options: &Gr
                 _ => (String::new(), String::new()),
             };
             view! {
-                <fieldset class="filter-field filter-range">
+                <fieldset class="grid-field">
                     <legend>{def.label}</legend>
-                    <label>
-                        <span class="visually-hidden">{format!("{} from", def.label)}</span>
-                        <input type="number" step="any" name=format!("{key}_min") value=min placeholder="Min" inputmode="decimal" />
-                    </label>
-                    <span class="range-dash" aria-hidden="true">"–"</span>
-                    <label>
-                        <span class="visually-hidden">{format!("{} to", def.label)}</span>
-                        <input type="number" step="any" name=format!("{key}_max") value=max placeholder="Max" inputmode="decimal" />
-                    </label>
+                    <div class="grid-range">
+                        <label>
+                            <span class="visually-hidden">{format!("{} from", def.label)}</span>
+                            <input type="number" step="any" name=format!("{key}_min") value=min placeholder="Min" inputmode="decimal" />
+                        </label>
+                        <span class="grid-range-dash" aria-hidden="true">"–"</span>
+                        <label>
+                            <span class="visually-hidden">{format!("{} to", def.label)}</span>
+                            <input type="number" step="any" name=format!("{key}_max") value=max placeholder="Max" inputmode="decimal" />
+                        </label>
+                    </div>
                 </fieldset>
             }
             .into_any()
@@ -136,7 +168,7 @@ fn field_input<F: GridField>(field: F, current: Option<&Condition>, options: &Gr
                 .map(|p| view! { <option value=p.as_str() selected=preset == Some(p)>{p.label()}</option> })
                 .collect_view();
             view! {
-                <fieldset class="filter-field filter-dates">
+                <fieldset class="grid-field grid-dates">
                     <legend>{def.label}</legend>
                     <label>
                         <span class="visually-hidden">{format!("{} period", def.label)}</span>
@@ -145,12 +177,12 @@ fn field_input<F: GridField>(field: F, current: Option<&Condition>, options: &Gr
                             {presets}
                         </select>
                     </label>
-                    <div class="filter-range">
+                    <div class="grid-range">
                         <label>
                             <span class="visually-hidden">{format!("{} from", def.label)}</span>
                             <input type="date" name=format!("{key}_min") value=from />
                         </label>
-                        <span class="range-dash" aria-hidden="true">"–"</span>
+                        <span class="grid-range-dash" aria-hidden="true">"–"</span>
                         <label>
                             <span class="visually-hidden">{format!("{} to", def.label)}</span>
                             <input type="date" name=format!("{key}_max") value=to />
@@ -166,7 +198,7 @@ fn field_input<F: GridField>(field: F, current: Option<&Condition>, options: &Gr
                 _ => None,
             };
             view! {
-                <div class="filter-field">
+                <div class="grid-field">
                     <label for=id.clone()>{def.label}</label>
                     <select id=id name=key>
                         <option value="" selected=value.is_none()>"Any"</option>
@@ -192,7 +224,7 @@ fn field_input<F: GridField>(field: F, current: Option<&Condition>, options: &Gr
                 .map(|o| view! { <option value=o.value.clone() selected=chosen.as_deref() == Some(o.value.as_str())>{o.label.clone()}</option> })
                 .collect_view();
             view! {
-                <div class="filter-field">
+                <div class="grid-field">
                     <label for=id.clone()>{def.label}</label>
                     <select id=id name=key>
                         <option value="" selected=chosen.is_none()>{any}</option>
@@ -208,7 +240,7 @@ fn field_input<F: GridField>(field: F, current: Option<&Condition>, options: &Gr
                 _ => String::new(),
             };
             view! {
-                <div class="filter-field">
+                <div class="grid-field">
                     <label for=id.clone()>{def.label}</label>
                     <input type="number" id=id name=key value=value min="0" step="1" inputmode="numeric" />
                 </div>
@@ -218,7 +250,12 @@ fn field_input<F: GridField>(field: F, current: Option<&Condition>, options: &Gr
     }
 }
 
-fn checkboxes(label: &'static str, key: &'static str, values: Vec<(String, String)>, current: Option<&Condition>) -> AnyView {
+fn checkboxes(
+    label: &'static str,
+    key: &'static str,
+    values: Vec<(String, String)>,
+    current: Option<&Condition>,
+) -> AnyView {
     let chosen: Vec<String> = match current {
         Some(Condition::AnyOf(v)) => v.clone(),
         _ => Vec::new(),
@@ -228,7 +265,7 @@ fn checkboxes(label: &'static str, key: &'static str, values: Vec<(String, Strin
         .map(|(value, text)| {
             let checked = chosen.contains(&value);
             view! {
-                <label class="check">
+                <label class="grid-check">
                     <input type="checkbox" name=key value=value checked=checked />
                     <span>{text}</span>
                 </label>
@@ -236,7 +273,7 @@ fn checkboxes(label: &'static str, key: &'static str, values: Vec<(String, Strin
         })
         .collect_view();
     view! {
-        <fieldset class="filter-field filter-choices">
+        <fieldset class="grid-field grid-choices">
             <legend>{label}</legend>
             {boxes}
         </fieldset>
@@ -249,71 +286,7 @@ fn number(value: Option<Decimal>) -> String {
 }
 
 fn date(value: Option<chrono::NaiveDate>) -> String {
-    value.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_default()
-}
-
-/// The filters applied, in words, each removable.
-pub fn chips<F: GridField>(query: &GridQuery<F>, options: &GridOptions, links: &Links) -> Option<AnyView> {
-    let chips: Vec<_> = query
-        .filters
-        .iter()
-        .filter(|f| !links.is_fixed(f.field.key()))
-        .map(|f| {
-            let label = f.field.label();
-            let text = describe(f.field, &f.condition, options);
-            let remove = links.to(&query.without_filter(f.field));
-            view! {
-                <li class="grid-chip">
-                    <span><span class="chip-label">{format!("{label}: ")}</span>{text}</span>
-                    <a href=remove class="chip-remove" aria-label=format!("Remove the {} filter", label.to_lowercase())>"×"</a>
-                </li>
-            }
-        })
-        .collect();
-    (!chips.is_empty()).then(|| view! { <ul class="grid-chips" aria-label="Filters applied">{chips}</ul> }.into_any())
-}
-
-/// A condition in words: `contains “ann”`, `Open, Lost`, `10 – 50`, `Last 7 days (20 Nov – 26 Nov 2026)`.
-pub fn describe<F: GridField>(field: F, condition: &Condition, options: &GridOptions) -> String {
-    let day = |d: chrono::NaiveDate| d.format("%-d %b %Y").to_string();
-    let amount = |d: Decimal| format_decimal(d, d.normalize().scale().min(4));
-    match condition {
-        Condition::Contains(t) => format!("contains “{t}”"),
-        Condition::Equals(t) => format!("is “{t}”"),
-        Condition::AnyOf(values) => {
-            let choices: &[Choice] = match field.def().filter {
-                Some(FilterKind::Choice(c)) => c,
-                _ => &[],
-            };
-            values
-                .iter()
-                .map(|v| choices.iter().find(|c| c.value == v).map_or(v.as_str(), |c| c.label))
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
-        Condition::Range { min: Some(a), max: Some(b) } => format!("{} – {}", amount(*a), amount(*b)),
-        Condition::Range { min: Some(a), .. } => format!("at least {}", amount(*a)),
-        Condition::Range { max: Some(b), .. } => format!("at most {}", amount(*b)),
-        Condition::Range { .. } => String::new(),
-        Condition::Dates { from, to, preset } => {
-            let span = match (from, to) {
-                (Some(a), Some(b)) if a == b => day(*a),
-                (Some(a), Some(b)) => format!("{} – {}", day(*a), day(*b)),
-                (Some(a), None) => format!("from {}", day(*a)),
-                (None, Some(b)) => format!("until {}", day(*b)),
-                (None, None) => String::new(),
-            };
-            match preset {
-                Some(p) => format!("{} ({span})", p.label()),
-                None => span,
-            }
-        }
-        Condition::Is(true) => "Yes".into(),
-        Condition::Is(false) => "No".into(),
-        Condition::Id(id) => match field.def().filter {
-            Some(FilterKind::Channel) => options.channel_label(*id).map_or(format!("#{id}"), str::to_string),
-            Some(FilterKind::Website) => options.website_label(*id).map_or(format!("#{id}"), str::to_string),
-            _ => format!("#{id}"),
-        },
-    }
+    value
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_default()
 }

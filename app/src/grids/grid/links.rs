@@ -17,7 +17,12 @@ impl Links {
     /// A link to `query`'s state.
     pub fn to<F: GridField>(&self, query: &GridQuery<F>) -> String {
         let mut pairs = self.keep.clone();
-        pairs.extend(query.to_pairs().into_iter().filter(|(k, _)| !self.is_fixed(k)));
+        pairs.extend(
+            query
+                .to_pairs()
+                .into_iter()
+                .filter(|(k, _)| !self.is_fixed(k)),
+        );
         codec::href(&self.path, &pairs)
     }
 

@@ -5,6 +5,7 @@
 //! renders any state without JavaScript, and with JavaScript the same links navigate in place.
 
 mod cells;
+mod chips;
 mod filters;
 mod links;
 mod pager;
@@ -61,6 +62,20 @@ pub fn grid<R: GridEntity>(setup: GridSetup) -> impl IntoView {
         },
     );
     let views = toolbar::ViewsState::new::<R::Field>(compact);
+    // A view just saved opens (in the browser; without JavaScript the form returns to the page
+    // and the new view is listed).
+    let navigate = leptos_router::hooks::use_navigate();
+    Effect::new(move |_| {
+        if let Some(id) = views.just_saved() {
+            let links = links.get_untracked();
+            let mut pairs = links.keep.clone();
+            pairs.push(("view".into(), id.to_string()));
+            navigate(
+                &crate::grids::codec::href(&links.path, &pairs),
+                Default::default(),
+            );
+        }
+    });
     let (pending, set_pending) = signal(false);
 
     view! {
@@ -96,7 +111,7 @@ fn body<R: GridEntity>(
 ) -> impl IntoView {
     let toolbar = (!setup.compact).then(|| toolbar::toolbar::<R>(&page, &links, saved, views));
     let panel = (!setup.compact).then(|| filters::panel::<R::Field>(&page.query, &options, &links));
-    let chips = filters::chips::<R::Field>(&page.query, &options, &links);
+    let chips = chips::chips::<R::Field>(&page.query, &options, &links);
     let summary = pager::summary::<R>(&page, &links);
     let content = if page.rows.is_empty() {
         empty::<R>(&page, &links)

@@ -13,7 +13,13 @@ pub fn summary<R: GridEntity>(page: &GridPage<R>, links: &Links) -> AnyView {
     let count = if page.rows.is_empty() {
         format!("{} {}", thousands(page.total), R::NOUN)
     } else {
-        format!("{}–{} of {} {}", thousands(first), thousands(last), thousands(page.total), R::NOUN)
+        format!(
+            "{}–{} of {} {}",
+            thousands(first),
+            thousands(last),
+            thousands(page.total),
+            R::NOUN
+        )
     };
     let sizes = PER_PAGE_CHOICES
         .into_iter()
@@ -47,7 +53,8 @@ pub fn pager<F: GridField>(query: &GridQuery<F>, total: i64, links: &Links) -> O
         if enabled {
             view! { <a class="button button-small" href=links.to(&query.with_page(page)) aria-label=label>{text}</a> }.into_any()
         } else {
-            view! { <span class="button button-small" aria-disabled="true">{text}</span> }.into_any()
+            view! { <span class="button button-small" aria-disabled="true">{text}</span> }
+                .into_any()
         }
     };
     let page = query.page;

@@ -8,7 +8,12 @@ use leptos::prelude::*;
 
 /// A GET form for a grid's state.
 #[component]
-pub fn GridForm(path: String, class: &'static str, label: &'static str, children: Children) -> impl IntoView {
+pub fn GridForm(
+    path: String,
+    class: &'static str,
+    label: &'static str,
+    children: Children,
+) -> impl IntoView {
     let navigate = leptos_router::hooks::use_navigate();
     let target = path.clone();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -35,7 +40,13 @@ pub fn GridForm(path: String, class: &'static str, label: &'static str, children
 /// repeated keys (checkboxes) joined by commas where the first one stood.
 #[cfg_attr(not(any(feature = "hydrate", test)), allow(dead_code))]
 pub fn canonical(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
-    let value_of = |key: &str| pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.trim().to_string());
+    let value_of = |key: &str| {
+        pairs
+            .iter()
+            .rev()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim().to_string())
+    };
     let mut out: Vec<(String, String)> = Vec::new();
     for (key, value) in &pairs {
         let value = value.trim();
@@ -45,11 +56,13 @@ pub fn canonical(pairs: Vec<(String, String)>) -> Vec<(String, String)> {
         if key.ends_with("_preset") && value == "custom" {
             continue;
         }
-        let base = key.strip_suffix("_min").or_else(|| key.strip_suffix("_max"));
-        if let Some(base) = base {
-            if value_of(&format!("{base}_preset")).is_some_and(|p| !p.is_empty() && p != "custom") {
-                continue;
-            }
+        let base = key
+            .strip_suffix("_min")
+            .or_else(|| key.strip_suffix("_max"));
+        if let Some(base) = base
+            && value_of(&format!("{base}_preset")).is_some_and(|p| !p.is_empty() && p != "custom")
+        {
+            continue;
         }
         let key = if value_of(&format!("{key}_match")).as_deref() == Some("eq") {
             format!("{key}_eq")
@@ -91,7 +104,9 @@ mod tests {
     use super::canonical;
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]

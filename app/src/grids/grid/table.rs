@@ -27,7 +27,11 @@ pub fn table<R: GridEntity>(page: &GridPage<R>, links: &Links, label: &'static s
             let title = format!(
                 "Sort by {} {}",
                 def.label.to_lowercase(),
-                if next.sort.descending { "descending" } else { "ascending" }
+                if next.sort.descending {
+                    "descending"
+                } else {
+                    "ascending"
+                }
             );
             view! {
                 <th scope="col" class=class aria-sort=aria>

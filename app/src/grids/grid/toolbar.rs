@@ -30,7 +30,9 @@ impl ViewsState {
                     Vec::new()
                 } else {
                     // A failure to list views must not hide the grid: no views then.
-                    list_grid_views(F::GRID.to_string()).await.unwrap_or_default()
+                    list_grid_views(F::GRID.to_string())
+                        .await
+                        .unwrap_or_default()
                 }
             },
         );
@@ -40,9 +42,19 @@ impl ViewsState {
     pub async fn list(self) -> Vec<SavedView> {
         self.list.await
     }
+
+    /// The id of the view just saved (tracked).
+    pub fn just_saved(self) -> Option<i64> {
+        self.save.value().get().and_then(Result::ok)
+    }
 }
 
-pub fn toolbar<R: GridEntity>(page: &GridPage<R>, links: &Links, saved: Vec<SavedView>, views: ViewsState) -> AnyView {
+pub fn toolbar<R: GridEntity>(
+    page: &GridPage<R>,
+    links: &Links,
+    saved: Vec<SavedView>,
+    views: ViewsState,
+) -> AnyView {
     view! {
         <div class="grid-toolbar">
             {views_menu::<R>(page, links, saved, views)}
@@ -53,9 +65,17 @@ pub fn toolbar<R: GridEntity>(page: &GridPage<R>, links: &Links, saved: Vec<Save
     .into_any()
 }
 
-fn views_menu<R: GridEntity>(page: &GridPage<R>, links: &Links, saved: Vec<SavedView>, views: ViewsState) -> AnyView {
+fn views_menu<R: GridEntity>(
+    page: &GridPage<R>,
+    links: &Links,
+    saved: Vec<SavedView>,
+    views: ViewsState,
+) -> AnyView {
     let current = page.query.view;
-    let current_name = saved.iter().find(|v| Some(v.id) == current).map(|v| v.name.clone());
+    let current_name = saved
+        .iter()
+        .find(|v| Some(v.id) == current)
+        .map(|v| v.name.clone());
     let summary = match &current_name {
         Some(name) => format!("View: {name}"),
         None => "Views".to_string(),
@@ -125,7 +145,7 @@ fn columns_menu<R: GridEntity>(page: &GridPage<R>, links: &Links) -> AnyView {
         .map(|f| {
             let checked = query.columns.contains(f);
             view! {
-                <label class="check">
+                <label class="grid-check">
                     <input type="checkbox" name="cols" value=f.key() checked=checked />
                     <span>{f.label()}</span>
                 </label>
@@ -144,7 +164,7 @@ fn columns_menu<R: GridEntity>(page: &GridPage<R>, links: &Links) -> AnyView {
             <summary class="button">"Columns"</summary>
             <div class="grid-menu-body">
                 <GridForm path=links.path.clone() class="grid-columns-form" label="Columns">
-                    <fieldset class="filter-choices">
+                    <fieldset class="grid-choices">
                         <legend>"Show these columns"</legend>
                         {boxes}
                     </fieldset>
@@ -167,10 +187,19 @@ fn export_link<R: GridEntity>(page: &GridPage<R>, links: &Links) -> Option<AnyVi
         .collect();
     state.retain(|(k, _)| !links.is_fixed(k));
     state.extend(links.fixed.iter().cloned());
-    let href = codec::href(endpoint, &[("query".to_string(), codec::encode_pairs(&state))]);
-    let title = format!("Download all {} {} matching these filters as CSV", crate::format::thousands(page.total), R::NOUN);
-    Some(view! {
-        <a class="button" href=href download="" title=title>"Export CSV"</a>
-    }
-    .into_any())
+    let href = codec::href(
+        endpoint,
+        &[("query".to_string(), codec::encode_pairs(&state))],
+    );
+    let title = format!(
+        "Download all {} {} matching these filters as CSV",
+        crate::format::thousands(page.total),
+        R::NOUN
+    );
+    Some(
+        view! {
+            <a class="button" href=href download="" title=title>"Export CSV"</a>
+        }
+        .into_any(),
+    )
 }

@@ -58,10 +58,15 @@ fn page(a: AccountDetail, tab: &'static str) -> impl IntoView {
         Tab::new("credit-memos", "Credit memos", Some(n.credit_memos)),
     ];
     let body = match tab {
-        "customers" => related::<CustomerRow>("account", a.id, tab, "Customers of this account").into_any(),
+        "customers" => {
+            related::<CustomerRow>("account", a.id, tab, "Customers of this account").into_any()
+        }
         "orders" => related::<OrderRow>("account", a.id, tab, "Orders of this account").into_any(),
         "carts" => related::<CartRow>("account", a.id, tab, "Carts of this account").into_any(),
-        "credit-memos" => related::<CreditMemoRow>("account", a.id, tab, "Credit memos of this account").into_any(),
+        "credit-memos" => {
+            related::<CreditMemoRow>("account", a.id, tab, "Credit memos of this account")
+                .into_any()
+        }
         _ => {
             let list = fields(vec![
                 ("Name", a.name.clone().into_any()),

@@ -6,7 +6,9 @@ use crate::components::error::ErrorMessage;
 use crate::components::guard::RequirePermission;
 use crate::grids::api::{MarkCartLost, ReopenCart, get_cart};
 use crate::grids::grid::{GridSetup, grid};
-use crate::grids::record::{self, Tab, fields, header, link, money, related, section, text, time, yes_no};
+use crate::grids::record::{
+    self, Tab, fields, header, link, money, related, section, text, time, yes_no,
+};
 use domain::grid::carts::{CartRow, status_tone};
 use domain::grid::detail::CartDetail;
 use domain::grid::lines::{CartItemField, Item};
@@ -67,23 +69,31 @@ fn page(
         {cart.abandoned.then(|| view! { <span class="badge tone-warning">"Abandoned"</span> })}
     }
     .into_any();
-    let actions = if may_act { actions(&cart, mark_lost, reopen).into_any() } else { ().into_any() };
+    let actions = if may_act {
+        actions(&cart, mark_lost, reopen).into_any()
+    } else {
+        ().into_any()
+    };
     let tabs = vec![
         Tab::new("details", "Details", None),
         Tab::new("items", "Items", Some(cart.items + cart.removed_items)),
         Tab::new("order", "Order", Some(i64::from(cart.order.is_some()))),
     ];
     let body = match tab {
-        "items" => related::<Item<CartItemField>>("cart", cart.id, "items", "Items in this cart").into_any(),
+        "items" => related::<Item<CartItemField>>("cart", cart.id, "items", "Items in this cart")
+            .into_any(),
         "order" => order_tab(&cart).into_any(),
         _ => details(&cart).into_any(),
     };
     let action_error = move || {
-        [mark_lost.value().get().and_then(Result::err), reopen.value().get().and_then(Result::err)]
-            .into_iter()
-            .flatten()
-            .next()
-            .map(|error| view! { <ErrorMessage error /> })
+        [
+            mark_lost.value().get().and_then(Result::err),
+            reopen.value().get().and_then(Result::err),
+        ]
+        .into_iter()
+        .flatten()
+        .next()
+        .map(|error| view! { <ErrorMessage error /> })
     };
     view! {
         <Title text=title.clone() />
@@ -95,7 +105,11 @@ fn page(
 }
 
 /// Mark lost / reopen, as the status allows (Sales and Administrators only).
-fn actions(cart: &CartDetail, mark_lost: ServerAction<MarkCartLost>, reopen: ServerAction<ReopenCart>) -> AnyView {
+fn actions(
+    cart: &CartDetail,
+    mark_lost: ServerAction<MarkCartLost>,
+    reopen: ServerAction<ReopenCart>,
+) -> AnyView {
     let id = cart.id.to_string();
     let id2 = id.clone();
     view! {
@@ -120,17 +134,26 @@ fn details(cart: &CartDetail) -> AnyView {
         "Yes: open, with items and a contact email, and not updated within the channel's abandonment threshold.".to_string()
     } else if cart.status == CartStatus::Open {
         match &cart.abandon_at {
-            Some(at) => format!("Not yet: it counts as abandoned from {} if nothing changes.", at.display()),
+            Some(at) => format!(
+                "Not yet: it counts as abandoned from {} if nothing changes.",
+                at.display()
+            ),
             None => "No: it has no items or no contact email.".to_string(),
         }
     } else {
-        format!("No: only open carts can be abandoned; this one is {}.", cart.status.label().to_lowercase())
+        format!(
+            "No: only open carts can be abandoned; this one is {}.",
+            cart.status.label().to_lowercase()
+        )
     };
     let store = fields(vec![
         ("Channel", cart.channel.clone().into_any()),
         ("Website", text(cart.website.clone())),
         ("Store view", text(cart.store.clone())),
-        ("Cart ID (Magento quote)", cart.magento_id.to_string().into_any()),
+        (
+            "Cart ID (Magento quote)",
+            cart.magento_id.to_string().into_any(),
+        ),
         ("Active in the store", yes_no(Some(cart.is_active))),
         ("Left the store", time(&cart.left_store_at)),
     ]);

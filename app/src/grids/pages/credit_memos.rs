@@ -45,15 +45,22 @@ pub fn CreditMemoPage() -> impl IntoView {
 
 fn page(m: CreditMemoDetail, tab: &'static str) -> impl IntoView {
     let path = format!("/credit-memos/{}", m.id);
-    let title = format!("Credit memo {}", m.increment_id.clone().unwrap_or_else(|| format!("#{}", m.magento_id)));
-    let badges = view! { <span class="badge tone-neutral">{state_label(m.state)}</span> }.into_any();
+    let title = format!(
+        "Credit memo {}",
+        m.increment_id
+            .clone()
+            .unwrap_or_else(|| format!("#{}", m.magento_id))
+    );
+    let badges =
+        view! { <span class="badge tone-neutral">{state_label(m.state)}</span> }.into_any();
     let tabs = vec![
         Tab::new("details", "Details", None),
         Tab::new("items", "Items", Some(m.items)),
         Tab::new("order", "Order", Some(i64::from(m.order.is_some()))),
     ];
     let body = match tab {
-        "items" => related::<Item<CreditMemoItemField>>("credit_memo", m.id, tab, "Refunded items").into_any(),
+        "items" => related::<Item<CreditMemoItemField>>("credit_memo", m.id, tab, "Refunded items")
+            .into_any(),
         "order" => {
             let body = match &m.order {
                 Some(order) => view! {

@@ -27,7 +27,14 @@ pub fn CustomersPage() -> impl IntoView {
     }
 }
 
-const TABS: &[&str] = &["details", "addresses", "orders", "carts", "credit-memos", "subscriptions"];
+const TABS: &[&str] = &[
+    "details",
+    "addresses",
+    "orders",
+    "carts",
+    "credit-memos",
+    "subscriptions",
+];
 
 #[component]
 pub fn CustomerPage() -> impl IntoView {
@@ -50,7 +57,11 @@ pub fn CustomerPage() -> impl IntoView {
 
 fn page(c: CustomerDetail, tab: &'static str) -> impl IntoView {
     let path = format!("/customers/{}", c.id);
-    let title = if c.name.trim().is_empty() { c.email.clone() } else { c.name.clone() };
+    let title = if c.name.trim().is_empty() {
+        c.email.clone()
+    } else {
+        c.name.clone()
+    };
     let badges = view! {
         {c.is_guest.then(|| view! { <span class="badge tone-neutral">"Guest"</span> })}
         {c.removed_at.is_some().then(|| view! { <span class="badge tone-danger">"Removed from the store"</span> })}
@@ -67,10 +78,17 @@ fn page(c: CustomerDetail, tab: &'static str) -> impl IntoView {
     ];
     let body = match tab {
         "addresses" => related::<AddressRow>("customer", c.id, tab, "Addresses").into_any(),
-        "orders" => related::<OrderRow>("customer", c.id, tab, "Orders of this customer").into_any(),
+        "orders" => {
+            related::<OrderRow>("customer", c.id, tab, "Orders of this customer").into_any()
+        }
         "carts" => related::<CartRow>("customer", c.id, tab, "Carts of this customer").into_any(),
-        "credit-memos" => related::<CreditMemoRow>("customer", c.id, tab, "Credit memos of this customer").into_any(),
-        "subscriptions" => related::<SubscriberRow>("customer", c.id, tab, "Newsletter subscriptions").into_any(),
+        "credit-memos" => {
+            related::<CreditMemoRow>("customer", c.id, tab, "Credit memos of this customer")
+                .into_any()
+        }
+        "subscriptions" => {
+            related::<SubscriberRow>("customer", c.id, tab, "Newsletter subscriptions").into_any()
+        }
         _ => details(&c),
     };
     view! {
@@ -113,7 +131,10 @@ fn details(c: &CustomerDetail) -> AnyView {
         ("Account", link(&c.account, "/accounts")),
         ("Group", text(c.group.clone())),
         ("Gender", text(c.gender.clone())),
-        ("Date of birth", text(c.dob.map(|d| d.format("%-d %b %Y").to_string()))),
+        (
+            "Date of birth",
+            text(c.dob.map(|d| d.format("%-d %b %Y").to_string())),
+        ),
         ("Tax/VAT number", text(c.taxvat.clone())),
         ("Subscribed to the newsletter", yes_no(c.is_subscribed)),
         ("Last order", time(&c.last_order_at)),
@@ -123,7 +144,10 @@ fn details(c: &CustomerDetail) -> AnyView {
         ("Website", text(c.website.clone())),
         ("Store view", text(c.store.clone())),
         ("Created in", text(c.created_in.clone())),
-        ("Magento customer ID", text(c.magento_id.map(|m| m.to_string()))),
+        (
+            "Magento customer ID",
+            text(c.magento_id.map(|m| m.to_string())),
+        ),
         ("Guest", yes_no(Some(c.is_guest))),
         ("Email confirmed", yes_no(c.confirmed)),
         ("Created", time(&c.created_at)),

@@ -4,7 +4,9 @@
 use crate::components::guard::RequirePermission;
 use crate::grids::api::get_order;
 use crate::grids::grid::{GridSetup, grid};
-use crate::grids::record::{self, Tab, fields, header, link, money, related, section, text, time, yes_no};
+use crate::grids::record::{
+    self, Tab, fields, header, link, money, related, section, text, time, yes_no,
+};
 use domain::Permission;
 use domain::grid::credit_memos::CreditMemoRow;
 use domain::grid::detail::{OrderAddress, OrderDetail};
@@ -24,7 +26,14 @@ pub fn OrdersPage() -> impl IntoView {
     }
 }
 
-const TABS: &[&str] = &["details", "items", "addresses", "history", "credit-memos", "cart"];
+const TABS: &[&str] = &[
+    "details",
+    "items",
+    "addresses",
+    "history",
+    "credit-memos",
+    "cart",
+];
 
 #[component]
 pub fn OrderPage() -> impl IntoView {
@@ -47,7 +56,12 @@ pub fn OrderPage() -> impl IntoView {
 
 fn page(o: OrderDetail, tab: &'static str) -> impl IntoView {
     let path = format!("/orders/{}", o.id);
-    let title = format!("Order {}", o.increment_id.clone().unwrap_or_else(|| format!("#{}", o.magento_id)));
+    let title = format!(
+        "Order {}",
+        o.increment_id
+            .clone()
+            .unwrap_or_else(|| format!("#{}", o.magento_id))
+    );
     let tone = status_tone(o.state.as_deref(), o.status.as_deref());
     let badges = view! {
         {o.status.clone().map(|s| view! { <span class=format!("badge tone-{}", tone.as_str())>{s}</span> })}
@@ -63,10 +77,14 @@ fn page(o: OrderDetail, tab: &'static str) -> impl IntoView {
         Tab::new("cart", "Cart", Some(i64::from(o.cart.is_some()))),
     ];
     let body = match tab {
-        "items" => related::<Item<OrderItemField>>("order", o.id, tab, "Items of this order").into_any(),
+        "items" => {
+            related::<Item<OrderItemField>>("order", o.id, tab, "Items of this order").into_any()
+        }
         "addresses" => addresses(&o.addresses),
         "history" => related::<HistoryRow>("order", o.id, tab, "Status history").into_any(),
-        "credit-memos" => related::<CreditMemoRow>("order", o.id, tab, "Credit memos of this order").into_any(),
+        "credit-memos" => {
+            related::<CreditMemoRow>("order", o.id, tab, "Credit memos of this order").into_any()
+        }
         "cart" => {
             let body = match &o.cart {
                 Some(cart) => view! {
@@ -104,7 +122,10 @@ fn details(o: &OrderDetail) -> AnyView {
         ("Guest", yes_no(Some(o.is_guest))),
         ("Cart", link(&o.cart, "/carts")),
         ("Payment method", text(o.payment_method.clone())),
-        ("Shipping", text(o.shipping_description.clone().or(o.shipping_method.clone()))),
+        (
+            "Shipping",
+            text(o.shipping_description.clone().or(o.shipping_method.clone())),
+        ),
         ("Coupon", text(o.coupon.clone())),
         ("Created", time(&o.created_at)),
         ("Updated", time(&o.updated_at)),
@@ -145,7 +166,11 @@ fn details(o: &OrderDetail) -> AnyView {
 
 fn addresses(list: &[OrderAddress]) -> AnyView {
     if list.is_empty() {
-        return section("Addresses", view! { <p class="muted">"This order has no address (a virtual order)."</p> }).into_any();
+        return section(
+            "Addresses",
+            view! { <p class="muted">"This order has no address (a virtual order)."</p> },
+        )
+        .into_any();
     }
     let cards = list
         .iter()

@@ -53,14 +53,20 @@ fn page(s: SubscriberDetail) -> impl IntoView {
         ("Email", s.email.clone().into_any()),
         ("Status", status_label(s.status).into_any()),
         ("Status changed", time(&s.status_changed_at)),
-        ("Customer", match &s.customer {
-            Some(_) => link(&s.customer, "/customers"),
-            None => "Not a customer (a guest subscription)".into_any(),
-        }),
+        (
+            "Customer",
+            match &s.customer {
+                Some(_) => link(&s.customer, "/customers"),
+                None => "Not a customer (a guest subscription)".into_any(),
+            },
+        ),
         ("Channel", s.channel.clone().into_any()),
         ("Website", text(s.website.clone())),
         ("Store view", text(s.store.clone())),
-        ("Magento subscriber ID", text(s.magento_id.map(|m| m.to_string()))),
+        (
+            "Magento subscriber ID",
+            text(s.magento_id.map(|m| m.to_string())),
+        ),
         ("Read from", source.into_any()),
         ("Removed from the store", time(&s.removed_at)),
         ("First synced", time(&s.created_at)),

@@ -30,9 +30,18 @@ impl GridField for AccountField {
         match self {
             AccountField::Name => FieldDef::col("name", "Name").sortable().filter(Text),
             AccountField::Email => FieldDef::col("email", "Email").hidden().filter(Text),
-            AccountField::Customers => FieldDef::col("customers", "Customers").sortable().numeric().filter(Number),
-            AccountField::LifetimeSales => FieldDef::col("lifetime_sales", "Lifetime sales").sortable().numeric().filter(Number),
-            AccountField::CreatedAt => FieldDef::col("created_at", "Created").hidden().sortable().filter(Date),
+            AccountField::Customers => FieldDef::col("customers", "Customers")
+                .sortable()
+                .numeric()
+                .filter(Number),
+            AccountField::LifetimeSales => FieldDef::col("lifetime_sales", "Lifetime sales")
+                .sortable()
+                .numeric()
+                .filter(Number),
+            AccountField::CreatedAt => FieldDef::col("created_at", "Created")
+                .hidden()
+                .sortable()
+                .filter(Date),
         }
     }
 }

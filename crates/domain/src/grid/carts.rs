@@ -26,11 +26,26 @@ pub enum CartField {
 
 /// The five statuses of product.md §3.
 pub const CART_STATUSES: &[Choice] = &[
-    Choice { value: "open", label: "Open" },
-    Choice { value: "lost", label: "Lost" },
-    Choice { value: "converted_to_opportunity", label: "Converted to opportunity" },
-    Choice { value: "expired", label: "Expired" },
-    Choice { value: "purchased", label: "Purchased" },
+    Choice {
+        value: "open",
+        label: "Open",
+    },
+    Choice {
+        value: "lost",
+        label: "Lost",
+    },
+    Choice {
+        value: "converted_to_opportunity",
+        label: "Converted to opportunity",
+    },
+    Choice {
+        value: "expired",
+        label: "Expired",
+    },
+    Choice {
+        value: "purchased",
+        label: "Purchased",
+    },
 ];
 
 impl GridField for CartField {
@@ -58,15 +73,31 @@ impl GridField for CartField {
             CartField::Channel => FieldDef::col("channel", "Channel").hidden().filter(Channel),
             CartField::Website => FieldDef::col("website", "Website").hidden().filter(Website),
             CartField::CartId => FieldDef::col("cart_id", "Cart ID").sortable().filter(Id),
-            CartField::Customer => FieldDef::col("customer", "Customer").filter(Id).not_in_panel(),
+            CartField::Customer => FieldDef::col("customer", "Customer")
+                .filter(Id)
+                .not_in_panel(),
             CartField::Email => FieldDef::col("email", "Email").sortable().filter(Text),
-            CartField::ItemsQty => FieldDef::col("items_qty", "Items qty").sortable().numeric().filter(Number),
-            CartField::GrandTotal => FieldDef::col("grand_total", "Grand total").sortable().numeric().filter(Number),
-            CartField::Status => FieldDef::col("status", "Status").sortable().filter(Choice(CART_STATUSES)),
+            CartField::ItemsQty => FieldDef::col("items_qty", "Items qty")
+                .sortable()
+                .numeric()
+                .filter(Number),
+            CartField::GrandTotal => FieldDef::col("grand_total", "Grand total")
+                .sortable()
+                .numeric()
+                .filter(Number),
+            CartField::Status => FieldDef::col("status", "Status")
+                .sortable()
+                .filter(Choice(CART_STATUSES)),
             CartField::Abandoned => FieldDef::col("abandoned", "Abandoned").filter(Bool),
-            CartField::CreatedAt => FieldDef::col("created_at", "Created").sortable().filter(Date),
-            CartField::UpdatedAt => FieldDef::col("updated_at", "Updated").sortable().filter(Date),
-            CartField::BillingCountry => FieldDef::col("billing_country", "Billing country").hidden().filter(Text),
+            CartField::CreatedAt => FieldDef::col("created_at", "Created")
+                .sortable()
+                .filter(Date),
+            CartField::UpdatedAt => FieldDef::col("updated_at", "Updated")
+                .sortable()
+                .filter(Date),
+            CartField::BillingCountry => FieldDef::col("billing_country", "Billing country")
+                .hidden()
+                .filter(Text),
             CartField::Account => FieldDef::link_filter("account", "Account", Id),
         }
     }

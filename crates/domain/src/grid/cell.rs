@@ -52,7 +52,11 @@ pub fn format_decimal(value: Decimal, places: u32) -> String {
         }
         grouped.push(c);
     }
-    let sign = if rounded.is_sign_negative() && !rounded.is_zero() { "-" } else { "" };
+    let sign = if rounded.is_sign_negative() && !rounded.is_zero() {
+        "-"
+    } else {
+        ""
+    };
     if frac.is_empty() {
         format!("{sign}{grouped}")
     } else {
@@ -119,14 +123,20 @@ pub enum Cell {
     Empty,
     Text(String),
     /// A link to a record page.
-    Link { text: String, href: String },
+    Link {
+        text: String,
+        href: String,
+    },
     Int(i64),
     /// A quantity.
     Number(Decimal),
     Money(Money),
     Time(LocalTime),
     Flag(bool),
-    Badge { text: String, tone: Tone },
+    Badge {
+        text: String,
+        tone: Tone,
+    },
 }
 
 impl Cell {

@@ -22,9 +22,18 @@ pub enum CreditMemoField {
 
 /// Magento's credit memo states.
 pub const CREDIT_MEMO_STATES: &[Choice] = &[
-    Choice { value: "1", label: "Open" },
-    Choice { value: "2", label: "Refunded" },
-    Choice { value: "3", label: "Canceled" },
+    Choice {
+        value: "1",
+        label: "Open",
+    },
+    Choice {
+        value: "2",
+        label: "Refunded",
+    },
+    Choice {
+        value: "3",
+        label: "Canceled",
+    },
 ];
 
 /// The label of a credit memo state.
@@ -64,14 +73,27 @@ impl GridField for CreditMemoField {
     fn def(self) -> FieldDef {
         use FilterKind::*;
         match self {
-            CreditMemoField::Channel => FieldDef::col("channel", "Channel").hidden().filter(Channel),
-            CreditMemoField::IncrementId => FieldDef::col("increment_id", "Credit memo #").sortable().filter(Text),
+            CreditMemoField::Channel => {
+                FieldDef::col("channel", "Channel").hidden().filter(Channel)
+            }
+            CreditMemoField::IncrementId => FieldDef::col("increment_id", "Credit memo #")
+                .sortable()
+                .filter(Text),
             CreditMemoField::Order => FieldDef::col("order", "Order #").filter(Id).not_in_panel(),
             CreditMemoField::OrderDate => FieldDef::col("order_date", "Order date"),
-            CreditMemoField::Customer => FieldDef::col("customer", "Customer").filter(Id).not_in_panel(),
-            CreditMemoField::State => FieldDef::col("state", "State").sortable().filter(Choice(CREDIT_MEMO_STATES)),
-            CreditMemoField::GrandTotal => FieldDef::col("grand_total", "Grand total").sortable().numeric().filter(Number),
-            CreditMemoField::CreatedAt => FieldDef::col("created_at", "Created").sortable().filter(Date),
+            CreditMemoField::Customer => FieldDef::col("customer", "Customer")
+                .filter(Id)
+                .not_in_panel(),
+            CreditMemoField::State => FieldDef::col("state", "State")
+                .sortable()
+                .filter(Choice(CREDIT_MEMO_STATES)),
+            CreditMemoField::GrandTotal => FieldDef::col("grand_total", "Grand total")
+                .sortable()
+                .numeric()
+                .filter(Number),
+            CreditMemoField::CreatedAt => FieldDef::col("created_at", "Created")
+                .sortable()
+                .filter(Date),
             CreditMemoField::Account => FieldDef::link_filter("account", "Account", Id),
         }
     }
@@ -143,9 +165,7 @@ impl GridRecord for CreditMemoRow {
                 text: state_label(self.state).into(),
                 tone: state_tone(self.state),
             },
-            CreditMemoField::GrandTotal => {
-                Cell::money(self.grand_total, self.currency.as_deref())
-            }
+            CreditMemoField::GrandTotal => Cell::money(self.grand_total, self.currency.as_deref()),
             CreditMemoField::CreatedAt => Cell::time(&self.created_at),
             CreditMemoField::Account => Cell::Empty,
         }

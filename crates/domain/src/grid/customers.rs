@@ -48,11 +48,23 @@ impl GridField for CustomerField {
             CustomerField::Name => FieldDef::col("name", "Name").sortable().filter(Text),
             CustomerField::Email => FieldDef::col("email", "Email").sortable().filter(Text),
             CustomerField::Group => FieldDef::col("group", "Group"),
-            CustomerField::LifetimeSales => FieldDef::col("lifetime_sales", "Lifetime sales").sortable().numeric().filter(Number),
-            CustomerField::OrdersCount => FieldDef::col("orders_count", "Orders").hidden().sortable().numeric().filter(Number),
+            CustomerField::LifetimeSales => FieldDef::col("lifetime_sales", "Lifetime sales")
+                .sortable()
+                .numeric()
+                .filter(Number),
+            CustomerField::OrdersCount => FieldDef::col("orders_count", "Orders")
+                .hidden()
+                .sortable()
+                .numeric()
+                .filter(Number),
             CustomerField::Country => FieldDef::col("country", "Country/region"),
-            CustomerField::CreatedAt => FieldDef::col("created_at", "Created").sortable().filter(Date),
-            CustomerField::UpdatedAt => FieldDef::col("updated_at", "Updated").hidden().sortable().filter(Date),
+            CustomerField::CreatedAt => FieldDef::col("created_at", "Created")
+                .sortable()
+                .filter(Date),
+            CustomerField::UpdatedAt => FieldDef::col("updated_at", "Updated")
+                .hidden()
+                .sortable()
+                .filter(Date),
             CustomerField::IsGuest => FieldDef::col("is_guest", "Guest").filter(Bool),
             CustomerField::Account => FieldDef::link_filter("account", "Account", Id),
         }

@@ -115,15 +115,7 @@ impl FieldDef {
 /// The fields of one grid. Implemented by one enum per grid; `ALL` lists every variant in
 /// column order.
 pub trait GridField:
-    Copy
-    + Eq
-    + Hash
-    + Debug
-    + Send
-    + Sync
-    + serde::Serialize
-    + serde::de::DeserializeOwned
-    + 'static
+    Copy + Eq + Hash + Debug + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static
 {
     /// The grid's name in saved views, CSV file names and logs (`carts`).
     const GRID: &'static str;
@@ -192,7 +184,12 @@ pub(crate) mod tests {
         let mut params = HashSet::new();
         for f in F::ALL {
             let def = f.def();
-            assert!(!RESERVED_KEYS.contains(&def.key), "{}: {}", F::GRID, def.key);
+            assert!(
+                !RESERVED_KEYS.contains(&def.key),
+                "{}: {}",
+                F::GRID,
+                def.key
+            );
             let own: Vec<String> = match def.filter {
                 Some(FilterKind::Text) => vec![
                     def.key.into(),
@@ -213,8 +210,16 @@ pub(crate) mod tests {
                 assert!(params.insert(p.clone()), "{}: parameter {p} twice", F::GRID);
             }
             assert_eq!(F::from_key(def.key), Some(*f));
-            assert!(def.column || def.filter.is_some(), "{} does nothing", def.key);
-            assert!(!def.sortable || def.column, "{} sorts but is no column", def.key);
+            assert!(
+                def.column || def.filter.is_some(),
+                "{} does nothing",
+                def.key
+            );
+            assert!(
+                !def.sortable || def.column,
+                "{} sorts but is no column",
+                def.key
+            );
         }
         assert!(F::DEFAULT_SORT.field.def().sortable, "{}", F::GRID);
         assert!(!F::default_columns().is_empty());

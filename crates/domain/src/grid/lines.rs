@@ -97,7 +97,7 @@ macro_rules! item_record {
 
             const HAS_CURRENCY: bool = true;
 
-    fn currency(&self) -> Option<&str> {
+            fn currency(&self) -> Option<&str> {
                 self.0.currency.as_deref()
             }
 
@@ -172,7 +172,9 @@ impl GridField for AddressField {
     fn def(self) -> FieldDef {
         match self {
             AddressField::Customer => FieldDef::link_filter("customer", "Customer", FilterKind::Id),
-            AddressField::AddressId => FieldDef::col("address_id", "Address ID").hidden().sortable(),
+            AddressField::AddressId => FieldDef::col("address_id", "Address ID")
+                .hidden()
+                .sortable(),
             AddressField::Default => FieldDef::col("default", "Default for"),
             AddressField::Name => FieldDef::col("name", "Name").sortable(),
             AddressField::Company => FieldDef::col("company", "Company"),
@@ -232,7 +234,12 @@ impl GridRecord for AddressRow {
             AddressField::Name => Cell::opt_text(self.name.as_deref()),
             AddressField::Company => Cell::opt_text(self.company.as_deref()),
             // Street lines are stored joined by newlines.
-            AddressField::Street => Cell::opt_text(self.street.as_ref().map(|s| s.replace('\n', ", ")).as_deref()),
+            AddressField::Street => Cell::opt_text(
+                self.street
+                    .as_ref()
+                    .map(|s| s.replace('\n', ", "))
+                    .as_deref(),
+            ),
             AddressField::City => Cell::opt_text(self.city.as_deref()),
             AddressField::Region => Cell::opt_text(self.region.as_deref()),
             AddressField::Postcode => Cell::opt_text(self.postcode.as_deref()),

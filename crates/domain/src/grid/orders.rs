@@ -30,14 +30,38 @@ pub enum OrderField {
 
 /// Magento's order states (sales_order.state); statuses are free text per store.
 pub const ORDER_STATES: &[Choice] = &[
-    Choice { value: "new", label: "New" },
-    Choice { value: "pending_payment", label: "Pending payment" },
-    Choice { value: "payment_review", label: "Payment review" },
-    Choice { value: "processing", label: "Processing" },
-    Choice { value: "complete", label: "Complete" },
-    Choice { value: "closed", label: "Closed" },
-    Choice { value: "canceled", label: "Canceled" },
-    Choice { value: "holded", label: "On hold" },
+    Choice {
+        value: "new",
+        label: "New",
+    },
+    Choice {
+        value: "pending_payment",
+        label: "Pending payment",
+    },
+    Choice {
+        value: "payment_review",
+        label: "Payment review",
+    },
+    Choice {
+        value: "processing",
+        label: "Processing",
+    },
+    Choice {
+        value: "complete",
+        label: "Complete",
+    },
+    Choice {
+        value: "closed",
+        label: "Closed",
+    },
+    Choice {
+        value: "canceled",
+        label: "Canceled",
+    },
+    Choice {
+        value: "holded",
+        label: "On hold",
+    },
 ];
 
 impl GridField for OrderField {
@@ -68,19 +92,48 @@ impl GridField for OrderField {
         match self {
             OrderField::Channel => FieldDef::col("channel", "Channel").hidden().filter(Channel),
             OrderField::Website => FieldDef::col("website", "Website").hidden().filter(Website),
-            OrderField::IncrementId => FieldDef::col("increment_id", "Order #").sortable().filter(Text),
-            OrderField::Customer => FieldDef::col("customer", "Customer").filter(Id).not_in_panel(),
+            OrderField::IncrementId => FieldDef::col("increment_id", "Order #")
+                .sortable()
+                .filter(Text),
+            OrderField::Customer => FieldDef::col("customer", "Customer")
+                .filter(Id)
+                .not_in_panel(),
             OrderField::Email => FieldDef::col("email", "Email").sortable().filter(Text),
-            OrderField::State => FieldDef::col("state", "State").hidden().sortable().filter(Choice(ORDER_STATES)),
+            OrderField::State => FieldDef::col("state", "State")
+                .hidden()
+                .sortable()
+                .filter(Choice(ORDER_STATES)),
             OrderField::Status => FieldDef::col("status", "Status").sortable().filter(Values),
-            OrderField::GrandTotal => FieldDef::col("grand_total", "Grand total").sortable().numeric().filter(Number),
-            OrderField::Subtotal => FieldDef::col("subtotal", "Subtotal").hidden().sortable().numeric().filter(Number),
-            OrderField::Discount => FieldDef::col("discount", "Discount").sortable().numeric().filter(Number),
+            OrderField::GrandTotal => FieldDef::col("grand_total", "Grand total")
+                .sortable()
+                .numeric()
+                .filter(Number),
+            OrderField::Subtotal => FieldDef::col("subtotal", "Subtotal")
+                .hidden()
+                .sortable()
+                .numeric()
+                .filter(Number),
+            OrderField::Discount => FieldDef::col("discount", "Discount")
+                .sortable()
+                .numeric()
+                .filter(Number),
             OrderField::Coupon => FieldDef::col("coupon", "Coupon").sortable().filter(Text),
-            OrderField::TotalPaid => FieldDef::col("total_paid", "Total paid").hidden().sortable().numeric().filter(Number),
-            OrderField::Refunded => FieldDef::col("refunded", "Refunded").sortable().numeric().filter(Number),
-            OrderField::CreatedAt => FieldDef::col("created_at", "Created").sortable().filter(Date),
-            OrderField::UpdatedAt => FieldDef::col("updated_at", "Updated").hidden().sortable().filter(Date),
+            OrderField::TotalPaid => FieldDef::col("total_paid", "Total paid")
+                .hidden()
+                .sortable()
+                .numeric()
+                .filter(Number),
+            OrderField::Refunded => FieldDef::col("refunded", "Refunded")
+                .sortable()
+                .numeric()
+                .filter(Number),
+            OrderField::CreatedAt => FieldDef::col("created_at", "Created")
+                .sortable()
+                .filter(Date),
+            OrderField::UpdatedAt => FieldDef::col("updated_at", "Updated")
+                .hidden()
+                .sortable()
+                .filter(Date),
             OrderField::IsGuest => FieldDef::col("is_guest", "Guest").filter(Bool),
             OrderField::Account => FieldDef::link_filter("account", "Account", Id),
         }

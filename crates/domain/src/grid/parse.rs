@@ -32,7 +32,12 @@ pub fn parse<F: GridField>(
             .parse::<u32>()
             .ok()
             .filter(|p| (1..=MAX_PAGE).contains(p))
-            .ok_or_else(|| invalid("page", format!("The page must be a whole number from 1 to {MAX_PAGE}.")))?;
+            .ok_or_else(|| {
+                invalid(
+                    "page",
+                    format!("The page must be a whole number from 1 to {MAX_PAGE}."),
+                )
+            })?;
     }
     if let Some(per_page) = params.last("per_page") {
         query.per_page = per_page
@@ -50,7 +55,12 @@ pub fn parse<F: GridField>(
         };
         let field = F::from_key(key)
             .filter(|f| f.def().sortable)
-            .ok_or_else(|| invalid("sort", format!("This grid cannot be sorted by “{}”.", shorten(key))))?;
+            .ok_or_else(|| {
+                invalid(
+                    "sort",
+                    format!("This grid cannot be sorted by “{}”.", shorten(key)),
+                )
+            })?;
         query.sort = Sort { field, descending };
     }
     let columns: Vec<F> = params
@@ -105,7 +115,11 @@ fn condition(
                 Some(Condition::Equals(text_value(&eq, label, text)?))
             } else if let Some(text) = params.last(key) {
                 let text = text_value(key, label, text)?;
-                Some(if exact { Condition::Equals(text) } else { Condition::Contains(text) })
+                Some(if exact {
+                    Condition::Equals(text)
+                } else {
+                    Condition::Contains(text)
+                })
             } else {
                 None
             }
@@ -118,7 +132,11 @@ fn condition(
                     let accepted: Vec<&str> = choices.iter().map(|c| c.value).collect();
                     return Err(invalid(
                         key,
-                        format!("{label}: “{}” is not one of {}.", shorten(raw), accepted.join(", ")),
+                        format!(
+                            "{label}: “{}” is not one of {}.",
+                            shorten(raw),
+                            accepted.join(", ")
+                        ),
                     ));
                 };
                 if !values.iter().any(|v| v == choice.value) {
@@ -136,50 +154,53 @@ fn condition(
                 }
             }
             if values.len() > MAX_VALUES {
-                return Err(invalid(key, format!("{label}: choose at most {MAX_VALUES} values.")));
+                return Err(invalid(
+                    key,
+                    format!("{label}: choose at most {MAX_VALUES} values."),
+                ));
             }
             (!values.is_empty()).then_some(Condition::AnyOf(values))
         }
         FilterKind::Number => {
             let min = number(params, &format!("{key}_min"), label)?;
             let max = number(params, &format!("{key}_max"), label)?;
-            if let (Some(a), Some(b)) = (min, max) {
-                if a > b {
-                    return Err(invalid(
-                        format!("{key}_min"),
-                        format!("{label}: the minimum is greater than the maximum."),
-                    ));
-                }
+            if let (Some(a), Some(b)) = (min, max)
+                && a > b
+            {
+                return Err(invalid(
+                    format!("{key}_min"),
+                    format!("{label}: the minimum is greater than the maximum."),
+                ));
             }
             (min.is_some() || max.is_some()).then_some(Condition::Range { min, max })
         }
         FilterKind::Date => {
             let preset_key = format!("{key}_preset");
-            if let Some(raw) = params.last(&preset_key) {
-                if raw != "custom" {
-                    let preset = DatePreset::parse(raw).ok_or_else(|| {
-                        invalid(
-                            &preset_key,
-                            format!("{label}: choose today, last_7_days, last_30_days or this_month."),
-                        )
-                    })?;
-                    let (from, to) = preset.range(today);
-                    return Ok(Some(Condition::Dates {
-                        from: Some(from),
-                        to: Some(to),
-                        preset: Some(preset),
-                    }));
-                }
+            if let Some(raw) = params.last(&preset_key)
+                && raw != "custom"
+            {
+                let preset = DatePreset::parse(raw).ok_or_else(|| {
+                    invalid(
+                        &preset_key,
+                        format!("{label}: choose today, last_7_days, last_30_days or this_month."),
+                    )
+                })?;
+                let (from, to) = preset.range(today);
+                return Ok(Some(Condition::Dates {
+                    from: Some(from),
+                    to: Some(to),
+                    preset: Some(preset),
+                }));
             }
             let from = date(params, &format!("{key}_min"), label)?;
             let to = date(params, &format!("{key}_max"), label)?;
-            if let (Some(a), Some(b)) = (from, to) {
-                if a > b {
-                    return Err(invalid(
-                        format!("{key}_min"),
-                        format!("{label}: the start date is after the end date."),
-                    ));
-                }
+            if let (Some(a), Some(b)) = (from, to)
+                && a > b
+            {
+                return Err(invalid(
+                    format!("{key}_min"),
+                    format!("{label}: the start date is after the end date."),
+                ));
             }
             (from.is_some() || to.is_some()).then_some(Condition::Dates {
                 from,
@@ -196,10 +217,9 @@ fn condition(
         FilterKind::Id | FilterKind::Channel | FilterKind::Website => match params.last(key) {
             None => None,
             Some(v) => Some(Condition::Id(
-                v.parse::<i64>()
-                    .ok()
-                    .filter(|id| *id >= 0)
-                    .ok_or_else(|| invalid(key, format!("{label}: “{}” is not a valid id.", shorten(v))))?,
+                v.parse::<i64>().ok().filter(|id| *id >= 0).ok_or_else(|| {
+                    invalid(key, format!("{label}: “{}” is not a valid id.", shorten(v)))
+                })?,
             )),
         },
     })
@@ -215,7 +235,10 @@ fn text_value(key: &str, label: &str, raw: &str) -> Result<String, AppError> {
         ));
     }
     if text.contains('\0') {
-        return Err(invalid(key, format!("{label}: the search text contains a null character.")));
+        return Err(invalid(
+            key,
+            format!("{label}: the search text contains a null character."),
+        ));
     }
     Ok(text.to_string())
 }
@@ -280,7 +303,10 @@ impl<'a> Params<'a> {
     }
 
     fn last(&self, key: &str) -> Option<&'a str> {
-        self.values.get(key).and_then(|v| v.last()).map(|v| v.trim())
+        self.values
+            .get(key)
+            .and_then(|v| v.last())
+            .map(|v| v.trim())
     }
 
     /// Every comma-separated value of every occurrence of `key`.
@@ -303,7 +329,9 @@ mod tests {
     use crate::grid::subscribers::SubscriberField;
 
     fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
-        list.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        list.iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     fn today() -> NaiveDate {
@@ -354,11 +382,20 @@ mod tests {
             q.condition(CartField::Status),
             Some(&Condition::AnyOf(vec!["open".into(), "lost".into()]))
         );
-        assert_eq!(q.condition(CartField::Abandoned), Some(&Condition::Is(true)));
-        assert_eq!(q.condition(CartField::Email), Some(&Condition::Contains("ann@".into())));
+        assert_eq!(
+            q.condition(CartField::Abandoned),
+            Some(&Condition::Is(true))
+        );
+        assert_eq!(
+            q.condition(CartField::Email),
+            Some(&Condition::Contains("ann@".into()))
+        );
         assert_eq!(q.condition(CartField::Website), Some(&Condition::Id(0)));
         assert_eq!(q.sort, Sort::desc(CartField::GrandTotal));
-        assert_eq!(q.columns, vec![CartField::CartId, CartField::Email, CartField::Status]);
+        assert_eq!(
+            q.columns,
+            vec![CartField::CartId, CartField::Email, CartField::Status]
+        );
         assert_eq!((q.page, q.per_page, q.view), (2, 100, Some(7)));
         assert_eq!(q.offset(), 100);
         let again: GridQuery<CartField> = parse(&q.to_pairs(), today()).unwrap();
@@ -387,21 +424,37 @@ mod tests {
     #[test]
     fn equals_wins_over_contains_and_text_is_kept_literally() {
         let q = carts(&[("email", "x"), ("email_eq", " A%_b@x.com ")]).unwrap();
-        assert_eq!(q.condition(CartField::Email), Some(&Condition::Equals("A%_b@x.com".into())));
+        assert_eq!(
+            q.condition(CartField::Email),
+            Some(&Condition::Equals("A%_b@x.com".into()))
+        );
     }
 
     #[test]
     fn the_panels_match_choice_makes_an_exact_filter() {
         let q = carts(&[("email", "Ann@x.com"), ("email_match", "eq")]).unwrap();
-        assert_eq!(q.condition(CartField::Email), Some(&Condition::Equals("Ann@x.com".into())));
-        assert_eq!(q.to_pairs(), vec![("email_eq".to_string(), "Ann@x.com".to_string())]);
+        assert_eq!(
+            q.condition(CartField::Email),
+            Some(&Condition::Equals("Ann@x.com".into()))
+        );
+        assert_eq!(
+            q.to_pairs(),
+            vec![("email_eq".to_string(), "Ann@x.com".to_string())]
+        );
         let q = carts(&[("email", "ann"), ("email_match", "contains")]).unwrap();
-        assert_eq!(q.condition(CartField::Email), Some(&Condition::Contains("ann".into())));
+        assert_eq!(
+            q.condition(CartField::Email),
+            Some(&Condition::Contains("ann".into()))
+        );
     }
 
     #[test]
     fn presets_resolve_in_the_users_today_and_stay_rolling() {
-        let q = carts(&[("created_at_preset", "last_7_days"), ("created_at_min", "2020-01-01")]).unwrap();
+        let q = carts(&[
+            ("created_at_preset", "last_7_days"),
+            ("created_at_min", "2020-01-01"),
+        ])
+        .unwrap();
         assert_eq!(
             q.condition(CartField::CreatedAt),
             Some(&Condition::Dates {
@@ -410,7 +463,10 @@ mod tests {
                 preset: Some(DatePreset::Last7Days),
             })
         );
-        assert_eq!(q.to_pairs(), vec![("created_at_preset".to_string(), "last_7_days".to_string())]);
+        assert_eq!(
+            q.to_pairs(),
+            vec![("created_at_preset".to_string(), "last_7_days".to_string())]
+        );
         let month = carts(&[("updated_at_preset", "this_month")]).unwrap();
         assert_eq!(
             month.condition(CartField::UpdatedAt),
@@ -420,8 +476,15 @@ mod tests {
                 preset: Some(DatePreset::ThisMonth),
             })
         );
-        let custom = carts(&[("created_at_preset", "custom"), ("created_at_max", "2026-01-31")]).unwrap();
-        assert!(matches!(custom.condition(CartField::CreatedAt), Some(Condition::Dates { preset: None, .. })));
+        let custom = carts(&[
+            ("created_at_preset", "custom"),
+            ("created_at_max", "2026-01-31"),
+        ])
+        .unwrap();
+        assert!(matches!(
+            custom.condition(CartField::CreatedAt),
+            Some(Condition::Dates { preset: None, .. })
+        ));
     }
 
     #[test]
@@ -458,9 +521,18 @@ mod tests {
 
     #[test]
     fn ranges_must_be_ordered() {
-        assert_eq!(field_of(carts(&[("grand_total_min", "5"), ("grand_total_max", "1")]).unwrap_err()), "grand_total_min");
         assert_eq!(
-            field_of(carts(&[("created_at_min", "2026-02-01"), ("created_at_max", "2026-01-01")]).unwrap_err()),
+            field_of(carts(&[("grand_total_min", "5"), ("grand_total_max", "1")]).unwrap_err()),
+            "grand_total_min"
+        );
+        assert_eq!(
+            field_of(
+                carts(&[
+                    ("created_at_min", "2026-02-01"),
+                    ("created_at_max", "2026-01-01")
+                ])
+                .unwrap_err()
+            ),
             "created_at_min"
         );
         assert!(carts(&[("grand_total_min", "5"), ("grand_total_max", "5")]).is_ok());
@@ -490,22 +562,40 @@ mod tests {
             Some(&Condition::AnyOf(vec!["1".into(), "3".into()]))
         );
         assert!(parse::<SubscriberField>(&pairs(&[("status", "5")]), today()).is_err());
-        let q: GridQuery<OrderField> =
-            parse(&pairs(&[("status", "complete,my_custom"), ("state", "CANCELED")]), today()).unwrap();
+        let q: GridQuery<OrderField> = parse(
+            &pairs(&[("status", "complete,my_custom"), ("state", "CANCELED")]),
+            today(),
+        )
+        .unwrap();
         assert_eq!(
             q.condition(OrderField::Status),
-            Some(&Condition::AnyOf(vec!["complete".into(), "my_custom".into()]))
+            Some(&Condition::AnyOf(vec![
+                "complete".into(),
+                "my_custom".into()
+            ]))
         );
-        assert_eq!(q.condition(OrderField::State), Some(&Condition::AnyOf(vec!["canceled".into()])));
+        assert_eq!(
+            q.condition(OrderField::State),
+            Some(&Condition::AnyOf(vec!["canceled".into()]))
+        );
     }
 
     #[test]
     fn links_reset_the_page_and_toggle_the_sort() {
         let q = carts(&[("page", "3")]).unwrap();
         let by_total = q.with_sort(CartField::GrandTotal);
-        assert_eq!((by_total.page, by_total.sort), (1, Sort::desc(CartField::GrandTotal)));
-        assert_eq!(by_total.with_sort(CartField::GrandTotal).sort, Sort::asc(CartField::GrandTotal));
-        assert_eq!(q.with_sort(CartField::Email).sort, Sort::asc(CartField::Email));
+        assert_eq!(
+            (by_total.page, by_total.sort),
+            (1, Sort::desc(CartField::GrandTotal))
+        );
+        assert_eq!(
+            by_total.with_sort(CartField::GrandTotal).sort,
+            Sort::asc(CartField::GrandTotal)
+        );
+        assert_eq!(
+            q.with_sort(CartField::Email).sort,
+            Sort::asc(CartField::Email)
+        );
         let filtered = carts(&[("abandoned", "true"), ("page", "2")]).unwrap();
         let cleared = filtered.without_filter(CartField::Abandoned);
         assert!(cleared.filters.is_empty());

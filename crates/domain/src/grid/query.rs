@@ -176,9 +176,7 @@ impl<F: GridField> GridQuery<F> {
 
     /// Filters the user can see and remove (not the ones a record page fixes).
     pub fn is_filtered_except(&self, fixed: &[&str]) -> bool {
-        self.filters
-            .iter()
-            .any(|f| !fixed.contains(&f.field.key()))
+        self.filters.iter().any(|f| !fixed.contains(&f.field.key()))
     }
 
     /// Sets (or, with `None`, removes) a field's filter; keeps the field order.
@@ -223,7 +221,10 @@ impl<F: GridField> GridQuery<F> {
             !self.sort.descending
         } else {
             field.def().numeric
-                || matches!(field.def().filter, Some(FilterKind::Date) | Some(FilterKind::Bool))
+                || matches!(
+                    field.def().filter,
+                    Some(FilterKind::Date) | Some(FilterKind::Bool)
+                )
         };
         GridQuery {
             page: 1,
@@ -272,9 +273,9 @@ impl<F: GridField> GridQuery<F> {
                         push(format!("{key}_max"), max.normalize().to_string());
                     }
                 }
-                Condition::Dates { preset: Some(p), .. } => {
-                    push(format!("{key}_preset"), p.as_str().into())
-                }
+                Condition::Dates {
+                    preset: Some(p), ..
+                } => push(format!("{key}_preset"), p.as_str().into()),
                 Condition::Dates { from, to, .. } => {
                     if let Some(from) = from {
                         push(format!("{key}_min"), from.format("%Y-%m-%d").to_string());

@@ -17,10 +17,22 @@ pub enum SubscriberField {
 
 /// Magento's subscriber statuses.
 pub const SUBSCRIBER_STATUSES: &[Choice] = &[
-    Choice { value: "1", label: "Subscribed" },
-    Choice { value: "2", label: "Not activated" },
-    Choice { value: "3", label: "Unsubscribed" },
-    Choice { value: "4", label: "Unconfirmed" },
+    Choice {
+        value: "1",
+        label: "Subscribed",
+    },
+    Choice {
+        value: "2",
+        label: "Not activated",
+    },
+    Choice {
+        value: "3",
+        label: "Unsubscribed",
+    },
+    Choice {
+        value: "4",
+        label: "Unconfirmed",
+    },
 ];
 
 /// The label of a subscriber status.
@@ -61,9 +73,17 @@ impl GridField for SubscriberField {
             SubscriberField::Channel => FieldDef::col("channel", "Channel").filter(Channel),
             SubscriberField::Website => FieldDef::col("website", "Website").filter(Website),
             SubscriberField::Email => FieldDef::col("email", "Email").sortable().filter(Text),
-            SubscriberField::Customer => FieldDef::col("customer", "Customer").filter(Id).not_in_panel(),
-            SubscriberField::Status => FieldDef::col("status", "Status").sortable().filter(Choice(SUBSCRIBER_STATUSES)),
-            SubscriberField::StatusChangedAt => FieldDef::col("status_changed_at", "Status changed").sortable().filter(Date),
+            SubscriberField::Customer => FieldDef::col("customer", "Customer")
+                .filter(Id)
+                .not_in_panel(),
+            SubscriberField::Status => FieldDef::col("status", "Status")
+                .sortable()
+                .filter(Choice(SUBSCRIBER_STATUSES)),
+            SubscriberField::StatusChangedAt => {
+                FieldDef::col("status_changed_at", "Status changed")
+                    .sortable()
+                    .filter(Date)
+            }
         }
     }
 }
@@ -98,7 +118,9 @@ impl GridRecord for SubscriberRow {
                 href: format!("/newsletter-subscribers/{}", self.id),
             },
             SubscriberField::Customer => match self.customer_id {
-                Some(id) => customer_cell(Some(id), self.customer_name.as_deref(), Some(&self.email)),
+                Some(id) => {
+                    customer_cell(Some(id), self.customer_name.as_deref(), Some(&self.email))
+                }
                 None => Cell::text("Not a customer"),
             },
             SubscriberField::Status => Cell::Badge {

@@ -30,7 +30,10 @@ pub fn validate_view_name(name: &str) -> Result<String, AppError> {
         ));
     }
     if name.chars().any(char::is_control) {
-        return Err(AppError::invalid("name", "A view name is one line of text."));
+        return Err(AppError::invalid(
+            "name",
+            "A view name is one line of text.",
+        ));
     }
     Ok(name.to_string())
 }

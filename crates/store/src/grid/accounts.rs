@@ -54,6 +54,10 @@ impl GridSource for AccountField {
         }
     }
 
+    fn sort_nullable(self) -> bool {
+        false
+    }
+
     fn record(r: Row, tz: Tz) -> AccountRow {
         AccountRow {
             id: r.id,

@@ -17,7 +17,12 @@ pub async fn mark_lost(pool: &PgPool, cart_id: i64) -> Result<CartStatus> {
     .await?;
     match done {
         Some(_) => Ok(CartStatus::Lost),
-        None => Err(refusal(pool, cart_id, "Only open or expired carts can be marked lost.").await),
+        None => Err(refusal(
+            pool,
+            cart_id,
+            "Only open or expired carts can be marked lost.",
+        )
+        .await),
     }
 }
 
@@ -43,7 +48,12 @@ pub async fn reopen(pool: &PgPool, cart_id: i64) -> Result<CartStatus> {
     .await?;
     match status {
         Some(s) => Ok(s.parse().unwrap_or(CartStatus::Open)),
-        None => Err(refusal(pool, cart_id, "Only lost or converted carts can be reopened.").await),
+        None => Err(refusal(
+            pool,
+            cart_id,
+            "Only lost or converted carts can be reopened.",
+        )
+        .await),
     }
 }
 
@@ -54,7 +64,10 @@ async fn refusal(pool: &PgPool, cart_id: i64, message: &str) -> Error {
         .await
     {
         Ok(Some(status)) => {
-            let label = status.parse::<CartStatus>().map(|s| s.label()).unwrap_or("unknown");
+            let label = status
+                .parse::<CartStatus>()
+                .map(|s| s.label())
+                .unwrap_or("unknown");
             Error::Conflict(format!("{message} This cart is {}.", label.to_lowercase()))
         }
         Ok(None) => Error::NotFound,

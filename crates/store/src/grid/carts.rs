@@ -36,6 +36,7 @@ impl GridSource for CartField {
     type Record = CartRow;
 
     const TABLE: &'static str = "carts c";
+    const COUNTED: Option<&'static str> = Some("carts");
     const SELECT: &'static str = r#"c.id, ch.name as channel, w.name as website, c.magento_id,
         c.customer_id,
         coalesce(nullif(trim(concat_ws(' ', cu.first_name, cu.last_name)), ''),
@@ -89,6 +90,21 @@ impl GridSource for CartField {
             CartField::UpdatedAt => Some("c.magento_updated_at"),
             _ => None,
         }
+    }
+
+    fn sort_nullable(self) -> bool {
+        !matches!(
+            self,
+            CartField::CartId | CartField::ItemsQty | CartField::Status
+        )
+    }
+
+    fn counted_column(self) -> Option<&'static str> {
+        (self == CartField::Status).then_some("status")
+    }
+
+    fn is_channel(self) -> bool {
+        self == CartField::Channel
     }
 
     fn record(r: Row, tz: Tz) -> CartRow {

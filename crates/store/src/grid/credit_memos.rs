@@ -29,6 +29,7 @@ impl GridSource for CreditMemoField {
     type Record = CreditMemoRow;
 
     const TABLE: &'static str = "credit_memos c";
+    const COUNTED: Option<&'static str> = Some("credit_memos");
     const SELECT: &'static str = r#"c.id, ch.name as channel, c.increment_id, c.magento_id,
         c.order_id, o.increment_id as order_increment_id, o.magento_created_at as order_date,
         o.customer_id,
@@ -73,6 +74,14 @@ impl GridSource for CreditMemoField {
             CreditMemoField::CreatedAt => Some("c.magento_created_at"),
             _ => None,
         }
+    }
+
+    fn counted_column(self) -> Option<&'static str> {
+        (self == CreditMemoField::State).then_some("state")
+    }
+
+    fn is_channel(self) -> bool {
+        self == CreditMemoField::Channel
     }
 
     fn record(r: Row, tz: Tz) -> CreditMemoRow {

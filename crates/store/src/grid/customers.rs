@@ -34,6 +34,7 @@ impl GridSource for CustomerField {
     type Record = CustomerRow;
 
     const TABLE: &'static str = "customers c";
+    const COUNTED: Option<&'static str> = Some("customers");
     const SELECT: &'static str = r#"c.id, ch.name as channel, w.name as website,
         nullif(trim(concat_ws(' ', c.first_name, c.last_name)), '') as name, c.email,
         g.code as group_code, c.lifetime_sales, c.orders_count, cur.order_currency_code as currency,
@@ -82,6 +83,18 @@ impl GridSource for CustomerField {
             CustomerField::UpdatedAt => Some("c.magento_updated_at"),
             _ => None,
         }
+    }
+
+    fn sort_nullable(self) -> bool {
+        matches!(self, CustomerField::CreatedAt | CustomerField::UpdatedAt)
+    }
+
+    fn counted_column(self) -> Option<&'static str> {
+        (self == CustomerField::IsGuest).then_some("is_guest")
+    }
+
+    fn is_channel(self) -> bool {
+        self == CustomerField::Channel
     }
 
     fn record(r: Row, tz: Tz) -> CustomerRow {

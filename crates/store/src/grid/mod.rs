@@ -13,7 +13,13 @@
 //! -- the total, exact: the same filters, no joins
 //! select count(*) from <table> c where <filters>
 //! ```
+//! (A search or a closed date window is filtered before it is sorted: see `sql::filter_first`.)
 //! The page and the total run at once on two connections (a page costs the slower of the two).
+//!
+//! Totals are exact. When every filter is the channel or one categorical column the database
+//! keeps counts of (a cart status, an order state, guests…), the total is read from
+//! `grid_counts` (maintained by triggers, see migration 20261126001001): broad filters such as
+//! "all purchased carts" would otherwise count most of the table on every page.
 
 mod sql;
 
@@ -55,42 +61,108 @@ pub trait GridSource: GridField {
     /// Joins that name things on the page's rows (channel, website, customer).
     const JOINS: &'static str;
 
+    /// The table `grid_counts` keeps per-channel totals of (see the migration), if any.
+    const COUNTED: Option<&'static str> = None;
+
     /// How this field filters (`None`: it does not).
     fn target(self) -> Option<Target>;
     /// The base-table expression this field sorts by (`None`: not sortable).
     fn sort_expr(self) -> Option<&'static str>;
+    /// Whether the sort expression may be NULL. NOT NULL ones sort plainly (`asc`/`desc`) so
+    /// their `(x desc, id desc)` indexes match; nullable ones put NULL first ascending and last
+    /// descending, matching `(x desc nulls last, id desc)`.
+    fn sort_nullable(self) -> bool {
+        true
+    }
+    /// The column `grid_counts` counts this field's values of, if it does.
+    fn counted_column(self) -> Option<&'static str> {
+        None
+    }
+    /// Whether this field is the channel (counts are kept per channel).
+    fn is_channel(self) -> bool {
+        false
+    }
     /// The row as the grid shows it, times in the user's zone.
     fn record(row: Self::Row, tz: Tz) -> Self::Record;
 }
 
-/// The page query of `query` (exposed for the benchmark's raw SQL timing and plan tests).
-pub fn page_query<F: GridSource>(query: &GridQuery<F>, tz: Tz) -> Result<QueryBuilder<'static, Postgres>> {
-    let mut qb = QueryBuilder::new("select ");
+/// The page query of `query` (exposed for the benchmark's raw SQL timing).
+pub fn page_query<F: GridSource>(
+    query: &GridQuery<F>,
+    tz: Tz,
+) -> Result<QueryBuilder<'static, Postgres>> {
+    page_sql(QueryBuilder::new(""), query, tz)
+}
+
+fn page_sql<F: GridSource>(
+    mut qb: QueryBuilder<'static, Postgres>,
+    query: &GridQuery<F>,
+    tz: Tz,
+) -> Result<QueryBuilder<'static, Postgres>> {
+    qb.push("select ");
     qb.push(F::SELECT);
-    qb.push(" from (select c.* from ");
-    qb.push(F::TABLE);
-    sql::push_where(&mut qb, query, tz)?;
-    sql::push_order(&mut qb, query)?;
-    qb.push(" limit ");
-    qb.push_bind(i64::from(query.per_page));
-    qb.push(" offset ");
-    qb.push_bind(query.offset());
-    qb.push(") c ");
+    if sql::filter_first(query) {
+        // A materialized CTE is a fence: the matches (their ids and sort keys only, often an
+        // index-only read) are found first, then sorted, then the page's rows are fetched.
+        qb.push(" from (select c.* from ");
+        qb.push(F::TABLE);
+        qb.push(" join (with matched as materialized (select c.id, ");
+        qb.push(sql::sort_expr(query)?);
+        qb.push(" as sort_key from ");
+        qb.push(F::TABLE);
+        sql::push_where(&mut qb, query, tz)?;
+        qb.push(") select c.id, c.sort_key from matched c");
+        sql::push_order_by(&mut qb, query, "c.sort_key");
+        push_page(&mut qb, query);
+        qb.push(") m on m.id = c.id) c ");
+    } else {
+        qb.push(" from (select c.* from ");
+        qb.push(F::TABLE);
+        sql::push_where(&mut qb, query, tz)?;
+        sql::push_order(&mut qb, query)?;
+        push_page(&mut qb, query);
+        qb.push(") c ");
+    }
     qb.push(F::JOINS);
     sql::push_order(&mut qb, query)?;
     Ok(qb)
 }
 
-/// The exact number of rows matching `query`'s filters.
-pub fn count_query<F: GridSource>(query: &GridQuery<F>, tz: Tz) -> Result<QueryBuilder<'static, Postgres>> {
-    let mut qb = QueryBuilder::new("select count(*) from ");
+fn push_page<F: GridField>(qb: &mut QueryBuilder<'static, Postgres>, query: &GridQuery<F>) {
+    qb.push(" limit ");
+    qb.push_bind(i64::from(query.per_page));
+    qb.push(" offset ");
+    qb.push_bind(query.offset());
+}
+
+/// The exact number of rows matching `query`'s filters: from the maintained counts when they
+/// answer it, else `count(*)`.
+pub fn count_query<F: GridSource>(
+    query: &GridQuery<F>,
+    tz: Tz,
+) -> Result<QueryBuilder<'static, Postgres>> {
+    count_sql(QueryBuilder::new(""), query, tz)
+}
+
+fn count_sql<F: GridSource>(
+    mut qb: QueryBuilder<'static, Postgres>,
+    query: &GridQuery<F>,
+    tz: Tz,
+) -> Result<QueryBuilder<'static, Postgres>> {
+    if sql::push_counted(&mut qb, query) {
+        return Ok(qb);
+    }
+    qb.push("select count(*) from ");
     qb.push(F::TABLE);
     sql::push_where(&mut qb, query, tz)?;
     Ok(qb)
 }
 
 /// Every row matching `query`, in its order (for CSV exports; paging is ignored).
-pub fn export_query<F: GridSource>(query: &GridQuery<F>, tz: Tz) -> Result<QueryBuilder<'static, Postgres>> {
+pub fn export_query<F: GridSource>(
+    query: &GridQuery<F>,
+    tz: Tz,
+) -> Result<QueryBuilder<'static, Postgres>> {
     let mut qb = QueryBuilder::new("select ");
     qb.push(F::SELECT);
     qb.push(" from (select c.* from ");
@@ -100,6 +172,25 @@ pub fn export_query<F: GridSource>(query: &GridQuery<F>, tz: Tz) -> Result<Query
     qb.push(F::JOINS);
     sql::push_order(&mut qb, query)?;
     Ok(qb)
+}
+
+/// The plans Postgres chooses for a page and its total (`EXPLAIN (FORMAT JSON)`), to check
+/// that grids use their indexes (see the plan tests).
+pub async fn explain<F: GridSource>(
+    pool: &PgPool,
+    query: &GridQuery<F>,
+    tz: Tz,
+) -> Result<(serde_json::Value, serde_json::Value)> {
+    let explain = || QueryBuilder::new("explain (format json) ");
+    let page: serde_json::Value = page_sql(explain(), query, tz)?
+        .build_query_scalar()
+        .fetch_one(pool)
+        .await?;
+    let count: serde_json::Value = count_sql(explain(), query, tz)?
+        .build_query_scalar()
+        .fetch_one(pool)
+        .await?;
+    Ok((page, count))
 }
 
 /// One page of a grid and the exact total.

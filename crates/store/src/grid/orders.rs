@@ -35,6 +35,7 @@ impl GridSource for OrderField {
     type Record = OrderRow;
 
     const TABLE: &'static str = "orders c";
+    const COUNTED: Option<&'static str> = Some("orders");
     const SELECT: &'static str = r#"c.id, ch.name as channel, w.name as website, c.increment_id,
         c.magento_id, c.customer_id,
         coalesce(nullif(trim(concat_ws(' ', cu.first_name, cu.last_name)), ''),
@@ -98,6 +99,19 @@ impl GridSource for OrderField {
             OrderField::UpdatedAt => Some("c.magento_updated_at"),
             _ => None,
         }
+    }
+
+    fn counted_column(self) -> Option<&'static str> {
+        match self {
+            OrderField::State => Some("state"),
+            OrderField::Status => Some("status"),
+            OrderField::IsGuest => Some("is_guest"),
+            _ => None,
+        }
+    }
+
+    fn is_channel(self) -> bool {
+        self == OrderField::Channel
     }
 
     fn record(r: Row, tz: Tz) -> OrderRow {

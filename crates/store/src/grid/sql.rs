@@ -5,7 +5,7 @@ use super::GridSource;
 use crate::{Error, Result};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
-use domain::grid::{Condition, GridField, GridQuery, LocalTime};
+use domain::grid::{Condition, FilterKind, GridField, GridQuery, LocalTime};
 use sqlx::{Postgres, QueryBuilder};
 
 /// How a field is filtered: SQL expressions over the base table `c`.
@@ -13,7 +13,10 @@ use sqlx::{Postgres, QueryBuilder};
 pub enum Target {
     /// Text: "contains" is `expr ILIKE '%…%'` (trigram-indexed); "equals" compares `eq`, an
     /// already lower-cased expression, with `lower($1)`.
-    Text { expr: &'static str, eq: &'static str },
+    Text {
+        expr: &'static str,
+        eq: &'static str,
+    },
     /// A numeric, timestamp or bigint column: ranges, date ranges, ids.
     Col(&'static str),
     /// An integer column: range bounds are rounded inwards and bound as integers, so the
@@ -56,13 +59,21 @@ fn push_condition<F: GridField>(
 ) -> Result<()> {
     match (target, condition) {
         (Target::Text { expr, .. }, Condition::Contains(text)) => {
-            qb.push(expr).push(" ilike ").push_bind(contains_pattern(text));
+            qb.push(expr)
+                .push(" ilike ")
+                .push_bind(contains_pattern(text));
         }
         (Target::Text { eq, .. }, Condition::Equals(text)) => {
-            qb.push(eq).push(" = lower(").push_bind(text.clone()).push(")");
+            qb.push(eq)
+                .push(" = lower(")
+                .push_bind(text.clone())
+                .push(")");
         }
         (Target::TextIn(expr), Condition::AnyOf(values)) => {
-            qb.push(expr).push(" = any(").push_bind(values.clone()).push(")");
+            qb.push(expr)
+                .push(" = any(")
+                .push_bind(values.clone())
+                .push(")");
         }
         (Target::SmallIntIn(expr), Condition::AnyOf(values)) => {
             let numbers = values
@@ -84,12 +95,18 @@ fn push_condition<F: GridField>(
         (Target::Col(expr), Condition::Dates { from, to, .. }) => {
             qb.push("true");
             if let Some(from) = from {
-                qb.push(" and ").push(expr).push(" >= ").push_bind(day_start(*from, tz));
+                qb.push(" and ")
+                    .push(expr)
+                    .push(" >= ")
+                    .push_bind(day_start(*from, tz));
             }
             if let Some(to) = to {
                 // Up to the start of the next day: the whole last day is included.
                 let next = to.succ_opt().unwrap_or(*to);
-                qb.push(" and ").push(expr).push(" < ").push_bind(day_start(next, tz));
+                qb.push(" and ")
+                    .push(expr)
+                    .push(" < ")
+                    .push_bind(day_start(next, tz));
             }
         }
         (Target::Flag { yes, no }, Condition::Is(value)) => {
@@ -109,8 +126,12 @@ fn push_condition<F: GridField>(
     Ok(())
 }
 
-fn push_range<T>(qb: &mut QueryBuilder<'static, Postgres>, expr: &'static str, min: Option<T>, max: Option<T>)
-where
+fn push_range<T>(
+    qb: &mut QueryBuilder<'static, Postgres>,
+    expr: &'static str,
+    min: Option<T>,
+    max: Option<T>,
+) where
     T: 'static + Send + sqlx::Encode<'static, Postgres> + sqlx::Type<Postgres>,
 {
     qb.push("true");
@@ -122,23 +143,112 @@ where
     }
 }
 
+/// The expression the grid's sort column sorts by.
+pub(super) fn sort_expr<F: GridSource>(query: &GridQuery<F>) -> Result<&'static str> {
+    let field = query.sort.field;
+    field.sort_expr().ok_or_else(|| {
+        Error::invalid(
+            "sort",
+            format!("This grid cannot be sorted by {}.", field.label()),
+        )
+    })
+}
+
 /// ` order by <expr> desc nulls last, c.id desc` (or ascending, nulls first): NULL is the
 /// smallest value both ways, so one `(expr desc nulls last, id desc)` index serves both.
 pub(super) fn push_order<F: GridSource>(
     qb: &mut QueryBuilder<'static, Postgres>,
     query: &GridQuery<F>,
 ) -> Result<()> {
-    let field = query.sort.field;
-    let expr = field
-        .sort_expr()
-        .ok_or_else(|| Error::invalid("sort", format!("This grid cannot be sorted by {}.", field.label())))?;
-    let (dir, nulls) = if query.sort.descending {
-        ("desc", "nulls last")
-    } else {
-        ("asc", "nulls first")
-    };
-    qb.push(format!(" order by {expr} {dir} {nulls}, c.id {dir}"));
+    let expr = sort_expr(query)?;
+    push_order_by(qb, query, expr);
     Ok(())
+}
+
+/// ` order by <expr> <direction>, c.id <direction>`: NOT NULL sort columns sort plainly;
+/// nullable ones put NULL first ascending and last descending.
+pub(super) fn push_order_by<F: GridSource>(
+    qb: &mut QueryBuilder<'static, Postgres>,
+    query: &GridQuery<F>,
+    expr: &str,
+) {
+    let (dir, nulls) = match (query.sort.descending, query.sort.field.sort_nullable()) {
+        (true, true) => ("desc", " nulls last"),
+        (false, true) => ("asc", " nulls first"),
+        (true, false) => ("desc", ""),
+        (false, false) => ("asc", ""),
+    };
+    qb.push(format!(" order by {expr} {dir}{nulls}, c.id {dir}"));
+}
+
+/// Whether a page must be filtered before it is sorted, rather than read in sort order.
+///
+/// Reading a sort index and filtering as it goes is the right plan when matches are common, and
+/// the planner picks it whenever it believes so. It is wrong in two cases it cannot judge: a
+/// "contains" search (its selectivity is a guess, and a search usually matches a handful of
+/// rows, so walking a million-row sort index to find them is the worst plan), and a closed date
+/// window sorted by another date (a record's timestamps move together: "created in March 2025,
+/// newest update first" would walk the update index from today back to March).
+pub(super) fn filter_first<F: GridSource>(query: &GridQuery<F>) -> bool {
+    let sort = query.sort.field;
+    let sort_is_date = matches!(sort.def().filter, Some(FilterKind::Date));
+    query.filters.iter().any(|f| match &f.condition {
+        Condition::Contains(_) => true,
+        Condition::Dates {
+            from: Some(_),
+            to: Some(_),
+            ..
+        } => sort_is_date && f.field != sort,
+        _ => false,
+    })
+}
+
+/// The total from `grid_counts` when every filter is the channel or one counted column (with
+/// values or yes/no); `false` (nothing pushed) when `count(*)` must answer.
+pub(super) fn push_counted<F: GridSource>(
+    qb: &mut QueryBuilder<'static, Postgres>,
+    query: &GridQuery<F>,
+) -> bool {
+    match counted_filter(query) {
+        Some((table, channel, column, values)) => {
+            qb.push("select coalesce(sum(rows), 0)::int8 from grid_counts where table_name = ");
+            qb.push_bind(table);
+            qb.push(" and dimension = ").push_bind(column);
+            qb.push(" and value = any(").push_bind(values).push(")");
+            if let Some(channel) = channel {
+                qb.push(" and channel_id = ").push_bind(channel);
+            }
+            true
+        }
+        None => false,
+    }
+}
+
+type CountedFilter = (&'static str, Option<i64>, &'static str, Vec<String>);
+
+fn counted_filter<F: GridSource>(query: &GridQuery<F>) -> Option<CountedFilter> {
+    let table = F::COUNTED?;
+    let mut channel: Option<i64> = None;
+    let mut dimension: Option<(&'static str, Vec<String>)> = None;
+    for filter in &query.filters {
+        let field = filter.field;
+        match (
+            &filter.condition,
+            field.is_channel(),
+            field.counted_column(),
+        ) {
+            (Condition::Id(id), true, _) => channel = Some(*id),
+            (Condition::AnyOf(values), false, Some(column)) if dimension.is_none() => {
+                dimension = Some((column, values.clone()))
+            }
+            (Condition::Is(value), false, Some(column)) if dimension.is_none() => {
+                dimension = Some((column, vec![value.to_string()]))
+            }
+            _ => return None,
+        }
+    }
+    let (column, values) = dimension.unwrap_or(("*", vec!["*".to_string()]));
+    Some((table, channel, column, values))
 }
 
 /// `%text%` with LIKE's wildcards escaped: a search for `50%_off` finds exactly that text.
@@ -160,7 +270,10 @@ pub(super) fn contains_pattern(text: &str) -> String {
 pub(super) fn day_start(day: NaiveDate, tz: Tz) -> DateTime<Utc> {
     let midnight = day.and_hms_opt(0, 0, 0).unwrap_or_default();
     (0..=3)
-        .find_map(|h| tz.from_local_datetime(&(midnight + Duration::hours(h))).earliest())
+        .find_map(|h| {
+            tz.from_local_datetime(&(midnight + Duration::hours(h)))
+                .earliest()
+        })
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or_else(|| Utc.from_utc_datetime(&midnight))
 }
@@ -174,7 +287,10 @@ pub fn local_time(at: Option<DateTime<Utc>>, tz: Tz) -> Option<LocalTime> {
 }
 
 fn not_filterable<F: GridField>(field: F) -> Error {
-    Error::invalid(field.key(), format!("{} cannot be filtered this way.", field.label()))
+    Error::invalid(
+        field.key(),
+        format!("{} cannot be filtered this way.", field.label()),
+    )
 }
 
 #[cfg(test)]
@@ -192,10 +308,16 @@ mod tests {
     fn days_start_at_local_midnight() {
         let paris: Tz = "Europe/Paris".parse().unwrap();
         let day = NaiveDate::from_ymd_opt(2026, 7, 1).unwrap();
-        assert_eq!(day_start(day, paris).to_rfc3339(), "2026-06-30T22:00:00+00:00");
+        assert_eq!(
+            day_start(day, paris).to_rfc3339(),
+            "2026-06-30T22:00:00+00:00"
+        );
         // Santiago skipped midnight on 2022-09-11 (00:00 became 01:00).
         let santiago: Tz = "America/Santiago".parse().unwrap();
         let gap = NaiveDate::from_ymd_opt(2022, 9, 11).unwrap();
-        assert_eq!(day_start(gap, santiago).to_rfc3339(), "2022-09-11T04:00:00+00:00");
+        assert_eq!(
+            day_start(gap, santiago).to_rfc3339(),
+            "2022-09-11T04:00:00+00:00"
+        );
     }
 }

@@ -22,6 +22,7 @@ impl GridSource for SubscriberField {
     type Record = SubscriberRow;
 
     const TABLE: &'static str = "newsletter_subscribers c";
+    const COUNTED: Option<&'static str> = Some("newsletter_subscribers");
     const SELECT: &'static str = r#"c.id, ch.name as channel, w.name as website, c.email,
         c.customer_id, nullif(trim(concat_ws(' ', cu.first_name, cu.last_name)), '') as customer_name,
         c.status, c.status_changed_at"#;
@@ -50,6 +51,18 @@ impl GridSource for SubscriberField {
             SubscriberField::StatusChangedAt => Some("c.status_changed_at"),
             _ => None,
         }
+    }
+
+    fn sort_nullable(self) -> bool {
+        self == SubscriberField::StatusChangedAt
+    }
+
+    fn counted_column(self) -> Option<&'static str> {
+        (self == SubscriberField::Status).then_some("status")
+    }
+
+    fn is_channel(self) -> bool {
+        self == SubscriberField::Channel
     }
 
     fn record(r: Row, tz: Tz) -> SubscriberRow {

@@ -17,8 +17,10 @@ pub async fn cart_summary(
     scope: Scope<'_>,
     as_of: DateTime<Utc>,
 ) -> Result<CartSummary> {
-    let (statuses, abandoned) =
-        futures::try_join!(status_counts(pool, scope), abandoned_value(pool, scope, as_of))?;
+    let (statuses, abandoned) = futures::try_join!(
+        status_counts(pool, scope),
+        abandoned_value(pool, scope, as_of)
+    )?;
     let mut summary = CartSummary {
         by_status: CartStatus::ALL.iter().map(|s| (*s, 0)).collect(),
         abandoned: abandoned.iter().map(|(_, n)| n).sum(),
@@ -51,6 +53,7 @@ struct StatusCount {
 async fn status_counts(pool: &PgPool, scope: Scope<'_>) -> Result<Vec<StatusCount>> {
     // Funnel stages are cumulative: a purchased cart had items and reached checkout even when
     // the store no longer reports them (inactive quotes come without items or addresses).
+    let mut tx = super::custom_plans(pool).await?;
     let rows = sqlx::query_as!(
         StatusCount,
         r#"select c.status as "status!",
@@ -69,7 +72,7 @@ async fn status_counts(pool: &PgPool, scope: Scope<'_>) -> Result<Vec<StatusCoun
         scope.range.from,
         scope.range.to,
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?;
     Ok(rows)
 }
@@ -80,6 +83,7 @@ pub async fn abandoned_value(
     scope: Scope<'_>,
     as_of: DateTime<Utc>,
 ) -> Result<Vec<(Money, i64)>> {
+    let mut tx = super::custom_plans(pool).await?;
     let rows = sqlx::query!(
         r#"select coalesce(c.quote_currency_code, '') as "currency!",
                   count(*) as "carts!",
@@ -97,7 +101,7 @@ pub async fn abandoned_value(
         scope.range.to,
         as_of,
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?;
     Ok(rows
         .into_iter()

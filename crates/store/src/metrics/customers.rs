@@ -10,7 +10,50 @@ use sqlx::PgPool;
 
 /// Customers with a non-canceled order created in the period: new ones were created in the
 /// period, returning ones before it.
+///
+/// When no order was created after the period (it reaches the present, as "last 30 days"
+/// does), a customer ordered in it exactly when their last non-canceled order (kept by the sync
+/// in `customers.last_order_at`) falls in it: one index range over customers. Otherwise (the
+/// previous period, past ranges) the period's orders are read and their customers counted once.
 pub async fn customer_summary(pool: &PgPool, scope: Scope<'_>) -> Result<CustomerSummary> {
+    let mut tx = super::custom_plans(pool).await?;
+    let later = sqlx::query_scalar!(
+        r#"select exists (
+               select 1 from orders o
+               where o.magento_created_at >= ($3::date + 1)::timestamp at time zone $2::text
+                 and ($1::int8 is null or o.channel_id = $1)) as "later!""#,
+        scope.channel,
+        scope.tz,
+        scope.range.to,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if !later {
+        let row = sqlx::query!(
+            r#"select count(*) filter (where c.magento_created_at >= b.starts
+                                       and c.magento_created_at < b.ends) as "new!",
+                      count(*) filter (where c.magento_created_at < b.starts) as "returning!"
+               from (select ($3::date)::timestamp at time zone $2::text as starts,
+                            ($4::date + 1)::timestamp at time zone $2::text as ends) b
+               join customers c on c.last_order_at >= b.starts and c.last_order_at < b.ends
+               where ($1::int8 is null or c.channel_id = $1)"#,
+            scope.channel,
+            scope.tz,
+            scope.range.from,
+            scope.range.to,
+        )
+        .fetch_one(&mut *tx)
+        .await?;
+        return Ok(CustomerSummary {
+            new: row.new,
+            returning: row.returning,
+        });
+    }
+    // One process per query: the dashboard runs a dozen queries at once, and parallel workers
+    // would each build the same hash of customer ids.
+    sqlx::query!("set local max_parallel_workers_per_gather = 0")
+        .execute(&mut *tx)
+        .await?;
     let row = sqlx::query!(
         r#"select count(*) filter (where c.magento_created_at >= b.starts
                                    and c.magento_created_at < b.ends) as "new!",
@@ -31,8 +74,9 @@ pub async fn customer_summary(pool: &PgPool, scope: Scope<'_>) -> Result<Custome
         scope.range.from,
         scope.range.to,
     )
-    .fetch_one(pool)
+    .fetch_one(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok(CustomerSummary {
         new: row.new,
         returning: row.returning,
@@ -48,6 +92,7 @@ pub async fn top_customers(
     currency: &str,
     limit: i64,
 ) -> Result<Vec<TopCustomer>> {
+    let mut tx = super::custom_plans(pool).await?;
     let rows = sqlx::query!(
         r#"select c.id, c.email, c.is_guest, c.orders_count, c.lifetime_sales, c.last_order_at,
                   coalesce(nullif(trim(concat_ws(' ', c.first_name, c.last_name)), ''), c.email)
@@ -63,7 +108,7 @@ pub async fn top_customers(
         currency,
         limit,
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?;
     Ok(rows
         .into_iter()

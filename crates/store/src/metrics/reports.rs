@@ -18,6 +18,7 @@ pub async fn carts_by_status_report(
     scope: Scope<'_>,
     granularity: Granularity,
 ) -> Result<CartsByStatusReport> {
+    let mut tx = super::custom_plans(pool).await?;
     let rows = sqlx::query!(
         r#"select (date_trunc($5::text, c.magento_created_at at time zone $2::text))::date
                       as "start!",
@@ -39,7 +40,7 @@ pub async fn carts_by_status_report(
         scope.range.to,
         granularity.as_str(),
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?;
     let mut table: BTreeMap<(NaiveDate, String, String), [i64; 5]> = BTreeMap::new();
     for r in rows {
@@ -70,6 +71,7 @@ pub async fn abandoned_report(
     scope: Scope<'_>,
     as_of: DateTime<Utc>,
 ) -> Result<AbandonedReport> {
+    let mut tx = super::custom_plans(pool).await?;
     let weekly = sqlx::query!(
         r#"select (date_trunc('week', c.magento_created_at at time zone $2::text))::date
                       as "start!",
@@ -90,7 +92,7 @@ pub async fn abandoned_report(
         scope.range.to,
         as_of,
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?;
     let mut weeks: BTreeMap<NaiveDate, AbandonedWeek> = scope
         .range
@@ -120,6 +122,7 @@ pub async fn abandoned_report(
             }
         }
     }
+    let mut tx = super::custom_plans(pool).await?;
     let carts = sqlx::query!(
         r#"select c.id, c.magento_id, ch.name as channel, coalesce(c.email, '') as "email!",
                   coalesce(nullif(trim(concat_ws(' ', c.first_name, c.last_name)), ''), '')
@@ -142,7 +145,7 @@ pub async fn abandoned_report(
         as_of,
         AbandonedReport::LIST_LIMIT,
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?;
     let weeks: Vec<AbandonedWeek> = weeks.into_values().collect();
     Ok(AbandonedReport {
@@ -177,6 +180,8 @@ pub async fn sales_report(
     scope: Scope<'_>,
     granularity: Granularity,
 ) -> Result<SalesReport> {
+    let (mut orders_tx, mut refunds_tx) =
+        futures::try_join!(super::custom_plans(pool), super::custom_plans(pool))?;
     let (orders, refunds) = futures::try_join!(
         sqlx::query!(
             r#"select (date_trunc($5::text, o.magento_created_at at time zone $2::text))::date
@@ -197,7 +202,7 @@ pub async fn sales_report(
             scope.range.to,
             granularity.as_str(),
         )
-        .fetch_all(pool),
+        .fetch_all(&mut *orders_tx),
         sqlx::query!(
             r#"select (date_trunc($5::text, m.magento_created_at at time zone $2::text))::date
                           as "start!",
@@ -215,7 +220,7 @@ pub async fn sales_report(
             scope.range.to,
             granularity.as_str(),
         )
-        .fetch_all(pool),
+        .fetch_all(&mut *refunds_tx),
     )?;
     let mut currencies: Vec<String> = orders
         .iter()

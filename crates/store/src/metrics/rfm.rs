@@ -20,6 +20,7 @@ pub async fn rfm_report(
     as_of: DateTime<Utc>,
     limit: i64,
 ) -> Result<RfmReport> {
+    let mut tx = super::custom_plans(pool).await?;
     let rows = sqlx::query!(
         r#"with buyers as (
                select o.customer_id,
@@ -65,7 +66,7 @@ pub async fn rfm_report(
         as_of,
         limit,
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?;
     Ok(RfmReport {
         as_of,

@@ -5,12 +5,15 @@
 
 use super::Scope;
 use crate::Result;
-use domain::metrics::{CurrencySales, Granularity, Money, RefundSummary, SalesSummary, SeriesPoint};
+use domain::metrics::{
+    CurrencySales, Granularity, Money, RefundSummary, SalesSummary, SeriesPoint,
+};
 use sqlx::PgPool;
 use std::collections::BTreeMap;
 
 /// Orders created in the period: counts, and revenue per currency (most orders first).
 pub async fn sales_summary(pool: &PgPool, scope: Scope<'_>) -> Result<SalesSummary> {
+    let mut tx = super::custom_plans(pool).await?;
     let rows = sqlx::query!(
         r#"select coalesce(o.order_currency_code, '') as "currency!",
                   count(*) filter (where not x.canceled) as "orders!",
@@ -32,7 +35,7 @@ pub async fn sales_summary(pool: &PgPool, scope: Scope<'_>) -> Result<SalesSumma
         scope.range.from,
         scope.range.to,
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?;
     let mut summary = SalesSummary::default();
     for r in rows {
@@ -57,6 +60,7 @@ pub async fn sales_series(
     scope: Scope<'_>,
     granularity: Granularity,
 ) -> Result<Vec<SeriesPoint>> {
+    let mut tx = super::custom_plans(pool).await?;
     let rows = sqlx::query!(
         r#"select (date_trunc($5::text, o.magento_created_at at time zone $2::text))::date as "start!",
                   coalesce(o.order_currency_code, '') as "currency!",
@@ -75,7 +79,7 @@ pub async fn sales_series(
         scope.range.to,
         granularity.as_str(),
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?;
     let mut points: BTreeMap<_, SeriesPoint> = scope
         .range
@@ -105,6 +109,7 @@ pub async fn sales_series(
 
 /// Credit memos in the refunded state (2) created in the period: count and Σ grand total.
 pub async fn refund_summary(pool: &PgPool, scope: Scope<'_>) -> Result<RefundSummary> {
+    let mut tx = super::custom_plans(pool).await?;
     let rows = sqlx::query!(
         r#"select coalesce(m.order_currency_code, '') as "currency!",
                   count(*) as "count!",
@@ -121,7 +126,7 @@ pub async fn refund_summary(pool: &PgPool, scope: Scope<'_>) -> Result<RefundSum
         scope.range.from,
         scope.range.to,
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *tx)
     .await?;
     Ok(RefundSummary {
         count: rows.iter().map(|r| r.count).sum(),
