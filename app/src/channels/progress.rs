@@ -155,10 +155,10 @@ fn follow(channel_id: i64, live: RwSignal<ChannelLive>) {
                     while alive.load(Ordering::Relaxed) {
                         match select(events.next(), Box::pin(sleep_ms(1000))).await {
                             Either::Left((Some(Ok((_, message))), _)) => {
-                                if let Some(text) = message.data().as_string() {
-                                    if let Ok(state) = serde_json::from_str::<ChannelLive>(&text) {
-                                        live.set(state);
-                                    }
+                                if let Some(text) = message.data().as_string()
+                                    && let Ok(state) = serde_json::from_str::<ChannelLive>(&text)
+                                {
+                                    live.set(state);
                                 }
                             }
                             Either::Left(_) => break,
