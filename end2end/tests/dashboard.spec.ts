@@ -196,6 +196,21 @@ test.describe("dashboard", () => {
     await expect(page.locator("main")).toContainText(new RegExp(`\\b${abandoned.replace(",", ",?")}\\b`));
   });
 
+  test("order and customer widgets open grids with exactly their number", async ({ page }) => {
+    for (const [widget, noun] of [
+      ["orders", "orders"],
+      ["new-customers", "customers"],
+      ["returning-customers", "customers"],
+    ]) {
+      await page.goto("/?range=90d");
+      const n = (await kpi(page, widget).textContent())!.trim();
+      await page.locator(`[data-kpi="${widget}"]`).click();
+      await expect(page).toHaveURL(new RegExp(`/${noun}\\?`));
+      // "1–50 of 1,234 orders", or "0 orders" when nothing matches.
+      await expect(page.locator("main")).toContainText(new RegExp(`(of |^|\\s)${n} ${noun}\\b`));
+    }
+  });
+
   test("looks right in light and dark", async ({ page }) => {
     await page.setViewportSize({ width: 1440, height: 1000 });
     for (const scheme of ["light", "dark"] as const) {

@@ -21,6 +21,7 @@ use domain::{ChannelSettings, Credentials};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 use store::PgPool;
+use app::reports::links;
 use store::metrics::{self, Scope};
 use store::secrets::Cipher;
 
@@ -265,6 +266,38 @@ fn cart_total(c: &Cart) -> Decimal {
     c.items.iter().map(|i| i.price * Decimal::from(i.qty)).sum()
 }
 
+/// The total of the grid a dashboard link opens (`/orders?canceled=false&…`).
+async fn grid_total(pool: &PgPool, link: &str, zone: Tz) -> i64 {
+    use domain::grid::{GridQuery, carts::CartField, credit_memos::CreditMemoField};
+    use domain::grid::{customers::CustomerField, orders::OrderField, parse};
+    let (path, query) = link.split_once('?').unwrap_or((link, ""));
+    let pairs: Vec<(String, String)> = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let (k, v) = p.split_once('=').unwrap_or((p, ""));
+            (k.to_string(), v.to_string())
+        })
+        .collect();
+    let today = Utc::now().date_naive();
+    macro_rules! total {
+        ($field:ty) => {{
+            let q: GridQuery<$field> = parse(&pairs, today).unwrap_or_else(|e| panic!("{link}: {e}"));
+            store::grid::page(pool, &q, zone)
+                .await
+                .unwrap_or_else(|e| panic!("{link}: {e}"))
+                .1
+        }};
+    }
+    match path {
+        "/orders" => total!(OrderField),
+        "/customers" => total!(CustomerField),
+        "/carts" => total!(CartField),
+        "/credit-memos" => total!(CreditMemoField),
+        other => panic!("no grid at {other}"),
+    }
+}
+
 fn tz(name: &str) -> Tz {
     name.parse().unwrap()
 }
@@ -418,6 +451,34 @@ async fn dashboard_metrics_match_the_demo_store(pool: PgPool) {
             open,
             "{why}: open carts"
         );
+
+        // Every widget's link opens a grid whose total is the widget's number.
+        let channel = Some(synced.channel);
+        let zone = tz(zone_name);
+        for (link, number) in [
+            (links::orders(range, channel, false), sales.orders),
+            (links::orders(range, channel, true), sales.discounted),
+            (links::buyers(range, channel, true), customers.new),
+            (links::buyers(range, channel, false), customers.returning),
+            (links::refunds(range, channel), refunds.count),
+            (links::carts(range, channel, None, false), carts.created),
+            (links::funnel(range, channel, "with_items"), carts.with_items),
+            (links::funnel(range, channel, "checkout"), carts.checkout),
+            (
+                links::carts(range, channel, Some("purchased"), false),
+                carts.purchased,
+            ),
+            (
+                links::carts(range, channel, Some("open"), true),
+                carts.abandoned,
+            ),
+        ] {
+            assert_eq!(
+                grid_total(&pool, &link, zone).await,
+                number,
+                "{why}: {link}"
+            );
+        }
     }
 
     // The recent range has abandoned carts, or the abandoned checks above proved nothing.

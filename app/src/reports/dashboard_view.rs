@@ -100,7 +100,7 @@ fn Headlines(d: Dashboard) -> impl IntoView {
     let (cust_now, cust_before) = (&d.customers.current, &d.customers.previous);
     let (ref_now, ref_before) = (&d.refunds.current, &d.refunds.previous);
     let other_currencies = (d.currencies.len() > 1).then(|| format!("{cur} orders only"));
-    let orders_link = links::orders(range, channel);
+    let orders_link = links::orders(range, channel, false);
     let abandoned_link = links::carts(range, channel, Some("open"), true);
     let canceled_note =
         (now.canceled > 0).then(|| format!("{} canceled, not counted", count(now.canceled)));
@@ -135,7 +135,7 @@ fn Headlines(d: Dashboard) -> impl IntoView {
                     _ => metrics::points_delta(None, None),
                 }
                 previous=money_or_dash(aov_before, &cur)
-                href=orders_link.clone()
+                href=orders_link
                 link_label="Open the orders of this period".to_string()
                 detail=other_currencies.unwrap_or_else(|| "Revenue ÷ orders".to_string())
             />
@@ -145,8 +145,8 @@ fn Headlines(d: Dashboard) -> impl IntoView {
                 value=percent(now.discounted_share())
                 change=points_delta(now.discounted_share(), before.discounted_share())
                 previous=percent(before.discounted_share())
-                href=orders_link.clone()
-                link_label="Open the orders of this period".to_string()
+                href=links::orders(range, channel, true)
+                link_label="Open the discounted orders of this period".to_string()
                 better=Better::Lower
                 detail=format!("{} of {} orders", count(now.discounted), count(now.orders))
             />
@@ -156,8 +156,8 @@ fn Headlines(d: Dashboard) -> impl IntoView {
                 value=count(cust_now.new)
                 change=delta(dec(cust_now.new), dec(cust_before.new))
                 previous=count(cust_before.new)
-                href=links::customers(range, channel)
-                link_label="Open the customers created in this period".to_string()
+                href=links::buyers(range, channel, true)
+                link_label="Open these new customers".to_string()
                 detail="First seen and ordered in the period".to_string()
             />
             <KpiCard
@@ -166,8 +166,8 @@ fn Headlines(d: Dashboard) -> impl IntoView {
                 value=count(cust_now.returning)
                 change=delta(dec(cust_now.returning), dec(cust_before.returning))
                 previous=count(cust_before.returning)
-                href=orders_link
-                link_label="Open the orders of this period".to_string()
+                href=links::buyers(range, channel, false)
+                link_label="Open these returning customers".to_string()
                 detail="Known before, ordered again".to_string()
             />
             <KpiCard
@@ -350,9 +350,17 @@ fn FunnelChart(d: Dashboard) -> impl IntoView {
     };
     let all = links::carts(d.range, d.channel, None, false);
     let bars = vec![
-        stage("Carts created", c.created, all.clone()),
-        stage("With items", c.with_items, all.clone()),
-        stage("Checkout reached", c.checkout, all),
+        stage("Carts created", c.created, all),
+        stage(
+            "With items",
+            c.with_items,
+            links::funnel(d.range, d.channel, "with_items"),
+        ),
+        stage(
+            "Checkout reached",
+            c.checkout,
+            links::funnel(d.range, d.channel, "checkout"),
+        ),
         stage(
             "Purchased",
             c.purchased,

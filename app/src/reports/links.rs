@@ -53,14 +53,46 @@ pub fn carts(
     link("/carts", &params)
 }
 
-/// Orders created in the range.
-pub fn orders(range: DateRange, channel: Option<i64>) -> String {
-    link("/orders", &created(range, channel))
+/// Orders created in the range, canceled ones left out (as every sales figure leaves them);
+/// only the discounted ones when `discounted`.
+pub fn orders(range: DateRange, channel: Option<i64>, discounted: bool) -> String {
+    let mut params = vec![("canceled", Some("false".to_string()))];
+    if discounted {
+        params.push(("discounted", Some("true".into())));
+    }
+    params.extend(created(range, channel));
+    link("/orders", &params)
 }
 
-/// Customers created in the range.
-pub fn customers(range: DateRange, channel: Option<i64>) -> String {
-    link("/customers", &created(range, channel))
+/// The customers who placed a non-canceled order in the range: the new ones (created in the
+/// range) or the returning ones (created before it).
+pub fn buyers(range: DateRange, channel: Option<i64>, new: bool) -> String {
+    let created = if new {
+        [
+            ("created_at_min", Some(range.from_param())),
+            ("created_at_max", Some(range.to_param())),
+        ]
+    } else {
+        let day_before = range.from.pred_opt().unwrap_or(range.from);
+        [
+            ("created_at_min", None),
+            ("created_at_max", Some(day_before.format("%Y-%m-%d").to_string())),
+        ]
+    };
+    let mut params = created.to_vec();
+    params.extend([
+        ("ordered_at_min", Some(range.from_param())),
+        ("ordered_at_max", Some(range.to_param())),
+        ("channel", channel.map(|c| c.to_string())),
+    ]);
+    link("/customers", &params)
+}
+
+/// Carts created in the range that reached a funnel stage: `with_items` or `checkout`.
+pub fn funnel(range: DateRange, channel: Option<i64>, stage: &str) -> String {
+    let mut params = vec![(stage, Some("true".to_string()))];
+    params.extend(created(range, channel));
+    link("/carts", &params)
 }
 
 /// Refunded credit memos (state 2) created in the range.
@@ -105,6 +137,22 @@ mod tests {
         assert_eq!(
             refunds(range(), None),
             "/credit-memos?state=2&created_at_min=2026-11-01&created_at_max=2026-11-30"
+        );
+    }
+
+    #[test]
+    fn buyer_links_split_new_from_returning_by_creation() {
+        assert_eq!(
+            buyers(range(), None, true),
+            "/customers?created_at_min=2026-11-01&created_at_max=2026-11-30&ordered_at_min=2026-11-01&ordered_at_max=2026-11-30"
+        );
+        assert_eq!(
+            buyers(range(), Some(3), false),
+            "/customers?created_at_max=2026-10-31&ordered_at_min=2026-11-01&ordered_at_max=2026-11-30&channel=3"
+        );
+        assert_eq!(
+            orders(range(), None, true),
+            "/orders?canceled=false&discounted=true&created_at_min=2026-11-01&created_at_max=2026-11-30"
         );
     }
 

@@ -126,7 +126,7 @@ fn SalesBody(data: ReportData<SalesReport>, query: ReportQuery) -> impl IntoView
         report.range.from_param(),
         report.range.to_param()
     );
-    let orders_grid = links::orders(report.range, query.channel);
+    let orders_grid = links::orders(report.range, query.channel, false);
     let range_label = report.range.label();
     view! {
         <FilterBar

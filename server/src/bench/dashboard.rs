@@ -5,7 +5,9 @@
 //! function runs — the channel list and `store::metrics::dashboard`, whose queries go out
 //! concurrently on pooled connections — at least 30 times after a warm-up, and reports p50 and
 //! p95. Beside it, "SQL one by one" is the sum of the same queries run alone and in sequence
-//! (what the database spends, without the concurrency), and the slowest single query.
+//! (what the database spends, without the concurrency), the slowest single query, and "raw" the
+//! sum of the same aggregates computed from the orders, carts and credit memos themselves
+//! instead of the rollups (the baseline the ratio is taken against).
 
 use super::percentile;
 use super::seed::{SeedSize, ensure_seeded};
@@ -44,8 +46,8 @@ pub async fn run(pool: &PgPool, cipher: &store::secrets::Cipher, scale: f64) -> 
     let today = Utc::now().date_naive();
     let scenarios = scenarios(today, channel);
     println!(
-        "\n{:<34} {:>9} {:>9} {:>11} {:>11}  slowest query",
-        "scenario", "p50 ms", "p95 ms", "SQL 1-by-1", "slowest q"
+        "\n{:<34} {:>9} {:>9} {:>11} {:>11} {:>11} {:>7}  slowest query",
+        "scenario", "p50 ms", "p95 ms", "SQL 1-by-1", "slowest q", "raw 1-by-1", "ratio"
     );
     let mut worst_p95: f64 = 0.0;
     for (name, range, channel) in scenarios {
@@ -67,15 +69,18 @@ pub async fn run(pool: &PgPool, cipher: &store::secrets::Cipher, scale: f64) -> 
         }
         samples.sort_by(f64::total_cmp);
         let (sequential, slowest) = one_by_one(pool, &request).await?;
+        let raw = raw_one_by_one(pool, &request).await?;
         let p95 = percentile(&samples, 95.0);
         worst_p95 = worst_p95.max(p95);
         println!(
-            "{:<34} {:>9.1} {:>9.1} {:>11.1} {:>11.1}  {}",
+            "{:<34} {:>9.1} {:>9.1} {:>11.1} {:>11.1} {:>11.1} {:>7.2}  {}",
             name,
             percentile(&samples, 50.0),
             p95,
             sequential,
             slowest.1,
+            raw,
+            sequential / raw,
             slowest.0
         );
     }
@@ -186,6 +191,28 @@ async fn one_by_one(pool: &PgPool, request: &DashboardRequest) -> Result<(f64, (
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .unwrap_or_default();
     Ok((total, slowest))
+}
+
+/// The summed time of the dashboard's aggregates computed from the rows themselves, one by one.
+async fn raw_one_by_one(pool: &PgPool, request: &DashboardRequest) -> Result<f64> {
+    let now = Scope {
+        channel: request.channel,
+        tz: &request.tz,
+        range: request.range,
+    };
+    let before = now.over(request.range.previous());
+    let g = request.range.granularity();
+    let started = Instant::now();
+    for scope in [now, before] {
+        metrics::sales_summary_raw(pool, scope).await?;
+        metrics::sales_series_raw(pool, scope, g).await?;
+        metrics::cart_summary_raw(pool, scope, request.as_of).await?;
+        metrics::customer_summary_raw(pool, scope).await?;
+        metrics::refund_summary_raw(pool, scope).await?;
+    }
+    metrics::top_customers(pool, request.channel, "USD", 5).await?;
+    metrics::channel_options(pool).await?;
+    Ok(ms(started))
 }
 
 async fn time<T>(

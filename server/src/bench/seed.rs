@@ -203,6 +203,17 @@ const SEED_SQL: &[&str] = &[
                     count(*)::int4 as n, max(magento_created_at) as last
              from orders where channel_id = $1 and state <> 'canceled' group by customer_id) s
        where c.id = s.customer_id and $2::int8 >= 0 and $3::int8 >= 0 and $4::int8 >= 0"#,
+    // What the sync keeps on each order for new / returning customers
+    // (store::sync_write::links::refresh_buyer_marks), for the whole channel at once.
+    r#"update orders o set prev_order_at = w.prev, customer_created_at = w.created
+       from (select o2.id,
+                    lag(o2.magento_created_at) over (partition by o2.customer_id
+                                                     order by o2.magento_created_at, o2.id) as prev,
+                    c.magento_created_at as created
+             from orders o2 join customers c on c.id = o2.customer_id
+             where o2.channel_id = $1 and coalesce(o2.state, '') <> 'canceled'
+               and coalesce(o2.status, '') <> 'canceled') w
+       where o.id = w.id and $2::int8 >= 0 and $3::int8 >= 0 and $4::int8 >= 0"#,
     r#"update accounts a set customers_count = s.n, lifetime_sales = s.sales
        from (select account_id, count(*)::int4 as n, sum(lifetime_sales) as sales from customers
              where channel_id = $1 group by account_id) s

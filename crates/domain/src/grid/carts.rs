@@ -22,6 +22,10 @@ pub enum CartField {
     BillingCountry,
     /// The carts of an account's customers (account page).
     Account,
+    /// Funnel stages, cumulative as the dashboard's funnel: items (or later stages) …
+    WithItems,
+    /// … and checkout reached (a billing address, or purchased).
+    Checkout,
 }
 
 /// The five statuses of product.md §3.
@@ -64,6 +68,8 @@ impl GridField for CartField {
         CartField::UpdatedAt,
         CartField::BillingCountry,
         CartField::Account,
+        CartField::WithItems,
+        CartField::Checkout,
     ];
     const DEFAULT_SORT: Sort<Self> = Sort::desc(CartField::CreatedAt);
 
@@ -99,6 +105,8 @@ impl GridField for CartField {
                 .hidden()
                 .filter(Text),
             CartField::Account => FieldDef::link_filter("account", "Account", Id),
+            CartField::WithItems => FieldDef::link_filter("with_items", "With items", Bool),
+            CartField::Checkout => FieldDef::link_filter("checkout", "Checkout reached", Bool),
         }
     }
 }
@@ -190,7 +198,7 @@ impl GridRecord for CartRow {
             CartField::CreatedAt => Cell::time(&self.created_at),
             CartField::UpdatedAt => Cell::time(&self.updated_at),
             CartField::BillingCountry => Cell::opt_text(self.billing_country.as_deref()),
-            CartField::Account => Cell::Empty,
+            CartField::Account | CartField::WithItems | CartField::Checkout => Cell::Empty,
         }
     }
 }

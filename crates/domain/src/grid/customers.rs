@@ -20,6 +20,9 @@ pub enum CustomerField {
     IsGuest,
     /// The customers of an account (account page).
     Account,
+    /// Customers with a non-canceled order created in a date range (the dashboard's new and
+    /// returning customers).
+    OrderedAt,
 }
 
 impl GridField for CustomerField {
@@ -37,6 +40,7 @@ impl GridField for CustomerField {
         CustomerField::UpdatedAt,
         CustomerField::IsGuest,
         CustomerField::Account,
+        CustomerField::OrderedAt,
     ];
     const DEFAULT_SORT: Sort<Self> = Sort::desc(CustomerField::CreatedAt);
 
@@ -67,6 +71,7 @@ impl GridField for CustomerField {
                 .filter(Date),
             CustomerField::IsGuest => FieldDef::col("is_guest", "Guest").filter(Bool),
             CustomerField::Account => FieldDef::link_filter("account", "Account", Id),
+            CustomerField::OrderedAt => FieldDef::link_filter("ordered_at", "Ordered", Date),
         }
     }
 }
@@ -130,7 +135,7 @@ impl GridRecord for CustomerRow {
             CustomerField::CreatedAt => Cell::time(&self.created_at),
             CustomerField::UpdatedAt => Cell::time(&self.updated_at),
             CustomerField::IsGuest => Cell::Flag(self.is_guest),
-            CustomerField::Account => Cell::Empty,
+            CustomerField::Account | CustomerField::OrderedAt => Cell::Empty,
         }
     }
 }

@@ -26,6 +26,10 @@ pub enum OrderField {
     IsGuest,
     /// The orders of an account's customers (account page).
     Account,
+    /// Canceled (state or status) or not: the dashboard's order figures leave canceled ones out.
+    Canceled,
+    /// With a discount (≠ 0), as the dashboard's discounted-orders share counts them.
+    Discounted,
 }
 
 /// Magento's order states (sales_order.state); statuses are free text per store.
@@ -84,6 +88,8 @@ impl GridField for OrderField {
         OrderField::UpdatedAt,
         OrderField::IsGuest,
         OrderField::Account,
+        OrderField::Canceled,
+        OrderField::Discounted,
     ];
     const DEFAULT_SORT: Sort<Self> = Sort::desc(OrderField::CreatedAt);
 
@@ -136,6 +142,8 @@ impl GridField for OrderField {
                 .filter(Date),
             OrderField::IsGuest => FieldDef::col("is_guest", "Guest").filter(Bool),
             OrderField::Account => FieldDef::link_filter("account", "Account", Id),
+            OrderField::Canceled => FieldDef::link_filter("canceled", "Canceled", Bool),
+            OrderField::Discounted => FieldDef::link_filter("discounted", "Discounted", Bool),
         }
     }
 }
@@ -232,7 +240,7 @@ impl GridRecord for OrderRow {
             OrderField::CreatedAt => Cell::time(&self.created_at),
             OrderField::UpdatedAt => Cell::time(&self.updated_at),
             OrderField::IsGuest => Cell::Flag(self.is_guest),
-            OrderField::Account => Cell::Empty,
+            OrderField::Account | OrderField::Canceled | OrderField::Discounted => Cell::Empty,
         }
     }
 }

@@ -76,6 +76,15 @@ impl GridSource for CartField {
                 "c.customer_id in (select a.id from customers a where a.account_id = ",
                 ")",
             ),
+            // The funnel's cumulative stages, as the dashboard counts them (store::metrics).
+            CartField::WithItems => Target::Flag {
+                yes: "(c.items_count > 0 or c.has_billing_address or c.status = 'purchased')",
+                no: "not (c.items_count > 0 or c.has_billing_address or c.status = 'purchased')",
+            },
+            CartField::Checkout => Target::Flag {
+                yes: "(c.has_billing_address or c.status = 'purchased')",
+                no: "not (c.has_billing_address or c.status = 'purchased')",
+            },
         })
     }
 

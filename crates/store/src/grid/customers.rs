@@ -69,6 +69,14 @@ impl GridSource for CustomerField {
             CustomerField::UpdatedAt => Target::Col("c.magento_updated_at"),
             CustomerField::IsGuest => Target::Col("c.is_guest"),
             CustomerField::Account => Target::Col("c.account_id"),
+            // A non-canceled order in the range, as the dashboard's buyers (store::metrics).
+            CustomerField::OrderedAt => Target::DatesVia {
+                prefix: "exists (select 1 from orders o where o.customer_id = c.id \
+                         and coalesce(o.state, '') <> 'canceled' \
+                         and coalesce(o.status, '') <> 'canceled' and ",
+                expr: "o.magento_created_at",
+                suffix: ")",
+            },
             CustomerField::Group | CustomerField::Country => return None,
         })
     }

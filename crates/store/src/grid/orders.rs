@@ -80,6 +80,15 @@ impl GridSource for OrderField {
                 "c.customer_id in (select a.id from customers a where a.account_id = ",
                 ")",
             ),
+            // As the dashboard and the rollups define them (store::metrics).
+            OrderField::Canceled => Target::Flag {
+                yes: "(coalesce(c.state, '') = 'canceled' or coalesce(c.status, '') = 'canceled')",
+                no: "(coalesce(c.state, '') <> 'canceled' and coalesce(c.status, '') <> 'canceled')",
+            },
+            OrderField::Discounted => Target::Flag {
+                yes: "coalesce(c.discount_amount, 0) <> 0",
+                no: "coalesce(c.discount_amount, 0) = 0",
+            },
         })
     }
 

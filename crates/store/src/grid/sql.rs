@@ -30,6 +30,12 @@ pub enum Target {
     Flag { yes: &'static str, no: &'static str },
     /// An id matched through a subquery: `prefix $1 suffix`.
     IdVia(&'static str, &'static str),
+    /// A date range matched through a subquery: `prefix <bounds on expr> suffix`.
+    DatesVia {
+        prefix: &'static str,
+        expr: &'static str,
+        suffix: &'static str,
+    },
 }
 
 /// `where <base> and <filter> and …`.
@@ -92,22 +98,20 @@ fn push_condition<F: GridField>(
             let max = max.map(|m| m.floor().try_into().unwrap_or(i64::MIN));
             push_range(qb, expr, min, max);
         }
+        (
+            Target::DatesVia {
+                prefix,
+                expr,
+                suffix,
+            },
+            Condition::Dates { from, to, .. },
+        ) => {
+            qb.push(prefix);
+            push_dates(qb, expr, *from, *to, tz);
+            qb.push(suffix);
+        }
         (Target::Col(expr), Condition::Dates { from, to, .. }) => {
-            qb.push("true");
-            if let Some(from) = from {
-                qb.push(" and ")
-                    .push(expr)
-                    .push(" >= ")
-                    .push_bind(day_start(*from, tz));
-            }
-            if let Some(to) = to {
-                // Up to the start of the next day: the whole last day is included.
-                let next = to.succ_opt().unwrap_or(*to);
-                qb.push(" and ")
-                    .push(expr)
-                    .push(" < ")
-                    .push_bind(day_start(next, tz));
-            }
+            push_dates(qb, expr, *from, *to, tz);
         }
         (Target::Flag { yes, no }, Condition::Is(value)) => {
             qb.push(if *value { yes } else { no });
@@ -124,6 +128,32 @@ fn push_condition<F: GridField>(
         _ => return Err(not_filterable(field)),
     }
     Ok(())
+}
+
+/// `true and expr >= <from's local midnight> and expr < <the midnight after to>`: whole days in
+/// the user's zone.
+fn push_dates(
+    qb: &mut QueryBuilder<'static, Postgres>,
+    expr: &'static str,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+    tz: Tz,
+) {
+    qb.push("true");
+    if let Some(from) = from {
+        qb.push(" and ")
+            .push(expr)
+            .push(" >= ")
+            .push_bind(day_start(from, tz));
+    }
+    if let Some(to) = to {
+        // Up to the start of the next day: the whole last day is included.
+        let next = to.succ_opt().unwrap_or(to);
+        qb.push(" and ")
+            .push(expr)
+            .push(" < ")
+            .push_bind(day_start(next, tz));
+    }
 }
 
 fn push_range<T>(

@@ -21,6 +21,23 @@ pub async fn cart_summary(
         status_counts(pool, scope),
         abandoned_value(pool, scope, as_of)
     )?;
+    Ok(summarize(statuses, abandoned))
+}
+
+/// [`cart_summary`] from the carts themselves.
+pub async fn cart_summary_raw(
+    pool: &PgPool,
+    scope: Scope<'_>,
+    as_of: DateTime<Utc>,
+) -> Result<CartSummary> {
+    let (statuses, abandoned) = futures::try_join!(
+        status_counts_raw(pool, scope),
+        abandoned_value(pool, scope, as_of)
+    )?;
+    Ok(summarize(statuses, abandoned))
+}
+
+fn summarize(statuses: Vec<StatusCount>, abandoned: Vec<(Money, i64)>) -> CartSummary {
     let mut summary = CartSummary {
         by_status: CartStatus::ALL.iter().map(|s| (*s, 0)).collect(),
         abandoned: abandoned.iter().map(|(_, n)| n).sum(),
@@ -40,7 +57,7 @@ pub async fn cart_summary(
             }
         }
     }
-    Ok(summary)
+    summary
 }
 
 struct StatusCount {
@@ -50,7 +67,36 @@ struct StatusCount {
     checkout: i64,
 }
 
+/// Carts created in the period per status, with the funnel stages, from the rollups.
 async fn status_counts(pool: &PgPool, scope: Scope<'_>) -> Result<Vec<StatusCount>> {
+    let mut tx = super::custom_plans(pool).await?;
+    if !super::on_rollup_boundaries(&mut tx, scope).await? {
+        drop(tx);
+        return status_counts_raw(pool, scope).await;
+    }
+    let rows = sqlx::query_as!(
+        StatusCount,
+        r#"select r.status as "status!",
+                  sum(r.carts)::int8 as "carts!",
+                  sum(r.with_items)::int8 as "with_items!",
+                  sum(r.checkout)::int8 as "checkout!"
+           from cart_rollups r
+           where ($1::int8 is null or r.channel_id = $1)
+             and r.bucket >= ($3::date)::timestamp at time zone $2::text
+             and r.bucket < ($4::date + 1)::timestamp at time zone $2::text
+           group by 1
+           having sum(r.carts) <> 0"#,
+        scope.channel,
+        scope.tz,
+        scope.range.from,
+        scope.range.to,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(rows)
+}
+
+async fn status_counts_raw(pool: &PgPool, scope: Scope<'_>) -> Result<Vec<StatusCount>> {
     // Funnel stages are cumulative: a purchased cart had items and reached checkout even when
     // the store no longer reports them (inactive quotes come without items or addresses).
     let mut tx = super::custom_plans(pool).await?;

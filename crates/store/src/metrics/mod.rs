@@ -4,8 +4,13 @@
 //! Periods are whole days in the user's time zone: the caller passes the zone's IANA name and
 //! Postgres turns local midnights into instants (`date::timestamp at time zone tz`), and buckets
 //! with `date_trunc(unit, created_at at time zone tz)`. Money is summed per currency, never
-//! across currencies. The covering indexes of migration `20261126002000` make each aggregate an
-//! index-only scan over the period; `cartwise bench dashboard` measures them at 1M rows.
+//! across currencies.
+//!
+//! Over millions of rows the dashboard reads rollups rather than rows: orders, carts and refunds
+//! summed per channel and quarter hour by triggers (migration `20261126002100`), and for new and
+//! returning customers each order's previous-order time. Reports and the fallback paths read the
+//! rows through the covering indexes of migration `20261126002000`. `cartwise bench dashboard`
+//! measures both at 1M orders and carts.
 //!
 //! Queries run with `plan_cache_mode = force_custom_plan` (see [`custom_plans`]): a prepared
 //! statement otherwise switches to a generic plan after five runs, one that cannot see how wide
@@ -18,12 +23,15 @@ mod reports;
 mod rfm;
 mod sales;
 
-pub use carts::{abandoned_value, cart_summary};
-pub use customers::{customer_summary, top_customers};
+pub use carts::{abandoned_value, cart_summary, cart_summary_raw};
+pub use customers::{customer_summary, customer_summary_raw, top_customers};
 pub use dashboard::{DashboardRequest, channel_options, dashboard};
 pub use reports::{abandoned_report, carts_by_status_report, sales_report};
 pub use rfm::rfm_report;
-pub use sales::{refund_summary, sales_series, sales_summary};
+pub use sales::{
+    refund_summary, refund_summary_raw, sales_series, sales_series_raw, sales_summary,
+    sales_summary_raw,
+};
 
 use domain::metrics::DateRange;
 
@@ -53,4 +61,25 @@ pub(crate) async fn custom_plans(
         .execute(&mut *tx)
         .await?;
     Ok(tx)
+}
+
+/// Whether the period starts and ends on rollup bucket boundaries (quarter hours of UTC), so
+/// that summing its buckets is exact. True for every zone's modern offsets; false, say, for a
+/// period in a zone's local mean time of the 1800s, which the callers then read row by row.
+pub(crate) async fn on_rollup_boundaries(
+    tx: &mut sqlx::PgConnection,
+    scope: Scope<'_>,
+) -> crate::Result<bool> {
+    let aligned = sqlx::query_scalar!(
+        r#"select metrics_bucket(b.starts) = b.starts and metrics_bucket(b.ends) = b.ends
+               as "aligned!"
+           from (select ($2::date)::timestamp at time zone $1::text as starts,
+                        ($3::date + 1)::timestamp at time zone $1::text as ends) b"#,
+        scope.tz,
+        scope.range.from,
+        scope.range.to,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    Ok(aligned)
 }

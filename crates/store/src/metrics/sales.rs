@@ -2,17 +2,56 @@
 //!
 //! Canceled orders (state or status `canceled`) are excluded from revenue and counts; revenue is
 //! Σ (subtotal − |discount|) per order currency.
+//!
+//! Each aggregate reads the quarter-hour rollups when the period falls on their boundaries (it
+//! always does for real time zones, see [`super::on_rollup_boundaries`]) and the orders and
+//! credit memos themselves otherwise; the `*_raw` functions are the latter, kept public as the
+//! benchmark's baseline.
 
 use super::Scope;
 use crate::Result;
 use domain::metrics::{
     CurrencySales, Granularity, Money, RefundSummary, SalesSummary, SeriesPoint,
 };
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use sqlx::PgPool;
 use std::collections::BTreeMap;
 
 /// Orders created in the period: counts, and revenue per currency (most orders first).
 pub async fn sales_summary(pool: &PgPool, scope: Scope<'_>) -> Result<SalesSummary> {
+    let mut tx = super::custom_plans(pool).await?;
+    if !super::on_rollup_boundaries(&mut tx, scope).await? {
+        drop(tx);
+        return sales_summary_raw(pool, scope).await;
+    }
+    let rows = sqlx::query!(
+        r#"select r.currency as "currency!",
+                  sum(r.orders)::int8 as "orders!",
+                  sum(r.canceled)::int8 as "canceled!",
+                  sum(r.discounted)::int8 as "discounted!",
+                  sum(r.revenue) as "revenue!"
+           from order_rollups r
+           where ($1::int8 is null or r.channel_id = $1)
+             and r.bucket >= ($3::date)::timestamp at time zone $2::text
+             and r.bucket < ($4::date + 1)::timestamp at time zone $2::text
+           group by 1
+           having sum(r.orders) <> 0 or sum(r.canceled) <> 0
+           order by 2 desc, 1"#,
+        scope.channel,
+        scope.tz,
+        scope.range.from,
+        scope.range.to,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(summarize(rows.into_iter().map(|r| {
+        (r.currency, r.orders, r.canceled, r.discounted, r.revenue)
+    })))
+}
+
+/// [`sales_summary`] from the orders themselves.
+pub async fn sales_summary_raw(pool: &PgPool, scope: Scope<'_>) -> Result<SalesSummary> {
     let mut tx = super::custom_plans(pool).await?;
     let rows = sqlx::query!(
         r#"select coalesce(o.order_currency_code, '') as "currency!",
@@ -37,25 +76,70 @@ pub async fn sales_summary(pool: &PgPool, scope: Scope<'_>) -> Result<SalesSumma
     )
     .fetch_all(&mut *tx)
     .await?;
+    Ok(summarize(rows.into_iter().map(|r| {
+        (r.currency, r.orders, r.canceled, r.discounted, r.revenue)
+    })))
+}
+
+/// Per currency (most orders first): currency, orders, canceled, discounted, revenue.
+fn summarize(rows: impl Iterator<Item = (String, i64, i64, i64, Decimal)>) -> SalesSummary {
     let mut summary = SalesSummary::default();
-    for r in rows {
-        summary.orders += r.orders;
-        summary.canceled += r.canceled;
-        summary.discounted += r.discounted;
+    for (currency, orders, canceled, discounted, revenue) in rows {
+        summary.orders += orders;
+        summary.canceled += canceled;
+        summary.discounted += discounted;
         // A currency whose every order was canceled sold nothing: keep it out of the list.
-        if r.orders > 0 {
+        if orders > 0 {
             summary.by_currency.push(CurrencySales {
-                currency: r.currency,
-                orders: r.orders,
-                revenue: r.revenue,
+                currency,
+                orders,
+                revenue,
             });
         }
     }
-    Ok(summary)
+    summary
 }
 
 /// Non-canceled orders and revenue per bucket of the period (every bucket, empty ones too).
 pub async fn sales_series(
+    pool: &PgPool,
+    scope: Scope<'_>,
+    granularity: Granularity,
+) -> Result<Vec<SeriesPoint>> {
+    let mut tx = super::custom_plans(pool).await?;
+    if !super::on_rollup_boundaries(&mut tx, scope).await? {
+        drop(tx);
+        return sales_series_raw(pool, scope, granularity).await;
+    }
+    let rows = sqlx::query!(
+        r#"select (date_trunc($5::text, r.bucket at time zone $2::text))::date as "start!",
+                  r.currency as "currency!",
+                  sum(r.orders)::int8 as "orders!",
+                  sum(r.revenue) as "revenue!"
+           from order_rollups r
+           where ($1::int8 is null or r.channel_id = $1)
+             and r.bucket >= ($3::date)::timestamp at time zone $2::text
+             and r.bucket < ($4::date + 1)::timestamp at time zone $2::text
+           group by 1, 2
+           having sum(r.orders) <> 0"#,
+        scope.channel,
+        scope.tz,
+        scope.range.from,
+        scope.range.to,
+        granularity.as_str(),
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(fill_series(
+        scope,
+        granularity,
+        rows.into_iter()
+            .map(|r| (r.start, r.currency, r.orders, r.revenue)),
+    ))
+}
+
+/// [`sales_series`] from the orders themselves.
+pub async fn sales_series_raw(
     pool: &PgPool,
     scope: Scope<'_>,
     granularity: Granularity,
@@ -81,6 +165,20 @@ pub async fn sales_series(
     )
     .fetch_all(&mut *tx)
     .await?;
+    Ok(fill_series(
+        scope,
+        granularity,
+        rows.into_iter()
+            .map(|r| (r.start, r.currency, r.orders, r.revenue)),
+    ))
+}
+
+/// Every bucket of the period, empty ones too, from (bucket start, currency, orders, revenue).
+fn fill_series(
+    scope: Scope<'_>,
+    granularity: Granularity,
+    rows: impl Iterator<Item = (NaiveDate, String, i64, Decimal)>,
+) -> Vec<SeriesPoint> {
     let mut points: BTreeMap<_, SeriesPoint> = scope
         .range
         .buckets(granularity)
@@ -95,20 +193,51 @@ pub async fn sales_series(
             )
         })
         .collect();
-    for r in rows {
-        if let Some(p) = points.get_mut(&r.start) {
-            p.orders += r.orders;
+    for (start, currency, orders, revenue) in rows {
+        if let Some(p) = points.get_mut(&start) {
+            p.orders += orders;
             p.revenue.push(Money {
-                currency: r.currency,
-                amount: r.revenue,
+                currency,
+                amount: revenue,
             });
         }
     }
-    Ok(points.into_values().collect())
+    for point in points.values_mut() {
+        point.revenue.sort_by(|a, b| a.currency.cmp(&b.currency));
+    }
+    points.into_values().collect()
 }
 
 /// Credit memos in the refunded state (2) created in the period: count and Σ grand total.
 pub async fn refund_summary(pool: &PgPool, scope: Scope<'_>) -> Result<RefundSummary> {
+    let mut tx = super::custom_plans(pool).await?;
+    if !super::on_rollup_boundaries(&mut tx, scope).await? {
+        drop(tx);
+        return refund_summary_raw(pool, scope).await;
+    }
+    let rows = sqlx::query!(
+        r#"select r.currency as "currency!",
+                  sum(r.memos)::int8 as "count!",
+                  sum(r.total) as "total!"
+           from refund_rollups r
+           where ($1::int8 is null or r.channel_id = $1)
+             and r.bucket >= ($3::date)::timestamp at time zone $2::text
+             and r.bucket < ($4::date + 1)::timestamp at time zone $2::text
+           group by 1
+           having sum(r.memos) <> 0
+           order by 2 desc, 1"#,
+        scope.channel,
+        scope.tz,
+        scope.range.from,
+        scope.range.to,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    Ok(refunds(rows.into_iter().map(|r| (r.currency, r.count, r.total))))
+}
+
+/// [`refund_summary`] from the credit memos themselves.
+pub async fn refund_summary_raw(pool: &PgPool, scope: Scope<'_>) -> Result<RefundSummary> {
     let mut tx = super::custom_plans(pool).await?;
     let rows = sqlx::query!(
         r#"select coalesce(m.order_currency_code, '') as "currency!",
@@ -128,14 +257,18 @@ pub async fn refund_summary(pool: &PgPool, scope: Scope<'_>) -> Result<RefundSum
     )
     .fetch_all(&mut *tx)
     .await?;
-    Ok(RefundSummary {
-        count: rows.iter().map(|r| r.count).sum(),
-        totals: rows
-            .into_iter()
-            .map(|r| Money {
-                currency: r.currency,
-                amount: r.total,
-            })
-            .collect(),
-    })
+    Ok(refunds(rows.into_iter().map(|r| (r.currency, r.count, r.total))))
+}
+
+/// From (currency, credit memos, Σ grand total), most memos first.
+fn refunds(rows: impl Iterator<Item = (String, i64, Decimal)>) -> RefundSummary {
+    let mut summary = RefundSummary::default();
+    for (currency, count, total) in rows {
+        summary.count += count;
+        summary.totals.push(Money {
+            currency,
+            amount: total,
+        });
+    }
+    summary
 }

@@ -114,6 +114,8 @@ pub async fn upsert(
     replace_addresses(tx, channel_id, &records, &changed).await?;
     links::link_customers_to_accounts(tx, &changed).await?;
     links::merge_guests_into(tx, &changed).await?;
+    // Their orders carry their creation time (for new / returning customers).
+    links::refresh_buyer_marks(tx, &changed).await?;
     Ok((counts, changed))
 }
 

@@ -267,7 +267,37 @@ pub async fn refresh_customer_totals(tx: &mut PgConnection, customer_ids: &[i64]
     .fetch_all(&mut *tx)
     .await?;
     let accounts: Vec<i64> = accounts.into_iter().flatten().collect();
+    refresh_buyer_marks(tx, customer_ids).await?;
     refresh_accounts(tx, &accounts).await
+}
+
+/// Recomputes, on every order of the given customers, the time of the customer's previous
+/// non-canceled order and the customer's creation time: what lets the dashboard count the
+/// customers who ordered in a period (new and returning) from one index range, without a
+/// distinct over the period's orders (migration `20261126002100`). Called whenever a customer's
+/// orders or record change.
+pub async fn refresh_buyer_marks(tx: &mut PgConnection, customer_ids: &[i64]) -> Result<()> {
+    if customer_ids.is_empty() {
+        return Ok(());
+    }
+    sqlx::query!(
+        r#"update orders o set prev_order_at = w.prev, customer_created_at = w.created
+           from (select o2.id,
+                        lag(o2.magento_created_at) over (partition by o2.customer_id
+                                                         order by o2.magento_created_at, o2.id)
+                            as prev,
+                        c.magento_created_at as created
+                 from orders o2 join customers c on c.id = o2.customer_id
+                 where o2.customer_id = any($1)
+                   and coalesce(o2.state, '') <> 'canceled'
+                   and coalesce(o2.status, '') <> 'canceled') w
+           where o.id = w.id
+             and (o.prev_order_at, o.customer_created_at) is distinct from (w.prev, w.created)"#,
+        customer_ids
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 /// Recomputes the customer count and lifetime sales of the given accounts.
