@@ -70,10 +70,10 @@ struct StatusCount {
 /// Carts created in the period per status, with the funnel stages, from the rollups.
 async fn status_counts(pool: &PgPool, scope: Scope<'_>) -> Result<Vec<StatusCount>> {
     let mut tx = super::custom_plans(pool).await?;
-    if !super::on_rollup_boundaries(&mut tx, scope).await? {
+    let Some(grain) = super::rollup_grain(&mut tx, scope).await? else {
         drop(tx);
         return status_counts_raw(pool, scope).await;
-    }
+    };
     let rows = sqlx::query_as!(
         StatusCount,
         r#"select r.status as "status!",
@@ -82,6 +82,7 @@ async fn status_counts(pool: &PgPool, scope: Scope<'_>) -> Result<Vec<StatusCoun
                   sum(r.checkout)::int8 as "checkout!"
            from cart_rollups r
            where ($1::int8 is null or r.channel_id = $1)
+             and r.grain = $5
              and r.bucket >= ($3::date)::timestamp at time zone $2::text
              and r.bucket < ($4::date + 1)::timestamp at time zone $2::text
            group by 1
@@ -90,6 +91,7 @@ async fn status_counts(pool: &PgPool, scope: Scope<'_>) -> Result<Vec<StatusCoun
         scope.tz,
         scope.range.from,
         scope.range.to,
+        grain,
     )
     .fetch_all(&mut *tx)
     .await?;

@@ -7,7 +7,8 @@
 //! across currencies.
 //!
 //! Over millions of rows the dashboard reads rollups rather than rows: orders, carts and refunds
-//! summed per channel and quarter hour by triggers (migration `20261126002100`), and for new and
+//! summed per channel, hour and quarter hour by triggers (migrations `20261126002100` and
+//! `20261126002101`; a period reads the hours when its zone allows, see [`rollup_grain`]), and for new and
 //! returning customers each order's previous-order time. Reports and the fallback paths read the
 //! rows through the covering indexes of migration `20261126002000`. `cartwise bench dashboard`
 //! measures both at 1M orders and carts.
@@ -63,23 +64,27 @@ pub(crate) async fn custom_plans(
     Ok(tx)
 }
 
-/// Whether the period starts and ends on rollup bucket boundaries (quarter hours of UTC), so
-/// that summing its buckets is exact. True for every zone's modern offsets; false, say, for a
-/// period in a zone's local mean time of the 1800s, which the callers then read row by row.
-pub(crate) async fn on_rollup_boundaries(
+/// The rollup grain (minutes) whose buckets the period starts and ends on, so that summing its
+/// buckets is exact: hours for most zones, quarter hours for those on half or quarter hours;
+/// `None` (read the rows) for a period in, say, a zone's local mean time of the 1800s.
+pub(crate) async fn rollup_grain(
     tx: &mut sqlx::PgConnection,
     scope: Scope<'_>,
-) -> crate::Result<bool> {
-    let aligned = sqlx::query_scalar!(
-        r#"select metrics_bucket(b.starts) = b.starts and metrics_bucket(b.ends) = b.ends
-               as "aligned!"
+) -> crate::Result<Option<i16>> {
+    let grain = sqlx::query_scalar!(
+        r#"select g.grain as "grain!"
            from (select ($2::date)::timestamp at time zone $1::text as starts,
-                        ($3::date + 1)::timestamp at time zone $1::text as ends) b"#,
+                        ($3::date + 1)::timestamp at time zone $1::text as ends) b
+           cross join metrics_grains g
+           where metrics_bucket(b.starts, g.grain) = b.starts
+             and metrics_bucket(b.ends, g.grain) = b.ends
+           order by g.grain desc
+           limit 1"#,
         scope.tz,
         scope.range.from,
         scope.range.to,
     )
-    .fetch_one(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await?;
-    Ok(aligned)
+    Ok(grain)
 }

@@ -21,10 +21,10 @@ use std::collections::BTreeMap;
 /// Orders created in the period: counts, and revenue per currency (most orders first).
 pub async fn sales_summary(pool: &PgPool, scope: Scope<'_>) -> Result<SalesSummary> {
     let mut tx = super::custom_plans(pool).await?;
-    if !super::on_rollup_boundaries(&mut tx, scope).await? {
+    let Some(grain) = super::rollup_grain(&mut tx, scope).await? else {
         drop(tx);
         return sales_summary_raw(pool, scope).await;
-    }
+    };
     let rows = sqlx::query!(
         r#"select r.currency as "currency!",
                   sum(r.orders)::int8 as "orders!",
@@ -33,6 +33,7 @@ pub async fn sales_summary(pool: &PgPool, scope: Scope<'_>) -> Result<SalesSumma
                   sum(r.revenue) as "revenue!"
            from order_rollups r
            where ($1::int8 is null or r.channel_id = $1)
+             and r.grain = $5
              and r.bucket >= ($3::date)::timestamp at time zone $2::text
              and r.bucket < ($4::date + 1)::timestamp at time zone $2::text
            group by 1
@@ -42,6 +43,7 @@ pub async fn sales_summary(pool: &PgPool, scope: Scope<'_>) -> Result<SalesSumma
         scope.tz,
         scope.range.from,
         scope.range.to,
+        grain,
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -107,10 +109,10 @@ pub async fn sales_series(
     granularity: Granularity,
 ) -> Result<Vec<SeriesPoint>> {
     let mut tx = super::custom_plans(pool).await?;
-    if !super::on_rollup_boundaries(&mut tx, scope).await? {
+    let Some(grain) = super::rollup_grain(&mut tx, scope).await? else {
         drop(tx);
         return sales_series_raw(pool, scope, granularity).await;
-    }
+    };
     let rows = sqlx::query!(
         r#"select (date_trunc($5::text, r.bucket at time zone $2::text))::date as "start!",
                   r.currency as "currency!",
@@ -118,6 +120,7 @@ pub async fn sales_series(
                   sum(r.revenue) as "revenue!"
            from order_rollups r
            where ($1::int8 is null or r.channel_id = $1)
+             and r.grain = $6
              and r.bucket >= ($3::date)::timestamp at time zone $2::text
              and r.bucket < ($4::date + 1)::timestamp at time zone $2::text
            group by 1, 2
@@ -127,6 +130,7 @@ pub async fn sales_series(
         scope.range.from,
         scope.range.to,
         granularity.as_str(),
+        grain,
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -211,16 +215,17 @@ fn fill_series(
 /// Credit memos in the refunded state (2) created in the period: count and Σ grand total.
 pub async fn refund_summary(pool: &PgPool, scope: Scope<'_>) -> Result<RefundSummary> {
     let mut tx = super::custom_plans(pool).await?;
-    if !super::on_rollup_boundaries(&mut tx, scope).await? {
+    let Some(grain) = super::rollup_grain(&mut tx, scope).await? else {
         drop(tx);
         return refund_summary_raw(pool, scope).await;
-    }
+    };
     let rows = sqlx::query!(
         r#"select r.currency as "currency!",
                   sum(r.memos)::int8 as "count!",
                   sum(r.total) as "total!"
            from refund_rollups r
            where ($1::int8 is null or r.channel_id = $1)
+             and r.grain = $5
              and r.bucket >= ($3::date)::timestamp at time zone $2::text
              and r.bucket < ($4::date + 1)::timestamp at time zone $2::text
            group by 1
@@ -230,6 +235,7 @@ pub async fn refund_summary(pool: &PgPool, scope: Scope<'_>) -> Result<RefundSum
         scope.tz,
         scope.range.from,
         scope.range.to,
+        grain,
     )
     .fetch_all(&mut *tx)
     .await?;
