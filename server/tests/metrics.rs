@@ -12,6 +12,7 @@
 // a read guard while the CRM is queried cannot block anything.
 #![allow(clippy::await_holding_lock)]
 
+use app::reports::links;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
 use demo_store::{Cart, DemoStoreConfig, DemoStoreHandle, ItemKind, Order, OrderState, Store};
@@ -21,7 +22,6 @@ use domain::{ChannelSettings, Credentials};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 use store::PgPool;
-use app::reports::links;
 use store::metrics::{self, Scope};
 use store::secrets::Cipher;
 
@@ -282,7 +282,8 @@ async fn grid_total(pool: &PgPool, link: &str, zone: Tz) -> i64 {
     let today = Utc::now().date_naive();
     macro_rules! total {
         ($field:ty) => {{
-            let q: GridQuery<$field> = parse(&pairs, today).unwrap_or_else(|e| panic!("{link}: {e}"));
+            let q: GridQuery<$field> =
+                parse(&pairs, today).unwrap_or_else(|e| panic!("{link}: {e}"));
             store::grid::page(pool, &q, zone)
                 .await
                 .unwrap_or_else(|e| panic!("{link}: {e}"))
@@ -462,7 +463,10 @@ async fn dashboard_metrics_match_the_demo_store(pool: PgPool) {
             (links::buyers(range, channel, false), customers.returning),
             (links::refunds(range, channel), refunds.count),
             (links::carts(range, channel, None, false), carts.created),
-            (links::funnel(range, channel, "with_items"), carts.with_items),
+            (
+                links::funnel(range, channel, "with_items"),
+                carts.with_items,
+            ),
             (links::funnel(range, channel, "checkout"), carts.checkout),
             (
                 links::carts(range, channel, Some("purchased"), false),

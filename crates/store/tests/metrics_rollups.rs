@@ -119,13 +119,34 @@ async fn refresh_marks(pool: &PgPool) {
 fn ranges() -> Vec<DateRange> {
     let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
     vec![
-        DateRange { from: day(2025, 1, 1), to: day(2025, 12, 31) },
-        DateRange { from: day(2025, 3, 30), to: day(2025, 3, 30) },
-        DateRange { from: day(2025, 6, 1), to: day(2025, 6, 1) },
-        DateRange { from: day(2025, 5, 15), to: day(2025, 8, 12) },
-        DateRange { from: day(2025, 10, 20), to: day(2025, 11, 18) },
-        DateRange { from: day(2024, 1, 1), to: day(2026, 12, 31) },
-        DateRange { from: day(2027, 1, 1), to: day(2027, 1, 31) },
+        DateRange {
+            from: day(2025, 1, 1),
+            to: day(2025, 12, 31),
+        },
+        DateRange {
+            from: day(2025, 3, 30),
+            to: day(2025, 3, 30),
+        },
+        DateRange {
+            from: day(2025, 6, 1),
+            to: day(2025, 6, 1),
+        },
+        DateRange {
+            from: day(2025, 5, 15),
+            to: day(2025, 8, 12),
+        },
+        DateRange {
+            from: day(2025, 10, 20),
+            to: day(2025, 11, 18),
+        },
+        DateRange {
+            from: day(2024, 1, 1),
+            to: day(2026, 12, 31),
+        },
+        DateRange {
+            from: day(2027, 1, 1),
+            to: day(2027, 1, 31),
+        },
     ]
 }
 
@@ -218,5 +239,8 @@ async fn a_period_off_the_quarter_hours_is_read_from_the_rows(pool: PgPool) {
     // Local midnight was 23:50:39 UTC, inside the 23:45 quarter hour: 23:55 UTC is on the 2nd
     // in Paris, 23:48 UTC still on the 1st.
     assert_eq!(sales.orders, 1);
-    assert_eq!(sales, metrics::sales_summary_raw(&pool, scope).await.unwrap());
+    assert_eq!(
+        sales,
+        metrics::sales_summary_raw(&pool, scope).await.unwrap()
+    );
 }

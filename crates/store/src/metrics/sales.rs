@@ -10,10 +10,10 @@
 
 use super::Scope;
 use crate::Result;
+use chrono::NaiveDate;
 use domain::metrics::{
     CurrencySales, Granularity, Money, RefundSummary, SalesSummary, SeriesPoint,
 };
-use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sqlx::PgPool;
 use std::collections::BTreeMap;
@@ -239,7 +239,9 @@ pub async fn refund_summary(pool: &PgPool, scope: Scope<'_>) -> Result<RefundSum
     )
     .fetch_all(&mut *tx)
     .await?;
-    Ok(refunds(rows.into_iter().map(|r| (r.currency, r.count, r.total))))
+    Ok(refunds(
+        rows.into_iter().map(|r| (r.currency, r.count, r.total)),
+    ))
 }
 
 /// [`refund_summary`] from the credit memos themselves.
@@ -263,7 +265,9 @@ pub async fn refund_summary_raw(pool: &PgPool, scope: Scope<'_>) -> Result<Refun
     )
     .fetch_all(&mut *tx)
     .await?;
-    Ok(refunds(rows.into_iter().map(|r| (r.currency, r.count, r.total))))
+    Ok(refunds(
+        rows.into_iter().map(|r| (r.currency, r.count, r.total)),
+    ))
 }
 
 /// From (currency, credit memos, Σ grand total), most memos first.
