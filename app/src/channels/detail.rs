@@ -10,7 +10,9 @@ use super::types::{ChannelLive, SyncErrorView};
 use crate::components::error::ErrorMessage;
 use crate::components::guard::RequirePermission;
 use crate::format::{duration_ms, interval, thousands};
+use domain::AppError;
 use domain::channel::SubscriberSource;
+use domain::sync::JobStatus;
 use domain::{Entity, Permission};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -49,6 +51,9 @@ fn ChannelView() -> impl IntoView {
     let cancel = ServerAction::<CancelChannelSync>::new();
     let set_active = ServerAction::<SetChannelActive>::new();
     let delete = ServerAction::<DeleteChannel>::new();
+    // Bumped by the live progress when a sync starts, finishes an entity or ends.
+    let milestones = RwSignal::new(0u32);
+    let lists = Lists::new(id, sync_now, milestones);
     let channel = Resource::new(
         move || {
             (
@@ -70,7 +75,7 @@ fn ChannelView() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="muted">"Loading the channel…"</p> }>
             {move || Suspend::new(async move {
                 match channel.await {
-                    Ok(c) => view! { <ChannelBody c sync_now cancel set_active delete /> }.into_any(),
+                    Ok(c) => view! { <ChannelBody c sync_now cancel set_active delete milestones lists /> }.into_any(),
                     Err(e) => view! { <Title text="Channel" /><ErrorMessage error=e /> }.into_any(),
                 }
             })}
@@ -85,14 +90,21 @@ fn ChannelBody(
     cancel: ServerAction<CancelChannelSync>,
     set_active: ServerAction<SetChannelActive>,
     delete: ServerAction<DeleteChannel>,
+    milestones: RwSignal<u32>,
+    lists: Lists,
 ) -> impl IntoView {
     let id = c.channel.id;
     let name = c.channel.settings.name.clone();
     let active = c.channel.is_active;
-    let live = ChannelLive {
+    let live = RwSignal::new(ChannelLive {
         status: c.channel.status,
         status_message: c.channel.status_message.clone(),
         job: c.latest_job.clone(),
+    });
+    // The header's status follows the stream too (syncing, failed, up to date).
+    let badge = {
+        let c = c.clone();
+        move || live.with(|l| status_badge(&with_live(&c, l)))
     };
     let action_error = move || {
         [
@@ -112,7 +124,7 @@ fn ChannelBody(
             <div>
                 <div class="breadcrumb"><a href="/channels">"Channels"</a></div>
                 <h1>{name.clone()}</h1>
-                <div class="muted">{c.channel.settings.store_url.clone()}" · "{status_badge(&c)}</div>
+                <div class="muted">{c.channel.settings.store_url.clone()}" · "{badge}</div>
             </div>
             <div class="row-actions">
                 <ActionForm action=sync_now attr:class="inline-form">
@@ -160,16 +172,32 @@ fn ChannelBody(
             </div>
         })}
         <div class="grid-2">
-            <LiveProgress channel_id=id initial=live />
-            <Settings c=c.clone() />
+            <LiveProgress channel_id=id live milestones />
+            <Settings c=c.clone() lists />
         </div>
-        <JobHistory channel_id=id refresh=sync_now />
-        <ErrorLog channel_id=id />
+        <JobHistory lists />
+        <ErrorLog channel_id=id lists />
     }
 }
 
+/// The overview as the live stream now sees it.
+fn with_live(c: &ChannelOverview, live: &ChannelLive) -> ChannelOverview {
+    let mut c = c.clone();
+    c.channel.status = live.status;
+    c.channel.status_message = live.status_message.clone();
+    if let Some(job) = live
+        .job
+        .as_ref()
+        .filter(|j| j.status == JobStatus::Succeeded)
+    {
+        c.channel.last_success_at = c.channel.last_success_at.max(job.finished_at);
+    }
+    c.latest_job = live.job.clone();
+    c
+}
+
 #[component]
-fn Settings(c: ChannelOverview) -> impl IntoView {
+fn Settings(c: ChannelOverview, lists: Lists) -> impl IntoView {
     let s = c.channel.settings.clone();
     let websites = match &s.website_ids {
         None => "All websites".to_string(),
@@ -196,7 +224,20 @@ fn Settings(c: ChannelOverview) -> impl IntoView {
         ),
         None => None,
     };
-    let records = c.records.clone();
+    // Counts as the page loaded, then re-read at each milestone of a running sync.
+    let loaded = c.records.clone();
+    let records = move || {
+        let list = match lists.records.get() {
+            Some(Ok(Some(records))) => records,
+            _ => loaded.clone(),
+        };
+        list.into_iter()
+            .map(|(e, n)| {
+                let label = e.parse::<Entity>().map(|e| e.label()).unwrap_or("Records");
+                view! { <div>{format!("{label}: {}", thousands(n))}</div> }
+            })
+            .collect_view()
+    };
     view! {
         <section class="card">
             <h2>"Settings"</h2>
@@ -211,23 +252,93 @@ fn Settings(c: ChannelOverview) -> impl IntoView {
                 <dt>"Entities"</dt><dd>{entities}</dd>
                 <dt>"Two-way sync"</dt><dd>{if s.two_way { format!("On · {} wins", if s.sync_priority == domain::SyncPriority::Remote { "the store" } else { "Cartwise" }) } else { "Off".into() }}</dd>
                 <dt>"Records"</dt>
-                <dd>{records.into_iter().map(|(e, n)| {
-                    let label = e.parse::<Entity>().map(|e| e.label()).unwrap_or("Records");
-                    view! { <div>{format!("{label}: {}", thousands(n))}</div> }
-                }).collect_view()}</dd>
+                <dd>{records}</dd>
             </dl>
             {subscribers.map(|text| view! { <p class="note">{text}</p> })}
         </section>
     }
 }
 
+type Listed<T> = Resource<Result<(Vec<T>, i64), AppError>>;
+/// Records per entity, as `ChannelOverview::records`.
+type RecordCounts = Vec<(String, i64)>;
+
+/// The page's paged lists (sync history, error log), loaded by resources made with the page,
+/// before anything suspends: a resource made inside a suspended view is numbered differently on
+/// the server and in the browser, and hydration then fails.
+#[derive(Clone, Copy)]
+struct Lists {
+    jobs: Listed<JobView>,
+    jobs_page: Memo<i64>,
+    errors: Listed<SyncErrorView>,
+    errors_page: Memo<i64>,
+    entity: Memo<String>,
+    retry: ServerAction<RetrySyncErrors>,
+    /// Record counts per entity, re-read at each milestone (browser only: until the first, the
+    /// counts the page loaded with stand).
+    records: LocalResource<Result<Option<RecordCounts>, AppError>>,
+}
+
+impl Lists {
+    fn new(
+        id: Memo<i64>,
+        sync_now: ServerAction<SyncChannelNow>,
+        milestones: RwSignal<u32>,
+    ) -> Self {
+        let query = use_query_map();
+        let entity = Memo::new(move |_| query.with(|q| q.get("entity")).unwrap_or_default());
+        let jobs_page = query_i64("jobs_page");
+        let errors_page = query_i64("errors_page");
+        let retry = ServerAction::<RetrySyncErrors>::new();
+        let jobs = Resource::new(
+            move || {
+                (
+                    id.get(),
+                    jobs_page.get(),
+                    sync_now.version().get(),
+                    milestones.get(),
+                )
+            },
+            |(id, p, ..)| channel_jobs(id, p),
+        );
+        let errors = Resource::new(
+            move || {
+                let retried = retry.version().get();
+                (
+                    id.get(),
+                    entity.get(),
+                    errors_page.get(),
+                    retried,
+                    milestones.get(),
+                )
+            },
+            |(id, e, p, ..)| channel_errors(id, Some(e), p),
+        );
+        let records = LocalResource::new(move || {
+            let (id, m) = (id.get(), milestones.get());
+            async move {
+                if m == 0 {
+                    Ok(None)
+                } else {
+                    get_channel(id).await.map(|c| Some(c.records))
+                }
+            }
+        });
+        Lists {
+            records,
+            jobs,
+            jobs_page,
+            errors,
+            errors_page,
+            entity,
+            retry,
+        }
+    }
+}
+
 #[component]
-fn JobHistory(channel_id: i64, refresh: ServerAction<SyncChannelNow>) -> impl IntoView {
-    let page = query_i64("jobs_page");
-    let jobs = Resource::new(
-        move || (page.get(), refresh.version().get()),
-        move |(p, _)| channel_jobs(channel_id, p),
-    );
+fn JobHistory(lists: Lists) -> impl IntoView {
+    let (jobs, page) = (lists.jobs, lists.jobs_page);
     view! {
         <section class="card card-flush" id="history">
             <div class="card-header padded"><h2>"Sync history"</h2></div>
@@ -305,15 +416,9 @@ fn JobRow(j: JobView) -> impl IntoView {
 }
 
 #[component]
-fn ErrorLog(channel_id: i64) -> impl IntoView {
-    let query = use_query_map();
-    let entity = Memo::new(move |_| query.with(|q| q.get("entity")).unwrap_or_default());
-    let page = query_i64("errors_page");
-    let retry = ServerAction::<RetrySyncErrors>::new();
-    let errors = Resource::new(
-        move || (entity.get(), page.get(), retry.version().get()),
-        move |(e, p, _)| channel_errors(channel_id, Some(e), p),
-    );
+fn ErrorLog(channel_id: i64, lists: Lists) -> impl IntoView {
+    let (errors, page, entity, retry) =
+        (lists.errors, lists.errors_page, lists.entity, lists.retry);
     view! {
         <section class="card card-flush" id="errors">
             <div class="card-header padded">

@@ -7,10 +7,37 @@ use crate::format::{duration_ms, thousands};
 use domain::sync::{EntityProgress, JobStatus, JobSummary};
 use leptos::prelude::*;
 
+/// What, when it changes, makes the rest of the channel page stale: a job starting or ending,
+/// an entity finishing.
+fn milestone(live: &ChannelLive) -> Option<(i64, JobStatus, usize)> {
+    live.job.as_ref().map(|j| {
+        let finished = j
+            .entities
+            .iter()
+            .filter(|e| e.finished_at.is_some())
+            .count();
+        (j.id, j.status, finished)
+    })
+}
+
+/// Keeps `live` current from the channel's event stream and shows it. `milestones` is bumped
+/// at each milestone the stream brings, for the page to reload what depends on it (record
+/// counts, history, errors).
 #[component]
-pub fn LiveProgress(channel_id: i64, initial: ChannelLive) -> impl IntoView {
-    let live = RwSignal::new(initial);
+pub fn LiveProgress(
+    channel_id: i64,
+    live: RwSignal<ChannelLive>,
+    milestones: RwSignal<u32>,
+) -> impl IntoView {
+    let last = StoredValue::new(live.with_untracked(milestone));
     follow(channel_id, live);
+    Effect::new(move |_| {
+        let now = live.with(milestone);
+        if last.get_value() != now {
+            last.set_value(now);
+            milestones.update(|n| *n += 1);
+        }
+    });
     view! {
         <section class="card" aria-live="polite">
             <div class="card-header">
