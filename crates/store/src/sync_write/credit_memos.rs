@@ -87,12 +87,20 @@ pub async fn upsert(
     }
     let changed_magento: std::collections::HashSet<i64> =
         returned.iter().map(|r| r.magento_id).collect();
-    sqlx::query!(
-        "delete from credit_memo_items where credit_memo_id = any($1)",
-        &changed
-    )
-    .execute(&mut *tx)
-    .await?;
+    // Items of memos that existed before are replaced; new memos have none yet.
+    let replaced: Vec<i64> = returned
+        .iter()
+        .filter(|r| !r.inserted)
+        .map(|r| r.id)
+        .collect();
+    if !replaced.is_empty() {
+        sqlx::query!(
+            "delete from credit_memo_items where credit_memo_id = any($1)",
+            &replaced
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
     let (mut owner, mut items) = (Vec::new(), Vec::new());
     for r in records
         .iter()

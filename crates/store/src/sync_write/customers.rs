@@ -111,7 +111,12 @@ pub async fn upsert(
         return Ok((counts, changed));
     }
 
-    replace_addresses(tx, channel_id, &records, &changed).await?;
+    let replaced: Vec<i64> = returned
+        .iter()
+        .filter(|(_, inserted)| !inserted)
+        .map(|(id, _)| *id)
+        .collect();
+    replace_addresses(tx, channel_id, &records, &changed, &replaced).await?;
     links::link_customers_to_accounts(tx, &changed).await?;
     links::merge_guests_into(tx, &changed).await?;
     // Their orders carry their creation time (for new / returning customers).
@@ -126,6 +131,7 @@ async fn replace_addresses(
     channel_id: i64,
     records: &[&CustomerRecord],
     changed: &[i64],
+    replaced: &[i64],
 ) -> Result<()> {
     let mut owner = Vec::new();
     let mut a = Vec::new();
@@ -157,12 +163,15 @@ async fn replace_addresses(
     let is_default_shipping = col!(is_default_shipping);
 
     // Only customers whose row changed are touched: an older payload never replaces addresses.
-    sqlx::query!(
-        "delete from customer_addresses where customer_id = any($1)",
-        changed
-    )
-    .execute(&mut *tx)
-    .await?;
+    // Those just inserted (not in `replaced`) have none to delete.
+    if !replaced.is_empty() {
+        sqlx::query!(
+            "delete from customer_addresses where customer_id = any($1)",
+            replaced
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
     if a.is_empty() {
         return Ok(());
     }

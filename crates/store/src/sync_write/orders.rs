@@ -183,7 +183,13 @@ pub async fn upsert(
         .copied()
         .filter(|r| changed_magento.contains(&r.magento_id))
         .collect();
-    replace_children(tx, channel_id, &changed, &changed_records).await?;
+    // Only rows that existed before can have children to replace.
+    let replaced: Vec<i64> = returned
+        .iter()
+        .filter(|r| !r.inserted)
+        .map(|r| r.id)
+        .collect();
+    replace_children(tx, channel_id, &replaced, &changed_records).await?;
 
     let mut customers = links::resolve_order_customers(tx, &changed).await?;
     customers.extend(previous_customers);
@@ -196,28 +202,31 @@ pub async fn upsert(
 }
 
 /// Items, addresses and status history of changed orders, replaced as a whole: the payload is
-/// the complete, newest picture.
+/// the complete, newest picture. `replaced` are the changed orders that existed before (the
+/// others, just inserted, have no children yet).
 async fn replace_children(
     tx: &mut PgConnection,
     channel_id: i64,
-    changed: &[i64],
+    replaced: &[i64],
     records: &[&OrderRecord],
 ) -> Result<()> {
-    sqlx::query!("delete from order_items where order_id = any($1)", changed)
+    if !replaced.is_empty() {
+        sqlx::query!("delete from order_items where order_id = any($1)", replaced)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query!(
+            "delete from order_addresses where order_id = any($1)",
+            replaced
+        )
         .execute(&mut *tx)
         .await?;
-    sqlx::query!(
-        "delete from order_addresses where order_id = any($1)",
-        changed
-    )
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query!(
-        "delete from order_status_history where order_id = any($1)",
-        changed
-    )
-    .execute(&mut *tx)
-    .await?;
+        sqlx::query!(
+            "delete from order_status_history where order_id = any($1)",
+            replaced
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
 
     // Items.
     let (mut owner, mut items) = (Vec::new(), Vec::new());
