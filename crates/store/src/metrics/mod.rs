@@ -7,9 +7,9 @@
 //! across currencies.
 //!
 //! Over millions of rows the dashboard reads rollups rather than rows: orders, carts and refunds
-//! summed per channel, hour and quarter hour by triggers (migrations `20261126002100` and
-//! `20261126002101`; a period reads the hours when its zone allows, see [`rollup_grain`]), and for new and
-//! returning customers each order's previous-order time. Reports and the fallback paths read the
+//! summed per channel, hour and quarter hour by triggers (migration `20261126002100`; a period
+//! reads the hours when its zone allows, see [`rollup_grain`]), and for new and returning
+//! customers each order's previous-order time. Reports and the fallback paths read the
 //! rows through the covering indexes of migration `20261126002000`. `cartwise bench dashboard`
 //! measures both at 1M orders and carts.
 //!
