@@ -290,11 +290,25 @@ pub async fn write_page<C: Connector>(
         .await?;
     }
     tx.commit().await?;
+    if counts.created + counts.updated > 0 {
+        refresh_planner_stats(&ctx.pool, C::ENTITY).await;
+    }
     Ok(EntityCounts {
         fetched: fetched as u64,
         counts,
         failed: failures.len() as u64,
     })
+}
+
+/// Keeps the planner's picture of the tables up to date as a history import grows them (see
+/// [`store::sync_write::planner_stats`]). Statistics are an optimisation: failing to refresh
+/// them is logged, never fatal.
+pub async fn refresh_planner_stats(pool: &PgPool, entity: Entity) {
+    match sync_write::planner_stats::refresh_if_grown(pool, entity).await {
+        Ok(true) => tracing::debug!(%entity, "analyzed the grown tables"),
+        Ok(false) => {}
+        Err(e) => tracing::warn!(%entity, error = %e, "could not refresh planner statistics"),
+    }
 }
 
 /// Where this run starts: exactly at the committed cursor while the history is still being

@@ -257,6 +257,9 @@ async fn write(
         .await?;
     }
     tx.commit().await?;
+    if counts.created + counts.updated > 0 {
+        crate::connectors::refresh_planner_stats(&ctx.pool, ENTITY).await;
+    }
     Ok(EntityCounts {
         fetched: fetched as u64,
         counts,

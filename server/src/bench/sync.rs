@@ -361,6 +361,7 @@ async fn write_everything(ctx: &RunContext, f: Fetched) -> Result<()> {
         let mut tx = ctx.pool.begin().await?;
         store::sync_write::subscribers::upsert(&mut tx, ctx.channel_id, &page).await?;
         tx.commit().await?;
+        sync::connectors::refresh_planner_stats(&ctx.pool, Entity::NewsletterSubscribers).await;
     }
     let _ = Duration::ZERO;
     Ok(())

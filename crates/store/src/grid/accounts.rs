@@ -35,7 +35,8 @@ impl GridSource for AccountField {
                 eq: "lower(c.name)",
             },
             AccountField::Email => Target::Text {
-                expr: "c.email_key",
+                // The trigram index is on this expression (migration 20261127000000).
+                expr: "lower(c.email_key)",
                 eq: "c.email_key",
             },
             AccountField::Customers => Target::Int("c.customers_count"),

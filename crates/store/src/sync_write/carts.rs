@@ -54,13 +54,27 @@ pub async fn upsert(
         .collect();
     let payload_hash = col!(payload_hash);
 
+    links::make_guest_customers(
+        tx,
+        channel_id,
+        &links::Buyers {
+            customer_magento_id: &customer_magento_id,
+            email: &email,
+            store_id: &store_id,
+            first_name: &first_name,
+            last_name: &last_name,
+            created_at: &created_at,
+        },
+    )
+    .await?;
+    // The customer is resolved in the insert (see `links::make_guest_customers`).
     let returned = sqlx::query!(
         r#"insert into carts (channel_id, magento_id, customer_magento_id, is_guest, email,
                first_name, last_name, store_id, website_id, is_active, is_virtual, items_count,
                items_qty, subtotal, grand_total, totals_from_store, base_currency_code,
                quote_currency_code, reserved_order_id, billing_country, has_billing_address,
                magento_created_at, magento_updated_at, converted_at, status, payload_hash,
-               abandon_at)
+               abandon_at, customer_id)
            select $1, t.magento_id, t.customer_magento_id, t.is_guest, t.email, t.first_name,
                t.last_name, t.store_id, sv.website_id, t.is_active, t.is_virtual, t.items_count,
                t.items_qty, t.subtotal, t.grand_total, t.totals_from_store, t.base_currency_code,
@@ -68,7 +82,8 @@ pub async fn upsert(
                t.has_billing_address, t.created_at, t.updated_at, t.converted_at, t.status,
                t.payload_hash,
                case when t.items_count > 0 and coalesce(trim(t.email), '') <> ''
-                    then t.updated_at + make_interval(secs => $26) end
+                    then t.updated_at + make_interval(secs => $26) end,
+               coalesce(reg.id, by_email.id)
            from unnest($2::int8[], $3::int8[], $4::bool[], $5::text[], $6::text[], $7::text[],
                        $8::int8[], $9::bool[], $10::bool[], $11::int4[], $12::numeric[],
                        $13::numeric[], $14::numeric[], $15::bool[], $16::text[], $17::text[],
@@ -80,7 +95,14 @@ pub async fn upsert(
                     reserved_order_id, billing_country, has_billing_address, created_at,
                     updated_at, converted_at, status, payload_hash)
            left join store_views sv on sv.channel_id = $1 and sv.magento_id = t.store_id
+           left join customers reg on reg.channel_id = $1 and reg.magento_id = t.customer_magento_id
+           left join lateral (
+               select c.id from customers c
+               where reg.id is null and coalesce(t.email, '') <> '' and c.channel_id = $1
+                 and c.website_id = coalesce(sv.website_id, 0) and c.email_key = lower(t.email)
+               order by c.is_guest, c.id limit 1) by_email on true
            on conflict (channel_id, magento_id) do update set
+               customer_id = coalesce(excluded.customer_id, carts.customer_id),
                customer_magento_id = excluded.customer_magento_id, is_guest = excluded.is_guest,
                email = excluded.email, first_name = excluded.first_name,
                last_name = excluded.last_name, store_id = excluded.store_id,
@@ -161,7 +183,6 @@ pub async fn upsert(
         .filter(|r| r.items.is_some() && changed_magento.contains(&r.magento_id))
         .collect();
     upsert_items(tx, channel_id, &with_items).await?;
-    links::resolve_cart_customers(tx, &changed).await?;
     links::link_carts_to_orders(tx, &changed).await?;
     Ok((counts, changed))
 }

@@ -111,78 +111,59 @@ pub async fn link_subscribers_to_customers(
     Ok(())
 }
 
-/// The steps that point a table's rows (orders or carts) at their customers; the table name is
-/// spliced in as a literal so each statement is still checked at compile time.
-macro_rules! resolve_customers_of {
-    ($tx:expr, $table:literal, $ids:expr) => {{
-        // 1. The registered customer named by the row.
-        sqlx::query!(
-            "update " + $table + r#" t set customer_id = c.id
-               from customers c
-               where t.id = any($1) and c.channel_id = t.channel_id
-                 and c.magento_id = t.customer_magento_id
-                 and t.customer_id is distinct from c.id"#,
-            $ids
-        )
-        .execute(&mut *$tx)
-        .await?;
-        // 2. No such customer (a guest, or a customer deleted from the store): a guest customer
-        //    for the email, unless a customer with that email exists in the website.
-        sqlx::query!(
-            r#"insert into customers (channel_id, is_guest, website_id, store_id, email,
-                   first_name, last_name, magento_created_at)
-               select distinct on (coalesce(t.website_id, 0), t.email_key)
-                      t.channel_id, true, coalesce(t.website_id, 0), t.store_id, t.email,
-                      t.first_name, t.last_name, t.magento_created_at
-               from "# + $table + r#" t
-               where t.id = any($1) and t.customer_id is null and coalesce(t.email, '') <> ''
-                 and not exists (select 1 from customers r
-                                 where r.channel_id = t.channel_id
-                                   and r.website_id = coalesce(t.website_id, 0)
-                                   and r.email_key = t.email_key)
-               order by coalesce(t.website_id, 0), t.email_key, t.magento_created_at
-               on conflict (channel_id, website_id, email_key) where is_guest do nothing"#,
-            $ids
-        )
-        .execute(&mut *$tx)
-        .await?;
-        // 3. Link by email: the registered customer first, else the guest.
-        sqlx::query!(
-            "update " + $table + r#" t set customer_id = pick.customer_id
-               from (select t2.id,
-                            (select c.id from customers c
-                             where c.channel_id = t2.channel_id
-                               and c.website_id = coalesce(t2.website_id, 0)
-                               and c.email_key = t2.email_key
-                             order by c.is_guest, c.id limit 1) as customer_id
-                     from "# + $table + r#" t2
-                     where t2.id = any($1) and t2.customer_id is null and t2.email_key is not null) pick
-               where t.id = pick.id and pick.customer_id is not null"#,
-            $ids
-        )
-        .execute(&mut *$tx)
-        .await?;
-        let customers = sqlx::query_scalar!(
-            r#"select distinct customer_id as "id!" from "# + $table
-                + r#" where id = any($1) and customer_id is not null"#,
-            $ids
-        )
-        .fetch_all(&mut *$tx)
-        .await?;
-        // New guest customers need accounts too.
-        link_customers_to_accounts($tx, &customers).await?;
-        Ok::<Vec<i64>, crate::Error>(customers)
-    }};
+/// The buyer named on a page of orders or carts, column by column (`UNNEST` input).
+pub(crate) struct Buyers<'a> {
+    pub customer_magento_id: &'a [Option<i64>],
+    pub email: &'a [Option<String>],
+    pub store_id: &'a [Option<i64>],
+    pub first_name: &'a [Option<String>],
+    pub last_name: &'a [Option<String>],
+    pub created_at: &'a [Option<chrono::DateTime<chrono::Utc>>],
 }
 
-/// Points orders at their customers (see [`resolve_customers_of`]) and returns those customers.
-pub async fn resolve_order_customers(tx: &mut PgConnection, order_ids: &[i64]) -> Result<Vec<i64>> {
-    resolve_customers_of!(tx, "orders", order_ids)
-}
-
-/// Points carts at their customers and returns those customers.
-pub async fn resolve_cart_customers(tx: &mut PgConnection, cart_ids: &[i64]) -> Result<Vec<i64>> {
-    resolve_customers_of!(tx, "carts", cart_ids)
+/// Before a page of orders or carts is written, makes the guest customers it needs: one per
+/// website and email for rows whose registered customer (by Magento id) is not in the CRM —
+/// a guest checkout, or a customer deleted from the store — unless a customer with that email
+/// already exists in the website. The rows are then pointed at their customer by the insert
+/// itself (registered by Magento id first, else by email: registered before guest), so a page
+/// is written once instead of inserted and then rewritten, which with the grid and dashboard
+/// indexes on orders and carts costs as much again.
+pub(crate) async fn make_guest_customers(
+    tx: &mut PgConnection,
+    channel_id: i64,
+    buyers: &Buyers<'_>,
+) -> Result<()> {
+    let created = sqlx::query_scalar!(
+        r#"insert into customers (channel_id, is_guest, website_id, store_id, email,
+               first_name, last_name, magento_created_at)
+           select distinct on (coalesce(sv.website_id, 0), lower(t.email))
+                  $1, true, coalesce(sv.website_id, 0), t.store_id, t.email, t.first_name,
+                  t.last_name, t.created_at
+           from unnest($2::int8[], $3::text[], $4::int8[], $5::text[], $6::text[],
+                       $7::timestamptz[])
+               as t(customer_magento_id, email, store_id, first_name, last_name, created_at)
+           left join store_views sv on sv.channel_id = $1 and sv.magento_id = t.store_id
+           where coalesce(t.email, '') <> ''
+             and not exists (select 1 from customers r
+                             where r.channel_id = $1 and r.magento_id = t.customer_magento_id)
+             and not exists (select 1 from customers r
+                             where r.channel_id = $1 and r.website_id = coalesce(sv.website_id, 0)
+                               and r.email_key = lower(t.email))
+           order by coalesce(sv.website_id, 0), lower(t.email), t.created_at
+           on conflict (channel_id, website_id, email_key) where is_guest do nothing
+           returning id"#,
+        channel_id,
+        buyers.customer_magento_id as _,
+        buyers.email as _,
+        buyers.store_id as _,
+        buyers.first_name as _,
+        buyers.last_name as _,
+        buyers.created_at as _,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    // New guest customers need accounts too.
+    link_customers_to_accounts(tx, &created).await
 }
 
 /// Links orders to their carts by quote id and marks those carts Purchased (sticky).

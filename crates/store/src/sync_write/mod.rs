@@ -13,6 +13,7 @@ pub mod customers;
 pub mod dictionaries;
 pub mod links;
 pub mod orders;
+pub mod planner_stats;
 pub mod records;
 pub mod subscribers;
 

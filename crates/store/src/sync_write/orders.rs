@@ -5,7 +5,7 @@ use crate::Result;
 use sqlx::PgConnection;
 
 /// Upserts a page of orders, links them to customers (guests made as needed) and carts (which
-/// become Purchased), and refreshes the affected customers' lifetime sales.
+/// become Purchased), and refreshes the affected customers' lifetime sales and buyer marks.
 pub async fn upsert(
     tx: &mut PgConnection,
     channel_id: i64,
@@ -58,6 +58,34 @@ pub async fn upsert(
     let updated_at = col!(updated_at);
     let payload_hash = col!(payload_hash);
 
+    // The customers the changed orders pointed at before, whose totals must be refreshed too
+    // if an order moves away from them.
+    let previous_customers = sqlx::query_scalar!(
+        r#"select customer_id as "id!" from orders
+           where channel_id = $1 and magento_id = any($2) and customer_id is not null"#,
+        channel_id,
+        &magento_id
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    links::make_guest_customers(
+        tx,
+        channel_id,
+        &links::Buyers {
+            customer_magento_id: &customer_magento_id,
+            email: &email,
+            store_id: &store_id,
+            first_name: &first_name,
+            last_name: &last_name,
+            created_at: &created_at,
+        },
+    )
+    .await?;
+
+    // Customer, cart and the buyer marks (the customer's previous order and creation time) are
+    // resolved here, so a new order is written once; `links` then only corrects what a page
+    // cannot see by itself (two orders of one customer on one page, an order older than one
+    // already stored).
     let returned = sqlx::query!(
         r#"insert into orders (channel_id, magento_id, increment_id, quote_magento_id,
                customer_magento_id, is_guest, email, first_name, last_name, store_id, website_id,
@@ -66,7 +94,8 @@ pub async fn upsert(
                base_subtotal, base_discount_amount, base_grand_total, order_currency_code,
                base_currency_code, total_qty_ordered, total_item_count, payment_method,
                shipping_method, shipping_description, coupon_code, billing_country,
-               shipping_country, magento_created_at, magento_updated_at, payload_hash)
+               shipping_country, magento_created_at, magento_updated_at, payload_hash,
+               customer_id, cart_id, customer_created_at, prev_order_at)
            select $1, t.magento_id, t.increment_id, t.quote_magento_id, t.customer_magento_id,
                t.is_guest, t.email, t.first_name, t.last_name, t.store_id, sv.website_id,
                t.state, t.status, t.subtotal, t.discount_amount, t.shipping_amount, t.tax_amount,
@@ -75,7 +104,7 @@ pub async fn upsert(
                t.order_currency_code, t.base_currency_code, t.total_qty_ordered,
                t.total_item_count, t.payment_method, t.shipping_method, t.shipping_description,
                t.coupon_code, t.billing_country, t.shipping_country, t.created_at, t.updated_at,
-               t.payload_hash
+               t.payload_hash, buyer.id, ct.id, buyer.magento_created_at, prev.at
            from unnest($2::int8[], $3::text[], $4::int8[], $5::int8[], $6::bool[], $7::text[],
                        $8::text[], $9::text[], $10::int8[], $11::text[], $12::text[],
                        $13::numeric[], $14::numeric[], $15::numeric[], $16::numeric[],
@@ -93,7 +122,25 @@ pub async fn upsert(
                     shipping_method, shipping_description, coupon_code, billing_country,
                     shipping_country, created_at, updated_at, payload_hash)
            left join store_views sv on sv.channel_id = $1 and sv.magento_id = t.store_id
+           left join customers reg on reg.channel_id = $1 and reg.magento_id = t.customer_magento_id
+           left join lateral (
+               select c.id, c.magento_created_at from customers c
+               where reg.id is null and coalesce(t.email, '') <> '' and c.channel_id = $1
+                 and c.website_id = coalesce(sv.website_id, 0) and c.email_key = lower(t.email)
+               order by c.is_guest, c.id limit 1) by_email on true
+           cross join lateral (
+               select coalesce(reg.id, by_email.id) as id,
+                      coalesce(reg.magento_created_at, by_email.magento_created_at)
+                          as magento_created_at) buyer
+           left join carts ct on ct.channel_id = $1 and ct.magento_id = t.quote_magento_id
+           left join lateral (
+               select max(o.magento_created_at) as at from orders o
+               where o.customer_id = buyer.id and o.magento_created_at <= t.created_at
+                 and coalesce(o.state, '') <> 'canceled'
+                 and coalesce(o.status, '') <> 'canceled') prev on true
            on conflict (channel_id, magento_id) do update set
+               customer_id = coalesce(excluded.customer_id, orders.customer_id),
+               cart_id = coalesce(excluded.cart_id, orders.cart_id),
                increment_id = excluded.increment_id, quote_magento_id = excluded.quote_magento_id,
                customer_magento_id = excluded.customer_magento_id, is_guest = excluded.is_guest,
                email = excluded.email, first_name = excluded.first_name,
@@ -175,7 +222,6 @@ pub async fn upsert(
         return Ok((counts, Vec::new()));
     }
     let changed: Vec<i64> = returned.iter().map(|r| r.id).collect();
-    let previous_customers: Vec<i64> = returned.iter().filter_map(|r| r.customer_id).collect();
     let changed_magento: std::collections::HashSet<i64> =
         returned.iter().map(|r| r.magento_id).collect();
     let changed_records: Vec<&OrderRecord> = records
@@ -191,7 +237,7 @@ pub async fn upsert(
         .collect();
     replace_children(tx, channel_id, &replaced, &changed_records).await?;
 
-    let mut customers = links::resolve_order_customers(tx, &changed).await?;
+    let mut customers: Vec<i64> = returned.iter().filter_map(|r| r.customer_id).collect();
     customers.extend(previous_customers);
     customers.sort_unstable();
     customers.dedup();
