@@ -59,11 +59,11 @@ impl Client {
         };
         let websites = self.call(&once("store/websites")).await?;
         let server_time = websites.server_time;
-        let websites: Vec<Website> = decode_value(&websites.body)?;
+        let websites: Vec<Website> = decode_value(&websites.body()?)?;
         let store_groups: Vec<StoreGroup> =
-            decode_value(&self.call(&once("store/storeGroups")).await?.body)?;
+            decode_value(&self.call(&once("store/storeGroups")).await?.body()?)?;
         let store_views: Vec<StoreView> =
-            decode_value(&self.call(&once("store/storeViews")).await?.body)?;
+            decode_value(&self.call(&once("store/storeViews")).await?.body()?)?;
 
         let mut probe = once("cartwise/newsletter-subscribers/search");
         probe.query = SearchCriteria::new()
@@ -72,7 +72,7 @@ impl Client {
             .to_query_string();
         let subscriber_route = match self.call(&probe).await {
             Ok(reply) => {
-                RawPage::from_envelope(reply.body)?;
+                RawPage::from_json(&reply.raw)?;
                 SubscriberRoute::Available
             }
             Err(e) if e.is_missing_route() => SubscriberRoute::Missing,

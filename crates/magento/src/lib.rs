@@ -67,7 +67,7 @@ pub use criteria::{
     magento_datetime,
 };
 pub use error::{ConnectionKind, Error, TimeoutPhase};
-pub use page::{RecordError, SearchPage, decode_record};
+pub use page::{RecordError, SearchPage, decode_record, digest};
 pub use paging::{IdPage, IdScan, KeysetCursor, KeysetPage, KeysetPager, OffsetPager};
 pub use resources::{Incremental, Resource};
 pub use retry::RetryPolicy;

@@ -1,8 +1,11 @@
 //! Search results decoded record by record, so one malformed record never costs a page.
 
 use chrono::{DateTime, Utc};
+use serde::Deserialize;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
+use serde_json::value::RawValue;
+use sha2::{Digest, Sha256};
 
 use crate::Error;
 use crate::types::de::parse_i64;
@@ -24,6 +27,15 @@ pub struct SearchPage<T> {
     pub current_page: Option<u32>,
     /// The store's clock (`Date` header) when it answered: bound sync windows with it.
     pub server_time: Option<DateTime<Utc>>,
+    /// SHA-256 of each record's JSON text as the store sent it, in the order of `items`: a
+    /// fingerprint that tells a changed record from an unchanged one when `updated_at` does
+    /// not (hashing the received text costs a fraction of re-serializing the decoded record).
+    pub digests: Vec<[u8; 32]>,
+}
+
+/// SHA-256 of a record's JSON text.
+pub fn digest(json: &str) -> [u8; 32] {
+    Sha256::digest(json.as_bytes()).into()
 }
 
 impl<T> SearchPage<T> {
@@ -93,58 +105,87 @@ impl RecordError {
     }
 }
 
-/// A search envelope before its records are decoded.
+/// A search envelope before its records are decoded: each record is still its JSON text.
 pub(crate) struct RawPage {
-    pub items: Vec<Value>,
+    pub items: Vec<Box<RawValue>>,
     pub total_count: Option<u64>,
     pub page_size: Option<u32>,
     pub current_page: Option<u32>,
     pub server_time: Option<DateTime<Utc>>,
 }
 
+/// The envelope's fields, read without decoding the records.
+#[derive(Deserialize)]
+struct Envelope<'a> {
+    #[serde(borrow, default)]
+    items: Option<&'a RawValue>,
+    #[serde(default)]
+    total_count: Option<Value>,
+}
+
 impl RawPage {
-    /// Reads `{"items": [...], "total_count": N, ...}`; `items` missing or `null` is empty.
-    pub fn from_envelope(body: Value) -> Result<Self, Error> {
-        let Value::Object(mut envelope) = body else {
+    /// Reads `{"items": [...], "total_count": N, ...}` from a body already known to be JSON;
+    /// `items` missing or `null` is empty.
+    pub fn from_json(body: &[u8]) -> Result<Self, Error> {
+        let not_a_page = || {
+            Error::decode(
+                ".",
+                "expected a search result with `items` and `total_count`",
+            )
+        };
+        let starts_as_object = body
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|b| *b == b'{');
+        if !starts_as_object {
             return Err(Error::decode(
                 ".",
                 "expected a search result object with `items`",
             ));
-        };
-        if !envelope.contains_key("items") && !envelope.contains_key("total_count") {
-            // `{}` or an error-like object: an empty page here would silently hide data.
-            return Err(Error::decode(
-                ".",
-                "expected a search result with `items` and `total_count`",
-            ));
         }
-        let items = match envelope.remove("items") {
-            None | Some(Value::Null) => Vec::new(),
-            Some(Value::Array(items)) => items,
-            Some(_) => return Err(Error::decode("items", "expected an array")),
-        };
-        let total_count = match envelope.get("total_count") {
-            None => None,
-            Some(v) => parse_i64(v)
-                .map_err(|e| Error::decode("total_count", e))?
-                .map(|n| u64::try_from(n).unwrap_or(0)),
+        let envelope: Envelope = serde_json::from_slice(body).map_err(|_| not_a_page())?;
+        if envelope.items.is_none() && envelope.total_count.is_none() {
+            // `{}` or an error-like object: an empty page here would silently hide data.
+            return Err(not_a_page());
+        }
+        let items = match envelope.items {
+            None => Vec::new(),
+            Some(raw) if raw.get() == "null" => Vec::new(),
+            Some(raw) => serde_json::from_str::<Vec<Box<RawValue>>>(raw.get())
+                .map_err(|_| Error::decode("items", "expected an array"))?,
         };
         Ok(Self {
             items,
-            total_count,
+            total_count: Self::count(envelope.total_count.as_ref())?,
             page_size: None,
             current_page: None,
             server_time: None,
         })
     }
 
+    /// Reads an envelope that is already a JSON value.
+    #[cfg(test)]
+    pub fn from_envelope(body: Value) -> Result<Self, Error> {
+        Self::from_json(body.to_string().as_bytes())
+    }
+
+    fn count(total: Option<&Value>) -> Result<Option<u64>, Error> {
+        match total {
+            None => Ok(None),
+            Some(v) => Ok(parse_i64(v)
+                .map_err(|e| Error::decode("total_count", e))?
+                .map(|n| u64::try_from(n).unwrap_or(0))),
+        }
+    }
+
     /// Decodes every record on its own; `id_keys` name the record in failures.
     pub fn decode<T: DeserializeOwned>(self, id_keys: &[&str]) -> SearchPage<T> {
+        let digests = self.items.iter().map(|raw| digest(raw.get())).collect();
         let items = self
             .items
             .into_iter()
             .enumerate()
-            .map(|(index, raw)| decode_at(index, raw, id_keys))
+            .map(|(index, raw)| decode_text(index, &raw, id_keys))
             .collect();
         SearchPage {
             items,
@@ -152,14 +193,80 @@ impl RawPage {
             page_size: self.page_size,
             current_page: self.current_page,
             server_time: self.server_time,
+            digests,
         }
     }
+}
+
+/// Decodes one record straight from its text; only a record that fails is read again as a
+/// value, to report it exactly as [`decode_record`] does (path, message, raw payload).
+fn decode_text<T: DeserializeOwned>(
+    index: usize,
+    raw: &RawValue,
+    id_keys: &[&str],
+) -> Result<T, RecordError> {
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    if let Ok(record) = serde_path_to_error::deserialize::<_, T>(&mut de) {
+        return Ok(record);
+    }
+    let value: Value = serde_json::from_str(raw.get()).unwrap_or(Value::Null);
+    decode_at(index, value, id_keys)
 }
 
 /// Reads the first of `keys` that holds an integer.
 pub(crate) fn record_id(raw: &Value, keys: &[&str]) -> Option<i64> {
     keys.iter()
         .find_map(|k| parse_i64(raw.get(*k)?).ok().flatten())
+}
+
+/// [`record_id`] of a record still in its JSON text.
+pub(crate) fn raw_record_id(raw: &RawValue, keys: &[&str]) -> Option<i64> {
+    pick_fields(raw, keys)
+        .iter()
+        .find_map(|v| parse_i64(v.as_ref()?).ok().flatten())
+}
+
+/// The values of a few top-level fields of a record still in its JSON text, in the order of
+/// `keys` (`None` when absent, or when the record is not an object). Every other value is
+/// skipped without being built.
+pub(crate) fn pick_fields(raw: &RawValue, keys: &[&str]) -> Vec<Option<Value>> {
+    struct Picker<'k>(&'k [&'k str]);
+    impl<'de> serde::de::Visitor<'de> for Picker<'_> {
+        type Value = Vec<Option<Value>>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON object")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> Result<Self::Value, A::Error> {
+            let mut out = vec![None; self.0.len()];
+            while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                match self.0.iter().position(|k| *k == key) {
+                    Some(i) => out[i] = Some(map.next_value::<Value>()?),
+                    None => {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+            }
+            Ok(out)
+        }
+    }
+    impl<'de> serde::de::DeserializeSeed<'de> for Picker<'_> {
+        type Value = Vec<Option<Value>>;
+        fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_map(self)
+        }
+    }
+    let mut de = serde_json::Deserializer::from_str(raw.get());
+    serde::de::DeserializeSeed::deserialize(Picker(keys), &mut de)
+        .unwrap_or_else(|_| vec![None; keys.len()])
+}
+
+/// Decodes a record still in its JSON text, with the failing path (like [`decode_value`]).
+pub(crate) fn decode_raw<T: DeserializeOwned>(raw: &RawValue) -> Result<T, Error> {
+    let value: Value = serde_json::from_str(raw.get()).map_err(|e| Error::decode(".", e))?;
+    decode_value(&value)
 }
 
 /// Decodes one stored record again (e.g. a [`RecordError::raw`] kept in the sync error log,
@@ -222,6 +329,29 @@ mod tests {
             errors[0]
         );
         assert_eq!(page.total_count, Some(5));
+    }
+
+    #[test]
+    fn records_read_from_text_equal_records_read_from_values_and_carry_their_digest() {
+        let body = r#"{"items": [
+            {"entity_id": "7", "grand_total": 1.10, "subtotal": "0.30", "x_vendor": {"a": [1, 2.50]},
+             "items": [{"item_id": 1, "price": 12.3456, "qty_ordered": "2"}]},
+            {"entity_id": 8, "grand_total": 1e2, "created_at": "2026-01-02 03:04:05"}
+        ], "total_count": "2"}"#;
+        let page: SearchPage<Order> = RawPage::from_json(body.as_bytes())
+            .unwrap()
+            .decode(&ID_KEYS);
+        let values: Value = serde_json::from_str(body).unwrap();
+        for (i, raw) in values["items"].as_array().unwrap().iter().enumerate() {
+            let from_value: Order = decode_record(raw.clone()).unwrap();
+            let from_text = page.items[i].as_ref().unwrap();
+            assert_eq!(format!("{from_text:?}"), format!("{from_value:?}"));
+        }
+        assert_eq!(page.total_count, Some(2));
+        let first_text = r#"{"entity_id": "7", "grand_total": 1.10, "subtotal": "0.30", "x_vendor": {"a": [1, 2.50]},
+             "items": [{"item_id": 1, "price": 12.3456, "qty_ordered": "2"}]}"#;
+        assert_eq!(page.digests[0], digest(first_text));
+        assert_ne!(page.digests[0], page.digests[1]);
     }
 
     #[test]

@@ -1,12 +1,12 @@
 //! The per-entity connectors. Each walks the §7.1 keyset cursor: a producer task fetches page
 //! N+1 while this task maps page N and writes it, with its cursor, in one transaction.
 
-use crate::map::{self, MapContext, MapError};
+use crate::map::{self, Digest, MapContext, MapError};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Duration, Utc};
 use domain::Entity;
 use magento::resources::{Carts, CreditMemos, Customers, Orders};
-use magento::{Client, Filter, Incremental, KeysetCursor, KeysetPage, RecordError, SearchCriteria};
+use magento::{Client, Filter, Incremental, KeysetCursor, KeysetPage, SearchCriteria, SearchPage};
 use serde::Serialize;
 use sqlx::{PgConnection, PgPool};
 use store::sync_errors::NewSyncError;
@@ -73,6 +73,7 @@ where
 
     fn map(
         item: &<Self::R as magento::Resource>::Item,
+        digest: &Digest,
         ctx: &MapContext,
     ) -> Result<Self::Record, MapError>;
     fn magento_id(record: &Self::Record) -> i64;
@@ -99,8 +100,12 @@ impl Connector for CustomersConnector {
     fn item_id(item: &magento::types::Customer) -> Option<i64> {
         item.id
     }
-    fn map(item: &magento::types::Customer, _: &MapContext) -> Result<Self::Record, MapError> {
-        map::customers::customer(item)
+    fn map(
+        item: &magento::types::Customer,
+        digest: &Digest,
+        _: &MapContext,
+    ) -> Result<Self::Record, MapError> {
+        map::customers::customer(item, digest)
     }
     fn magento_id(r: &Self::Record) -> i64 {
         r.magento_id
@@ -129,8 +134,12 @@ impl Connector for CartsConnector {
     fn item_id(item: &magento::types::Cart) -> Option<i64> {
         item.id
     }
-    fn map(item: &magento::types::Cart, ctx: &MapContext) -> Result<Self::Record, MapError> {
-        map::carts::cart(item, ctx)
+    fn map(
+        item: &magento::types::Cart,
+        digest: &Digest,
+        ctx: &MapContext,
+    ) -> Result<Self::Record, MapError> {
+        map::carts::cart(item, digest, ctx)
     }
     fn magento_id(r: &Self::Record) -> i64 {
         r.magento_id
@@ -152,8 +161,12 @@ impl Connector for OrdersConnector {
     fn item_id(item: &magento::types::Order) -> Option<i64> {
         item.entity_id
     }
-    fn map(item: &magento::types::Order, _: &MapContext) -> Result<Self::Record, MapError> {
-        map::orders::order(item)
+    fn map(
+        item: &magento::types::Order,
+        digest: &Digest,
+        _: &MapContext,
+    ) -> Result<Self::Record, MapError> {
+        map::orders::order(item, digest)
     }
     fn magento_id(r: &Self::Record) -> i64 {
         r.magento_id
@@ -175,8 +188,12 @@ impl Connector for CreditMemosConnector {
     fn item_id(item: &magento::types::CreditMemo) -> Option<i64> {
         item.entity_id
     }
-    fn map(item: &magento::types::CreditMemo, _: &MapContext) -> Result<Self::Record, MapError> {
-        map::credit_memos::credit_memo(item)
+    fn map(
+        item: &magento::types::CreditMemo,
+        digest: &Digest,
+        _: &MapContext,
+    ) -> Result<Self::Record, MapError> {
+        map::credit_memos::credit_memo(item, digest)
     }
     fn magento_id(r: &Self::Record) -> i64 {
         r.magento_id
@@ -202,18 +219,18 @@ pub struct MappedPage<Rec> {
     pub errors: Vec<(Option<String>, String, String, serde_json::Value)>,
 }
 
-/// Maps a decoded page: decode failures and mapping failures both become error-log entries
-/// carrying the record's payload.
+/// Maps a decoded page, each record with the digest of its text: decode failures and mapping
+/// failures both become error-log entries carrying the record's payload.
 pub fn map_page<T: Serialize, Rec>(
-    items: Vec<Result<T, RecordError>>,
-    mut map: impl FnMut(&T) -> Result<Rec, MapError>,
+    page: SearchPage<T>,
+    mut map: impl FnMut(&T, &Digest) -> Result<Rec, MapError>,
     id_of: impl Fn(&T) -> Option<i64>,
 ) -> MappedPage<Rec> {
-    let mut records = Vec::with_capacity(items.len());
+    let mut records = Vec::with_capacity(page.items.len());
     let mut errors = Vec::new();
-    for item in items {
+    for (item, digest) in page.items.into_iter().zip(&page.digests) {
         match item {
-            Ok(t) => match map(&t) {
+            Ok(t) => match map(&t, digest) {
                 Ok(r) => records.push(r),
                 Err(e) => errors.push((
                     id_of(&t).map(|i| i.to_string()),
@@ -469,12 +486,12 @@ pub async fn run_incremental<C: Connector>(ctx: &RunContext) -> Result<EntityCou
                 Produced::Page(page) => {
                     let fetched = page.page.items.len();
                     let mapped =
-                        map_page(page.page.items, |item| C::map(item, &map_ctx), C::item_id);
+                        map_page(page.page, |item, d| C::map(item, d, &map_ctx), C::item_id);
                     done += write_page::<C>(ctx, mapped, fetched, Some(page.cursor), None).await?;
                 }
                 Produced::Isolated(crate::isolate::Isolated::Fetched(page, cursor)) => {
                     let fetched = page.items.len();
-                    let mapped = map_page(page.items, |item| C::map(item, &map_ctx), C::item_id);
+                    let mapped = map_page(page, |item, d| C::map(item, d, &map_ctx), C::item_id);
                     done += write_page::<C>(ctx, mapped, fetched, Some(cursor), None).await?;
                 }
                 Produced::Isolated(crate::isolate::Isolated::Failed { id, cursor, error }) => {

@@ -108,8 +108,8 @@ async fn reread_customers(ctx: &RunContext) -> Result<(EntityCounts, Vec<i64>)> 
         last = max;
         let map_ctx = ctx.map.clone();
         let mapped = map_page(
-            page.items,
-            |c| CustomersConnector::map(c, &map_ctx),
+            page,
+            |c, d| CustomersConnector::map(c, d, &map_ctx),
             CustomersConnector::item_id,
         );
         let mut counts = write_page::<CustomersConnector>(ctx, mapped, 0, None, None).await?;

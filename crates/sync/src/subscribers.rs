@@ -211,9 +211,7 @@ async fn write(
     total: Option<i64>,
 ) -> Result<EntityCounts> {
     let fetched = page.items.len();
-    let mapped = map_page(page.items, map::subscribers::subscriber, |s| {
-        s.subscriber_id
-    });
+    let mapped = map_page(page, map::subscribers::subscriber, |s| s.subscriber_id);
     let mut tx = ctx.pool.begin().await?;
     let (counts, _) =
         sync_write::subscribers::upsert(&mut tx, ctx.channel_id, &mapped.records).await?;

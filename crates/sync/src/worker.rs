@@ -263,7 +263,7 @@ pub(crate) async fn retry_ids<C: Connector>(ctx: &RunContext, ids: &[i64]) -> Re
             .with_context(|| format!("re-fetching failed {}", C::ENTITY))?;
         let fetched = page.items.len();
         let map_ctx = ctx.map.clone();
-        let mapped = map_page(page.items, |i| C::map(i, &map_ctx), C::item_id);
+        let mapped = map_page(page, |i, d| C::map(i, d, &map_ctx), C::item_id);
         done += write_page::<C>(ctx, mapped, fetched, None, Some(ids.len() as i64)).await?;
     }
     Ok(done)
@@ -282,7 +282,7 @@ pub(crate) async fn retry_subscribers(ctx: &RunContext, ids: &[i64]) -> Result<E
             .await
             .context("re-fetching failed newsletter subscribers")?;
         let fetched = page.items.len();
-        let mapped = map_page(page.items, crate::map::subscribers::subscriber, |s| {
+        let mapped = map_page(page, crate::map::subscribers::subscriber, |s| {
             s.subscriber_id
         });
         let mut tx = ctx.pool.begin().await?;

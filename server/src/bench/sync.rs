@@ -300,7 +300,7 @@ async fn fetch_pages<C: Connector>(client: &magento::Client) -> Result<Vec<Mappe
     );
     let mut pages = Vec::new();
     while let Some(page) = pager.next_page().await? {
-        pages.push(map_page(page.page.items, |i| C::map(i, &ctx), C::item_id));
+        pages.push(map_page(page.page, |i, d| C::map(i, d, &ctx), C::item_id));
     }
     Ok(pages)
 }
@@ -327,9 +327,10 @@ async fn fetch_everything(client: &magento::Client) -> Result<Fetched> {
         };
         last = max;
         subscribers.push(
-            page.records()
-                .filter_map(|s| sync::map::subscribers::subscriber(s).ok())
-                .collect(),
+            map_page(page, sync::map::subscribers::subscriber, |s| {
+                s.subscriber_id
+            })
+            .records,
         );
         if n < PAGE_SIZE as usize {
             break;

@@ -249,7 +249,7 @@ impl Client {
                 }
                 Err(e) => return Err(e),
             };
-            match reply.body {
+            match reply.body()? {
                 Value::String(token) if !token.is_empty() => Ok(SecretString::from(token)),
                 _ => Err(Error::decode(
                     ".",

@@ -63,10 +63,18 @@ impl Call {
     }
 }
 
-/// A successful answer.
+/// A successful answer: its body is JSON (checked), kept as text so that a search page can
+/// be read record by record without building a tree of the whole page first.
 pub(crate) struct Reply {
-    pub body: Value,
+    pub raw: bytes::Bytes,
     pub server_time: Option<DateTime<Utc>>,
+}
+
+impl Reply {
+    /// The body as a JSON value.
+    pub fn body(&self) -> Result<Value, Error> {
+        serde_json::from_slice(&self.raw).map_err(|e| Error::decode(".", e))
+    }
 }
 
 impl Client {
@@ -149,8 +157,13 @@ impl Client {
                 url.path(),
             ));
         }
-        match serde_json::from_slice::<Value>(&body) {
-            Ok(body) => Ok(Reply { body, server_time }),
+        // Checked here, inside the retry loop, as before: a truncated or non-JSON answer is
+        // the store misbehaving. Skipping over values builds nothing.
+        match serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
+            Ok(_) => Ok(Reply {
+                raw: body,
+                server_time,
+            }),
             Err(_) => Err(Error::NotMagento {
                 status: status.as_u16(),
                 path: url.path().to_owned(),

@@ -12,7 +12,7 @@ use crate::{Client, Error};
 
 impl Client {
     pub(crate) async fn get_as<T: DeserializeOwned>(&self, path: String) -> Result<T, Error> {
-        decode_value(&self.call(&Call::get(path)).await?.body)
+        decode_value(&self.call(&Call::get(path)).await?.body()?)
     }
 
     /// `GET /V1/customers/{id}`.

@@ -3,7 +3,7 @@
 use serde::de::DeserializeOwned;
 
 use crate::client::Call;
-use crate::page::{ID_KEYS, RawPage, decode_value};
+use crate::page::{ID_KEYS, RawPage, decode_raw};
 use crate::resources::{
     Carts, CreditMemos, Customers, Invoices, NewsletterSubscribers, Orders, Products,
 };
@@ -25,7 +25,7 @@ impl Client {
         call.query = criteria.to_query_string();
         call.page = criteria.current_page;
         let reply = self.call(&call).await?;
-        let mut page = RawPage::from_envelope(reply.body)?;
+        let mut page = RawPage::from_json(&reply.raw)?;
         page.page_size = criteria.page_size;
         page.current_page = criteria.current_page;
         page.server_time = reply.server_time;
@@ -114,7 +114,7 @@ impl Client {
             .page_size(crate::MAX_PAGE_SIZE)
             .current_page(1);
         let page = self.search_raw("customerGroups/search", &criteria).await?;
-        page.items.iter().map(decode_value).collect()
+        page.items.iter().map(|raw| decode_raw(raw)).collect()
     }
 
     /// A page-number pager over a resource (see [`OffsetPager`]).

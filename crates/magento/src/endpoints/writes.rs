@@ -29,10 +29,9 @@ impl Client {
         body: &Value,
         retry: RetryMode,
     ) -> Result<Value, Error> {
-        Ok(self
-            .call(&Call::with_body(method, path, body, retry))
+        self.call(&Call::with_body(method, path, body, retry))
             .await?
-            .body)
+            .body()
     }
 
     /// `POST /V1/customers/{id}/carts`: the new cart's id. Magento returns the customer's
@@ -92,7 +91,7 @@ impl Client {
     pub async fn remove_cart_item(&self, cart_id: i64, item_id: i64) -> Result<bool, Error> {
         let mut call = Call::get(format!("carts/{cart_id}/items/{item_id}"));
         call.method = Method::DELETE;
-        let body = self.call(&call).await?.body;
+        let body = self.call(&call).await?.body()?;
         Ok(body.as_bool().unwrap_or(false))
     }
 

@@ -5,7 +5,7 @@ use std::marker::PhantomData;
 use chrono::{DateTime, Utc};
 
 use super::clamp_page_size;
-use crate::page::record_id;
+use crate::page::raw_record_id;
 use crate::{Client, Direction, Error, Filter, Resource, SearchCriteria};
 
 /// One page of an [`IdScan`].
@@ -85,7 +85,7 @@ impl<R: Resource> IdScan<R> {
             .iter()
             .enumerate()
             .map(|(i, item)| {
-                record_id(item, &[R::ID_JSON_FIELD]).ok_or_else(|| {
+                raw_record_id(item, &[R::ID_JSON_FIELD]).ok_or_else(|| {
                     Error::decode(
                         format!("items[{i}].{}", R::ID_JSON_FIELD),
                         "missing or not an integer",

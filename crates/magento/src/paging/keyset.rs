@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::clamp_page_size;
-use crate::page::{RawPage, record_id};
-use crate::types::de::parse_datetime;
+use crate::page::{RawPage, pick_fields};
+use crate::types::de::{parse_datetime, parse_i64};
 use crate::{Client, Direction, Error, Filter, Incremental, SearchCriteria, SearchPage};
 
 /// Position of an incremental sync: the `updated_at` and id of the last processed record.
@@ -184,8 +184,13 @@ impl<R: Incremental> KeysetPager<R> {
             .items
             .iter()
             .filter_map(|item| {
-                let id = record_id(item, &[R::ID_JSON_FIELD])?;
-                let updated = match item.get(R::UPDATED_FIELD).map(parse_datetime) {
+                let [id, updated] = <[Option<serde_json::Value>; 2]>::try_from(pick_fields(
+                    item,
+                    &[R::ID_JSON_FIELD, R::UPDATED_FIELD],
+                ))
+                .ok()?;
+                let id = parse_i64(id.as_ref()?).ok().flatten()?;
+                let updated = match updated.as_ref().map(parse_datetime) {
                     Some(Ok(Some(at))) => at,
                     _ if in_tie => self.cursor.updated_at,
                     _ => return None,

@@ -4,7 +4,7 @@ use std::collections::HashSet;
 use std::marker::PhantomData;
 
 use super::{DEFAULT_PAGE_SIZE, clamp_page_size};
-use crate::page::record_id;
+use crate::page::raw_record_id;
 use crate::{Client, Direction, Error, Resource, SearchCriteria, SearchPage};
 
 /// Pages through a search with `currentPage`, stopping on whichever comes first: a short
@@ -68,7 +68,7 @@ impl<R: Resource> OffsetPager<R> {
         if let Some(first) = raw
             .items
             .first()
-            .and_then(|item| record_id(item, &[R::ID_JSON_FIELD]))
+            .and_then(|item| raw_record_id(item, &[R::ID_JSON_FIELD]))
             && !self.first_ids.insert(first)
         {
             tracing::debug!(

@@ -1,4 +1,4 @@
-use super::{MapContext, MapError, id, payload_hash, text};
+use super::{Digest, MapContext, MapError, id, text};
 use crate::cart_status;
 use magento::types::Cart;
 use rust_decimal::Decimal;
@@ -14,7 +14,7 @@ fn extra_decimal(cart: &Cart, key: &str) -> Option<Decimal> {
     }
 }
 
-pub fn cart(c: &Cart, ctx: &MapContext) -> Result<CartRecord, MapError> {
+pub fn cart(c: &Cart, digest: &Digest, ctx: &MapContext) -> Result<CartRecord, MapError> {
     let magento_id =
         c.id.filter(|id| *id > 0)
             .ok_or_else(|| MapError::missing("id"))?;
@@ -101,6 +101,6 @@ pub fn cart(c: &Cart, ctx: &MapContext) -> Result<CartRecord, MapError> {
         converted_at: c.converted_at,
         status: cart_status::from_payload(is_active, c.updated_at, ctx.cart_lifetime, ctx.now),
         items,
-        payload_hash: payload_hash(c),
+        payload_hash: digest.to_vec(),
     })
 }

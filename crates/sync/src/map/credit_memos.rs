@@ -1,8 +1,8 @@
-use super::{MapError, payload_hash, text};
+use super::{Digest, MapError, text};
 use magento::types::CreditMemo;
 use store::sync_write::{CreditMemoItemRecord, CreditMemoRecord};
 
-pub fn credit_memo(m: &CreditMemo) -> Result<CreditMemoRecord, MapError> {
+pub fn credit_memo(m: &CreditMemo, digest: &Digest) -> Result<CreditMemoRecord, MapError> {
     let magento_id = m
         .entity_id
         .filter(|id| *id > 0)
@@ -58,6 +58,6 @@ pub fn credit_memo(m: &CreditMemo) -> Result<CreditMemoRecord, MapError> {
         created_at: m.created_at,
         updated_at: m.updated_at,
         items,
-        payload_hash: payload_hash(m),
+        payload_hash: digest.to_vec(),
     })
 }

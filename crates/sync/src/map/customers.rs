@@ -1,8 +1,8 @@
-use super::{MapError, payload_hash, street, text};
+use super::{Digest, MapError, street, text};
 use magento::types::Customer;
 use store::sync_write::{AddressRecord, CustomerRecord};
 
-pub fn customer(c: &Customer) -> Result<CustomerRecord, MapError> {
+pub fn customer(c: &Customer, digest: &Digest) -> Result<CustomerRecord, MapError> {
     let magento_id =
         c.id.filter(|id| *id > 0)
             .ok_or_else(|| MapError::missing("id"))?;
@@ -71,6 +71,6 @@ pub fn customer(c: &Customer) -> Result<CustomerRecord, MapError> {
         created_at: c.created_at,
         updated_at: c.updated_at,
         addresses,
-        payload_hash: payload_hash(c),
+        payload_hash: digest.to_vec(),
     })
 }

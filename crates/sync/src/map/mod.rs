@@ -9,8 +9,6 @@ pub mod orders;
 pub mod subscribers;
 
 use chrono::{DateTime, Duration, Utc};
-use serde::Serialize;
-use sha2::{Digest, Sha256};
 
 /// Why one record could not be mapped.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -43,11 +41,9 @@ pub struct MapContext {
     pub cart_lifetime: Duration,
 }
 
-/// SHA-256 of a record's wire form: detects changes Magento does not stamp in `updated_at`.
-pub fn payload_hash<T: Serialize>(record: &T) -> Vec<u8> {
-    let bytes = serde_json::to_vec(record).unwrap_or_default();
-    Sha256::digest(&bytes).to_vec()
-}
+/// SHA-256 of a record's JSON text as the store sent it ([`magento::SearchPage::digests`]):
+/// stored as the payload hash, it detects changes Magento does not stamp in `updated_at`.
+pub type Digest = [u8; 32];
 
 /// Trims and drops empty strings (Magento sends "" for unset fields as often as null).
 pub fn text(value: &Option<String>) -> Option<String> {

@@ -1,4 +1,4 @@
-use super::{MapError, id, payload_hash, street, text};
+use super::{Digest, MapError, id, street, text};
 use magento::types::{Order, OrderAddress};
 use store::sync_write::{OrderAddressRecord, OrderItemRecord, OrderRecord, StatusHistoryRecord};
 
@@ -19,7 +19,7 @@ fn address(a: &OrderAddress, fallback_type: &str) -> OrderAddressRecord {
     }
 }
 
-pub fn order(o: &Order) -> Result<OrderRecord, MapError> {
+pub fn order(o: &Order, digest: &Digest) -> Result<OrderRecord, MapError> {
     let magento_id = o
         .entity_id
         .filter(|id| *id > 0)
@@ -128,6 +128,6 @@ pub fn order(o: &Order) -> Result<OrderRecord, MapError> {
         items,
         addresses,
         history,
-        payload_hash: payload_hash(o),
+        payload_hash: digest.to_vec(),
     })
 }

@@ -1,8 +1,8 @@
-use super::{MapError, id, payload_hash, text};
+use super::{Digest, MapError, id, text};
 use magento::types::NewsletterSubscriber;
 use store::sync_write::SubscriberRecord;
 
-pub fn subscriber(s: &NewsletterSubscriber) -> Result<SubscriberRecord, MapError> {
+pub fn subscriber(s: &NewsletterSubscriber, digest: &Digest) -> Result<SubscriberRecord, MapError> {
     let magento_id = s
         .subscriber_id
         .filter(|id| *id > 0)
@@ -25,6 +25,6 @@ pub fn subscriber(s: &NewsletterSubscriber) -> Result<SubscriberRecord, MapError
         store_id: s.store_id,
         status,
         status_changed_at: s.change_status_at,
-        payload_hash: payload_hash(s),
+        payload_hash: digest.to_vec(),
     })
 }
