@@ -39,6 +39,9 @@ pub struct RunContext {
     pub website_ids: Option<Vec<i64>>,
     pub map: MapContext,
     pub cancel: CancellationToken,
+    /// True while an entity's history is being imported (its cursor has not caught up yet):
+    /// derived figures that every page would otherwise rewrite are computed once at the end.
+    pub history: bool,
 }
 
 /// What one entity's run did.
@@ -83,7 +86,15 @@ where
         tx: &mut PgConnection,
         channel_id: i64,
         records: &[Self::Record],
+        history: bool,
     ) -> impl std::future::Future<Output = store::Result<(UpsertCounts, Vec<i64>)>> + Send;
+    /// Once a history import has caught up: what its pages left to do.
+    fn finish_history(
+        _tx: &mut PgConnection,
+        _channel_id: i64,
+    ) -> impl std::future::Future<Output = store::Result<()>> + Send {
+        async { Ok(()) }
+    }
     /// The filter that keeps the run inside the channel's websites.
     fn scope(ctx: &RunContext) -> Option<Filter> {
         ctx.store_ids
@@ -114,6 +125,7 @@ impl Connector for CustomersConnector {
         tx: &mut PgConnection,
         channel_id: i64,
         records: &[Self::Record],
+        _history: bool,
     ) -> store::Result<(UpsertCounts, Vec<i64>)> {
         let (counts, changed) = sync_write::customers::upsert(tx, channel_id, records).await?;
         sync_write::links::link_subscribers_to_customers(tx, &changed).await?;
@@ -148,6 +160,7 @@ impl Connector for CartsConnector {
         tx: &mut PgConnection,
         channel_id: i64,
         records: &[Self::Record],
+        _history: bool,
     ) -> store::Result<(UpsertCounts, Vec<i64>)> {
         sync_write::carts::upsert(tx, channel_id, records).await
     }
@@ -175,8 +188,17 @@ impl Connector for OrdersConnector {
         tx: &mut PgConnection,
         channel_id: i64,
         records: &[Self::Record],
+        history: bool,
     ) -> store::Result<(UpsertCounts, Vec<i64>)> {
-        sync_write::orders::upsert(tx, channel_id, records).await
+        let totals = if history {
+            sync_write::orders::Totals::AtTheEnd
+        } else {
+            sync_write::orders::Totals::PerPage
+        };
+        sync_write::orders::upsert(tx, channel_id, records, totals).await
+    }
+    async fn finish_history(tx: &mut PgConnection, channel_id: i64) -> store::Result<()> {
+        sync_write::links::refresh_channel_totals(tx, channel_id).await
     }
 }
 
@@ -202,6 +224,7 @@ impl Connector for CreditMemosConnector {
         tx: &mut PgConnection,
         channel_id: i64,
         records: &[Self::Record],
+        _history: bool,
     ) -> store::Result<(UpsertCounts, Vec<i64>)> {
         sync_write::credit_memos::upsert(tx, channel_id, records).await
     }
@@ -261,7 +284,7 @@ pub async fn write_page<C: Connector>(
     total: Option<i64>,
 ) -> Result<EntityCounts> {
     let mut tx = ctx.pool.begin().await?;
-    let (counts, _) = C::write(&mut tx, ctx.channel_id, &mapped.records)
+    let (counts, _) = C::write(&mut tx, ctx.channel_id, &mapped.records, ctx.history)
         .await
         .with_context(|| format!("writing a page of {}", C::ENTITY))?;
     let failures: Vec<NewSyncError> = mapped
@@ -389,6 +412,10 @@ pub async fn probe<C: Connector>(
 /// Runs one entity from its cursor to the store's present.
 pub async fn run_incremental<C: Connector>(ctx: &RunContext) -> Result<EntityCounts> {
     let (start, initial_done) = start_cursor(ctx, C::ENTITY).await?;
+    let ctx = &RunContext {
+        history: !initial_done,
+        ..ctx.clone()
+    };
     let (total, store_now) = probe::<C>(ctx, start.updated_at).await?;
     let upper = store_now - WINDOW_LAG;
     tracing::info!(
@@ -520,6 +547,12 @@ pub async fn run_incremental<C: Connector>(ctx: &RunContext) -> Result<EntityCou
     producer.abort();
     result?;
     if !initial_done {
+        // One transaction: a crash before the mark repeats the whole finishing step.
+        let mut tx = ctx.pool.begin().await?;
+        C::finish_history(&mut tx, ctx.channel_id)
+            .await
+            .with_context(|| format!("finishing the history of {}", C::ENTITY))?;
+        tx.commit().await?;
         store::cursors::mark_initial_done(&ctx.pool, ctx.channel_id, C::ENTITY).await?;
     }
     if let Some(job) = ctx.job_id {

@@ -44,6 +44,7 @@ pub async fn retry_one(
             cart_lifetime: Duration::days(settings.cart_lifetime_days.into()),
         },
         cancel: CancellationToken::new(),
+        history: false,
     };
     let ids = [magento_id];
     let counts = match entity {

@@ -129,6 +129,7 @@ async fn run(
             cart_lifetime: Duration::days(settings.cart_lifetime_days.into()),
         },
         cancel,
+        history: false,
     };
 
     if job.kind == JobKind::RetryErrors {

@@ -19,6 +19,7 @@ async fn initial_sync_equals_the_store_record_for_record(pool: PgPool) {
     let outcome = sync(&pool, channel).await;
     assert_eq!(outcome.status, JobStatus::Succeeded, "{:?}", outcome.error);
     assert_same(&expected(&store, Utc::now()), &actual(&pool, channel).await);
+    assert_derived_figures_match_rows(&pool, channel).await;
 
     // Nothing changed: a second run writes nothing.
     let again = sync(&pool, channel).await;
@@ -75,6 +76,7 @@ async fn incremental_sync_picks_up_live_changes(pool: PgPool) {
         outcome.entities
     );
     assert_same(&expected(&store, Utc::now()), &actual(&pool, channel).await);
+    assert_derived_figures_match_rows(&pool, channel).await;
 }
 
 #[sqlx::test(migrator = "store::MIGRATOR")]
@@ -245,6 +247,7 @@ async fn a_sync_aborted_mid_run_resumes_exactly(pool: PgPool) {
         orders.fetched
     );
     assert_same(&expected(&store, Utc::now()), &actual(&pool, channel).await);
+    assert_derived_figures_match_rows(&pool, channel).await;
 }
 
 #[sqlx::test(migrator = "store::MIGRATOR")]

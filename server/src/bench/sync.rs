@@ -172,6 +172,8 @@ async fn measure(global: &GlobalArgs, scale: usize, url: &str) -> Result<()> {
             cart_lifetime: ChronoDuration::days(30),
         },
         cancel: CancellationToken::new(),
+        // The same rows as the sync's history import, written the same way.
+        history: true,
     };
     let started = Instant::now();
     write_everything(&ctx, fetched).await?;
@@ -355,6 +357,9 @@ async fn write_everything(ctx: &RunContext, f: Fetched) -> Result<()> {
     for page in f.orders {
         write_page::<OrdersConnector>(ctx, page, 0, None, None).await?;
     }
+    let mut tx = ctx.pool.begin().await?;
+    OrdersConnector::finish_history(&mut tx, ctx.channel_id).await?;
+    tx.commit().await?;
     for page in f.credit_memos {
         write_page::<CreditMemosConnector>(ctx, page, 0, None, None).await?;
     }

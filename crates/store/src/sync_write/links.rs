@@ -281,6 +281,56 @@ pub async fn refresh_buyer_marks(tx: &mut PgConnection, customer_ids: &[i64]) ->
     Ok(())
 }
 
+/// [`refresh_customer_totals`] (with the buyer marks and the accounts) for every customer of
+/// a channel at once: the end of a history import (`orders::Totals::AtTheEnd`).
+pub async fn refresh_channel_totals(tx: &mut PgConnection, channel_id: i64) -> Result<()> {
+    let accounts = sqlx::query_scalar!(
+        r#"update customers c set lifetime_sales = s.sales, orders_count = s.n,
+               last_order_at = s.last, updated_at = now()
+           from (select c2.id,
+                        coalesce(sum(coalesce(o.subtotal, 0) - abs(coalesce(o.discount_amount, 0)))
+                                 filter (where o.id is not null and not o.is_canceled), 0) as sales,
+                        count(o.id) filter (where not o.is_canceled)::int4 as n,
+                        max(o.magento_created_at) filter (where not o.is_canceled) as last
+                 from customers c2
+                 left join (select o.id, o.customer_id, o.subtotal, o.discount_amount,
+                                   o.magento_created_at,
+                                   (coalesce(o.state, '') = 'canceled'
+                                    or coalesce(o.status, '') = 'canceled') as is_canceled
+                            from orders o where o.channel_id = $1) o on o.customer_id = c2.id
+                 where c2.channel_id = $1
+                 group by c2.id) s
+           where c.id = s.id
+             and (c.lifetime_sales, c.orders_count, c.last_order_at)
+                 is distinct from (s.sales, s.n, s.last)
+           returning c.account_id as "account_id?""#,
+        channel_id
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    sqlx::query!(
+        r#"update orders o set prev_order_at = w.prev, customer_created_at = w.created
+           from (select o2.id,
+                        lag(o2.magento_created_at) over (partition by o2.customer_id
+                                                         order by o2.magento_created_at, o2.id)
+                            as prev,
+                        c.magento_created_at as created
+                 from orders o2 join customers c on c.id = o2.customer_id
+                 where o2.channel_id = $1
+                   and coalesce(o2.state, '') <> 'canceled'
+                   and coalesce(o2.status, '') <> 'canceled') w
+           where o.id = w.id
+             and (o.prev_order_at, o.customer_created_at) is distinct from (w.prev, w.created)"#,
+        channel_id
+    )
+    .execute(&mut *tx)
+    .await?;
+    let mut accounts: Vec<i64> = accounts.into_iter().flatten().collect();
+    accounts.sort_unstable();
+    accounts.dedup();
+    refresh_accounts(tx, &accounts).await
+}
+
 /// Recomputes the customer count and lifetime sales of the given accounts.
 pub async fn refresh_accounts(tx: &mut PgConnection, account_ids: &[i64]) -> Result<()> {
     if account_ids.is_empty() {
