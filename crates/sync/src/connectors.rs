@@ -21,6 +21,10 @@ pub const WINDOW_LAG: Duration = Duration::seconds(1);
 /// idempotent upserts make the overlap cheap, and it catches rows committed late.
 pub const OVERLAP: Duration = Duration::minutes(5);
 
+/// At most this many fetched records are written in one transaction (pages that are already
+/// waiting are joined; the fetch-ahead channel holds about this many).
+pub const WRITE_BATCH: usize = 900;
+
 /// Everything a connector needs for one run.
 #[derive(Clone)]
 pub struct RunContext {
@@ -431,8 +435,9 @@ pub async fn run_incremental<C: Connector>(ctx: &RunContext) -> Result<EntityCou
         pager = pager.with_filter(scope);
     }
     // The producer fetches ahead; a bounded channel keeps memory flat whatever the store size.
-    let (sender, mut pages) =
-        mpsc::channel::<Result<Produced<<C::R as magento::Resource>::Item>, magento::Error>>(2);
+    let (sender, mut pages) = mpsc::channel::<
+        Result<Produced<<C::R as magento::Resource>::Item>, magento::Error>,
+    >(WRITE_BATCH / 300 + 1);
     let cancel = ctx.cancel.clone();
     let (client, careful_client, page_size, scope) = (
         ctx.client.clone(),
@@ -505,16 +510,49 @@ pub async fn run_incremental<C: Connector>(ctx: &RunContext) -> Result<EntityCou
 
     let mut done = EntityCounts::default();
     let result = async {
-        while let Some(produced) = pages.recv().await {
+        // A page received while gathering a batch that could not join it.
+        let mut held = None;
+        loop {
+            let produced = match held.take() {
+                Some(produced) => produced,
+                None => match pages.recv().await {
+                    Some(produced) => produced,
+                    None => break,
+                },
+            };
             let produced =
                 produced.with_context(|| format!("fetching {} from the store", C::ENTITY))?;
             let map_ctx = ctx.map.clone();
             match produced {
                 Produced::Page(page) => {
-                    let fetched = page.page.items.len();
-                    let mapped =
+                    let mut fetched = page.page.items.len();
+                    let mut cursor = page.cursor;
+                    let mut mapped =
                         map_page(page.page, |item, d| C::map(item, d, &map_ctx), C::item_id);
-                    done += write_page::<C>(ctx, mapped, fetched, Some(page.cursor), None).await?;
+                    // When the store is faster than the database, pages wait here: write the
+                    // ones already fetched together, in one transaction with the last one's
+                    // cursor. Fewer, larger statements cost the database less per record.
+                    while fetched < WRITE_BATCH {
+                        match pages.try_recv() {
+                            Ok(Ok(Produced::Page(next))) => {
+                                fetched += next.page.items.len();
+                                cursor = next.cursor;
+                                let more = map_page(
+                                    next.page,
+                                    |item, d| C::map(item, d, &map_ctx),
+                                    C::item_id,
+                                );
+                                mapped.records.extend(more.records);
+                                mapped.errors.extend(more.errors);
+                            }
+                            Ok(other) => {
+                                held = Some(other);
+                                break;
+                            }
+                            Err(_) => break,
+                        }
+                    }
+                    done += write_page::<C>(ctx, mapped, fetched, Some(cursor), None).await?;
                 }
                 Produced::Isolated(crate::isolate::Isolated::Fetched(page, cursor)) => {
                     let fetched = page.items.len();

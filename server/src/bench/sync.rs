@@ -347,7 +347,32 @@ async fn fetch_everything(client: &magento::Client) -> Result<Fetched> {
     })
 }
 
+/// Consecutive pages joined the way the sync joins pages that wait for the database
+/// (`sync::connectors::WRITE_BATCH`).
+fn batches<R>(pages: Vec<MappedPage<R>>) -> Vec<MappedPage<R>> {
+    let mut out: Vec<MappedPage<R>> = Vec::new();
+    for page in pages {
+        match out.last_mut() {
+            Some(last)
+                if last.records.len() + last.errors.len() < sync::connectors::WRITE_BATCH =>
+            {
+                last.records.extend(page.records);
+                last.errors.extend(page.errors);
+            }
+            _ => out.push(page),
+        }
+    }
+    out
+}
+
 async fn write_everything(ctx: &RunContext, f: Fetched) -> Result<()> {
+    let f = Fetched {
+        customers: batches(f.customers),
+        carts: batches(f.carts),
+        orders: batches(f.orders),
+        credit_memos: batches(f.credit_memos),
+        subscribers: f.subscribers,
+    };
     for page in f.customers {
         write_page::<CustomersConnector>(ctx, page, 0, None, None).await?;
     }
