@@ -133,12 +133,42 @@ pub(crate) async fn make_guest_customers(
     channel_id: i64,
     buyers: &Buyers<'_>,
 ) -> Result<()> {
-    let created = sqlx::query_scalar!(
+    // Their accounts first (the same rows as the guests below, named after the first buyer),
+    // so each guest is written once, with its account.
+    sqlx::query!(
+        r#"insert into accounts (name, email_key)
+           select distinct on (lower(t.email))
+                  coalesce(nullif(trim(concat_ws(' ', t.first_name, t.last_name)), ''), t.email),
+                  lower(t.email)
+           from unnest($2::int8[], $3::text[], $4::int8[], $5::text[], $6::text[],
+                       $7::timestamptz[])
+               as t(customer_magento_id, email, store_id, first_name, last_name, created_at)
+           left join store_views sv on sv.channel_id = $1 and sv.magento_id = t.store_id
+           where coalesce(t.email, '') <> ''
+             and not exists (select 1 from customers r
+                             where r.channel_id = $1 and r.magento_id = t.customer_magento_id)
+             and not exists (select 1 from customers r
+                             where r.channel_id = $1 and r.website_id = coalesce(sv.website_id, 0)
+                               and r.email_key = lower(t.email))
+           order by lower(t.email), t.created_at
+           on conflict (email_key) do nothing"#,
+        channel_id,
+        buyers.customer_magento_id as _,
+        buyers.email as _,
+        buyers.store_id as _,
+        buyers.first_name as _,
+        buyers.last_name as _,
+        buyers.created_at as _,
+    )
+    .execute(&mut *tx)
+    .await?;
+    let accounts = sqlx::query_scalar!(
         r#"insert into customers (channel_id, is_guest, website_id, store_id, email,
-               first_name, last_name, magento_created_at)
+               first_name, last_name, magento_created_at, account_id)
            select distinct on (coalesce(sv.website_id, 0), lower(t.email))
                   $1, true, coalesce(sv.website_id, 0), t.store_id, t.email, t.first_name,
-                  t.last_name, t.created_at
+                  t.last_name, t.created_at,
+                  (select a.id from accounts a where a.email_key = lower(t.email))
            from unnest($2::int8[], $3::text[], $4::int8[], $5::text[], $6::text[],
                        $7::timestamptz[])
                as t(customer_magento_id, email, store_id, first_name, last_name, created_at)
@@ -151,7 +181,7 @@ pub(crate) async fn make_guest_customers(
                                and r.email_key = lower(t.email))
            order by coalesce(sv.website_id, 0), lower(t.email), t.created_at
            on conflict (channel_id, website_id, email_key) where is_guest do nothing
-           returning id"#,
+           returning account_id as "account_id?""#,
         channel_id,
         buyers.customer_magento_id as _,
         buyers.email as _,
@@ -162,8 +192,11 @@ pub(crate) async fn make_guest_customers(
     )
     .fetch_all(&mut *tx)
     .await?;
-    // New guest customers need accounts too.
-    link_customers_to_accounts(tx, &created).await
+    let mut accounts: Vec<i64> = accounts.into_iter().flatten().collect();
+    accounts.sort_unstable();
+    accounts.dedup();
+    // Their customer counts.
+    refresh_accounts(tx, &accounts).await
 }
 
 /// Links orders to their carts by quote id and marks those carts Purchased (sticky).
