@@ -504,17 +504,20 @@ async fn ranges_follow_the_users_time_zone_and_empty_ranges_divide_by_nothing(po
     let state = synced.handle.state();
     let s = state.read();
 
-    // A single day in two zones 14 hours apart covers different orders; both must match.
+    // One calendar day in zones 22 hours apart covers different orders; both must match. The
+    // day is the same date everywhere: each zone's own "today" would shift with the hour the
+    // test runs at (between 00:00 and 08:00 UTC Kiritimati is a day ahead of Los Angeles, and
+    // their "yesterdays" then overlap for 22 hours instead of 2).
     let mut differ = false;
     for days_back in 1..20 {
         let mut counts = Vec::new();
+        let day = local_today(s.anchor, tz("UTC")) - Duration::days(days_back);
         for zone_name in [
             "Pacific/Kiritimati",
             "America/Los_Angeles",
             "Asia/Kathmandu",
         ] {
             let m = Model::new(&s, tz(zone_name));
-            let day = local_today(s.anchor, m.tz) - Duration::days(days_back);
             let range = DateRange::new(day, day).unwrap();
             let scope = Scope {
                 channel: Some(synced.channel),
