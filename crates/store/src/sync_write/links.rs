@@ -133,53 +133,41 @@ pub(crate) async fn make_guest_customers(
     channel_id: i64,
     buyers: &Buyers<'_>,
 ) -> Result<()> {
-    // Their accounts first (the same rows as the guests below, named after the first buyer),
-    // so each guest is written once, with its account.
-    sqlx::query!(
-        r#"insert into accounts (name, email_key)
-           select distinct on (lower(t.email))
-                  coalesce(nullif(trim(concat_ws(' ', t.first_name, t.last_name)), ''), t.email),
-                  lower(t.email)
-           from unnest($2::int8[], $3::text[], $4::int8[], $5::text[], $6::text[],
-                       $7::timestamptz[])
-               as t(customer_magento_id, email, store_id, first_name, last_name, created_at)
-           left join store_views sv on sv.channel_id = $1 and sv.magento_id = t.store_id
-           where coalesce(t.email, '') <> ''
-             and not exists (select 1 from customers r
-                             where r.channel_id = $1 and r.magento_id = t.customer_magento_id)
-             and not exists (select 1 from customers r
-                             where r.channel_id = $1 and r.website_id = coalesce(sv.website_id, 0)
-                               and r.email_key = lower(t.email))
-           order by lower(t.email), t.created_at
-           on conflict (email_key) do nothing"#,
-        channel_id,
-        buyers.customer_magento_id as _,
-        buyers.email as _,
-        buyers.store_id as _,
-        buyers.first_name as _,
-        buyers.last_name as _,
-        buyers.created_at as _,
-    )
-    .execute(&mut *tx)
-    .await?;
+    // One guest per website and email, each written once, with its account (made first when
+    // the email has none, named after the first buyer).
     let accounts = sqlx::query_scalar!(
-        r#"insert into customers (channel_id, is_guest, website_id, store_id, email,
+        r#"with wanted as (
+               select distinct on (coalesce(sv.website_id, 0), lower(t.email))
+                      coalesce(sv.website_id, 0) as website_id, t.store_id, t.email,
+                      lower(t.email) as email_key, t.first_name, t.last_name, t.created_at
+               from unnest($2::int8[], $3::text[], $4::int8[], $5::text[], $6::text[],
+                           $7::timestamptz[])
+                   as t(customer_magento_id, email, store_id, first_name, last_name, created_at)
+               left join store_views sv on sv.channel_id = $1 and sv.magento_id = t.store_id
+               where coalesce(t.email, '') <> ''
+                 and not exists (select 1 from customers r
+                                 where r.channel_id = $1 and r.magento_id = t.customer_magento_id)
+                 and not exists (select 1 from customers r
+                                 where r.channel_id = $1
+                                   and r.website_id = coalesce(sv.website_id, 0)
+                                   and r.email_key = lower(t.email))
+               order by coalesce(sv.website_id, 0), lower(t.email), t.created_at),
+           made as (
+               insert into accounts (name, email_key)
+               select distinct on (w.email_key)
+                      coalesce(nullif(trim(concat_ws(' ', w.first_name, w.last_name)), ''), w.email),
+                      w.email_key
+               from wanted w
+               order by w.email_key, w.created_at
+               on conflict (email_key) do nothing
+               returning id, email_key)
+           insert into customers (channel_id, is_guest, website_id, store_id, email,
                first_name, last_name, magento_created_at, account_id)
-           select distinct on (coalesce(sv.website_id, 0), lower(t.email))
-                  $1, true, coalesce(sv.website_id, 0), t.store_id, t.email, t.first_name,
-                  t.last_name, t.created_at,
-                  (select a.id from accounts a where a.email_key = lower(t.email))
-           from unnest($2::int8[], $3::text[], $4::int8[], $5::text[], $6::text[],
-                       $7::timestamptz[])
-               as t(customer_magento_id, email, store_id, first_name, last_name, created_at)
-           left join store_views sv on sv.channel_id = $1 and sv.magento_id = t.store_id
-           where coalesce(t.email, '') <> ''
-             and not exists (select 1 from customers r
-                             where r.channel_id = $1 and r.magento_id = t.customer_magento_id)
-             and not exists (select 1 from customers r
-                             where r.channel_id = $1 and r.website_id = coalesce(sv.website_id, 0)
-                               and r.email_key = lower(t.email))
-           order by coalesce(sv.website_id, 0), lower(t.email), t.created_at
+           select $1, true, w.website_id, w.store_id, w.email, w.first_name, w.last_name,
+                  w.created_at,
+                  coalesce((select m.id from made m where m.email_key = w.email_key),
+                           (select a.id from accounts a where a.email_key = w.email_key))
+           from wanted w
            on conflict (channel_id, website_id, email_key) where is_guest do nothing
            returning account_id as "account_id?""#,
         channel_id,
@@ -317,51 +305,11 @@ pub async fn refresh_buyer_marks(tx: &mut PgConnection, customer_ids: &[i64]) ->
 /// [`refresh_customer_totals`] (with the buyer marks and the accounts) for every customer of
 /// a channel at once: the end of a history import (`orders::Totals::AtTheEnd`).
 pub async fn refresh_channel_totals(tx: &mut PgConnection, channel_id: i64) -> Result<()> {
-    let accounts = sqlx::query_scalar!(
-        r#"update customers c set lifetime_sales = s.sales, orders_count = s.n,
-               last_order_at = s.last, updated_at = now()
-           from (select c2.id,
-                        coalesce(sum(coalesce(o.subtotal, 0) - abs(coalesce(o.discount_amount, 0)))
-                                 filter (where o.id is not null and not o.is_canceled), 0) as sales,
-                        count(o.id) filter (where not o.is_canceled)::int4 as n,
-                        max(o.magento_created_at) filter (where not o.is_canceled) as last
-                 from customers c2
-                 left join (select o.id, o.customer_id, o.subtotal, o.discount_amount,
-                                   o.magento_created_at,
-                                   (coalesce(o.state, '') = 'canceled'
-                                    or coalesce(o.status, '') = 'canceled') as is_canceled
-                            from orders o where o.channel_id = $1) o on o.customer_id = c2.id
-                 where c2.channel_id = $1
-                 group by c2.id) s
-           where c.id = s.id
-             and (c.lifetime_sales, c.orders_count, c.last_order_at)
-                 is distinct from (s.sales, s.n, s.last)
-           returning c.account_id as "account_id?""#,
-        channel_id
-    )
-    .fetch_all(&mut *tx)
-    .await?;
-    sqlx::query!(
-        r#"update orders o set prev_order_at = w.prev, customer_created_at = w.created
-           from (select o2.id,
-                        lag(o2.magento_created_at) over (partition by o2.customer_id
-                                                         order by o2.magento_created_at, o2.id)
-                            as prev,
-                        c.magento_created_at as created
-                 from orders o2 join customers c on c.id = o2.customer_id
-                 where o2.channel_id = $1
-                   and coalesce(o2.state, '') <> 'canceled'
-                   and coalesce(o2.status, '') <> 'canceled') w
-           where o.id = w.id
-             and (o.prev_order_at, o.customer_created_at) is distinct from (w.prev, w.created)"#,
-        channel_id
-    )
-    .execute(&mut *tx)
-    .await?;
-    let mut accounts: Vec<i64> = accounts.into_iter().flatten().collect();
-    accounts.sort_unstable();
-    accounts.dedup();
-    refresh_accounts(tx, &accounts).await
+    let customers =
+        sqlx::query_scalar!("select id from customers where channel_id = $1", channel_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    refresh_customer_totals(tx, &customers).await
 }
 
 /// Recomputes the customer count and lifetime sales of the given accounts.
