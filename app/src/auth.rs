@@ -51,11 +51,11 @@ pub async fn current_session() -> Result<SessionInfo, AppError> {
 /// The session resource, fetched once per page load (blocking, so the server-rendered HTML
 /// already carries the menus and the user's name).
 #[derive(Clone, Copy)]
-pub struct SessionResource(pub Resource<Result<SessionInfo, AppError>>);
+pub struct SessionResource(pub crate::data::Data<Result<SessionInfo, AppError>>);
 
 impl SessionResource {
     pub fn provide() {
-        let resource = Resource::new_blocking(|| (), |_| current_session());
+        let resource = crate::data::blocking_data(|| (), |_| current_session());
         provide_context(SessionResource(resource));
     }
 

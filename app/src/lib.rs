@@ -10,6 +10,7 @@ pub mod auth;
 pub mod channels;
 pub mod charts;
 pub mod components;
+pub mod data;
 pub mod format;
 pub mod grids;
 pub mod pages;

@@ -104,7 +104,7 @@ fn UsersAdmin() -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
     let set_role = ServerAction::<SetUserRole>::new();
     let set_active = ServerAction::<SetUserActive>::new();
-    let users = Resource::new(
+    let users = crate::data::data(
         move || {
             (
                 create.version().get(),

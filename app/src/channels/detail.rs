@@ -54,7 +54,7 @@ fn ChannelView() -> impl IntoView {
     // Bumped by the live progress when a sync starts, finishes an entity or ends.
     let milestones = RwSignal::new(0u32);
     let lists = Lists::new(id, sync_now, milestones);
-    let channel = Resource::new(
+    let channel = crate::data::data(
         move || {
             (
                 id.get(),
@@ -259,7 +259,7 @@ fn Settings(c: ChannelOverview, lists: Lists) -> impl IntoView {
     }
 }
 
-type Listed<T> = Resource<Result<(Vec<T>, i64), AppError>>;
+type Listed<T> = crate::data::Data<Result<(Vec<T>, i64), AppError>>;
 /// Records per entity, as `ChannelOverview::records`.
 type RecordCounts = Vec<(String, i64)>;
 
@@ -290,7 +290,7 @@ impl Lists {
         let jobs_page = query_i64("jobs_page");
         let errors_page = query_i64("errors_page");
         let retry = ServerAction::<RetrySyncErrors>::new();
-        let jobs = Resource::new(
+        let jobs = crate::data::data(
             move || {
                 (
                     id.get(),
@@ -301,7 +301,7 @@ impl Lists {
             },
             |(id, p, ..)| channel_jobs(id, p),
         );
-        let errors = Resource::new(
+        let errors = crate::data::data(
             move || {
                 let retried = retry.version().get();
                 (

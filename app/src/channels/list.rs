@@ -35,7 +35,7 @@ fn ChannelsTable() -> impl IntoView {
             session.refetch();
         }
     });
-    let channels = Resource::new(
+    let channels = crate::data::data(
         move || {
             (
                 sync_now.version().get(),

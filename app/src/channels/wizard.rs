@@ -53,7 +53,7 @@ pub fn EditChannelPage() -> impl IntoView {
             .and_then(|v| v.parse::<i64>().ok())
             .unwrap_or(0)
     };
-    let channel = Resource::new(id, get_channel);
+    let channel = crate::data::data(id, get_channel);
     view! {
         <Title text="Edit channel" />
         <div class="breadcrumb"><a href="/channels">"Channels"</a></div>

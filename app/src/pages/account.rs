@@ -69,7 +69,7 @@ pub async fn set_time_zone(time_zone: String) -> Result<(), AppError> {
 #[component]
 fn TimeZoneForm() -> impl IntoView {
     let save = ServerAction::<SetTimeZone>::new();
-    let settings = Resource::new(move || save.version().get(), |_| time_zone_settings());
+    let settings = crate::data::data(move || save.version().get(), |_| time_zone_settings());
     view! {
         <section class="card narrow">
             <h2>"Time zone"</h2>

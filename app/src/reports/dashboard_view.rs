@@ -20,7 +20,7 @@ use rust_decimal::prelude::ToPrimitive;
 pub fn DashboardView() -> impl IntoView {
     let params = use_query_map();
     let query = move || ReportQuery::from_map(&params.read());
-    let data = Resource::new(query, get_dashboard);
+    let data = crate::data::data(query, get_dashboard);
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading the dashboard…"</p> }>
             {move || Suspend::new(async move {

@@ -48,7 +48,7 @@ where
 {
     let params = use_query_map();
     let query = move || ReportQuery::from_map(&params.read());
-    let data = Resource::new(query, fetch);
+    let data = crate::data::data(query, fetch);
     view! {
         <Transition fallback=|| view! { <p class="muted">"Loading the report…"</p> }>
             {move || {

@@ -32,7 +32,7 @@ const TABS: &[&str] = &["details", "customers", "orders", "carts", "credit-memos
 pub fn AccountPage() -> impl IntoView {
     let id = record::use_record_id();
     let tab = record::use_tab(TABS);
-    let account = Resource::new(move || id.get(), get_account);
+    let account = crate::data::data(move || id.get(), get_account);
     view! {
         <RequirePermission permission=Permission::ReadData>
             <Transition fallback=record::loading>

@@ -35,7 +35,7 @@ pub fn CartPage() -> impl IntoView {
     let tab = record::use_tab(TABS);
     let mark_lost = ServerAction::<MarkCartLost>::new();
     let reopen = ServerAction::<ReopenCart>::new();
-    let cart = Resource::new(
+    let cart = crate::data::data(
         move || (id.get(), mark_lost.version().get(), reopen.version().get()),
         |(id, _, _)| get_cart(id),
     );

@@ -28,7 +28,7 @@ const TABS: &[&str] = &["details", "items", "order"];
 pub fn CreditMemoPage() -> impl IntoView {
     let id = record::use_record_id();
     let tab = record::use_tab(TABS);
-    let memo = Resource::new(move || id.get(), get_credit_memo);
+    let memo = crate::data::data(move || id.get(), get_credit_memo);
     view! {
         <RequirePermission permission=Permission::ReadData>
             <Transition fallback=record::loading>

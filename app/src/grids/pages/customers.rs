@@ -40,7 +40,7 @@ const TABS: &[&str] = &[
 pub fn CustomerPage() -> impl IntoView {
     let id = record::use_record_id();
     let tab = record::use_tab(TABS);
-    let customer = Resource::new(move || id.get(), get_customer);
+    let customer = crate::data::data(move || id.get(), get_customer);
     view! {
         <RequirePermission permission=Permission::ReadData>
             <Transition fallback=record::loading>

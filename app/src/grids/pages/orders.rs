@@ -39,7 +39,7 @@ const TABS: &[&str] = &[
 pub fn OrderPage() -> impl IntoView {
     let id = record::use_record_id();
     let tab = record::use_tab(TABS);
-    let order = Resource::new(move || id.get(), get_order);
+    let order = crate::data::data(move || id.get(), get_order);
     view! {
         <RequirePermission permission=Permission::ReadData>
             <Transition fallback=record::loading>

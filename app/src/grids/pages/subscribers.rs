@@ -24,7 +24,7 @@ pub fn SubscribersPage() -> impl IntoView {
 #[component]
 pub fn SubscriberPage() -> impl IntoView {
     let id = record::use_record_id();
-    let subscriber = Resource::new(move || id.get(), get_subscriber);
+    let subscriber = crate::data::data(move || id.get(), get_subscriber);
     view! {
         <RequirePermission permission=Permission::ReadData>
             <Transition fallback=record::loading>
