@@ -1,25 +1,23 @@
 //! The chips above a grid: each filter applied, in words, with a link that removes it.
 
 use super::Links;
+use super::model::Model;
 use domain::grid::view::GridOptions;
-use domain::grid::{Choice, Condition, FilterKind, GridField, GridQuery, format_decimal};
+use domain::grid::{Choice, Condition, FieldDef, FilterKind, format_decimal};
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 
 /// The filters applied, in words, each removable.
-pub fn chips<F: GridField>(
-    query: &GridQuery<F>,
-    options: &GridOptions,
-    links: &Links,
-) -> Option<AnyView> {
+pub fn chips(model: &Model, options: &GridOptions, links: &Links) -> Option<AnyView> {
+    let query = &*model.query;
     let chips: Vec<_> = query
-        .filters
-        .iter()
-        .filter(|f| !links.is_fixed(f.field.key()))
-        .map(|f| {
-            let label = f.field.label();
-            let text = describe(f.field, &f.condition, options);
-            let remove = links.to(&query.without_filter(f.field));
+        .filters()
+        .into_iter()
+        .filter(|(def, _)| !links.is_fixed(def.key))
+        .map(|(def, condition)| {
+            let label = def.label;
+            let text = describe(def, &condition, options);
+            let remove = links.to(query.without_filter(def.key));
             view! {
                 <li class="grid-chip">
                     <span><span class="chip-label">{format!("{label}: ")}</span>{text}</span>
@@ -34,14 +32,14 @@ pub fn chips<F: GridField>(
 }
 
 /// A condition in words: `contains “ann”`, `Open, Lost`, `10 – 50`, `Last 7 days (20 Nov – 26 Nov 2026)`.
-pub fn describe<F: GridField>(field: F, condition: &Condition, options: &GridOptions) -> String {
+pub fn describe(field: FieldDef, condition: &Condition, options: &GridOptions) -> String {
     let day = |d: chrono::NaiveDate| d.format("%-d %b %Y").to_string();
     let amount = |d: Decimal| format_decimal(d, d.normalize().scale().min(4));
     match condition {
         Condition::Contains(t) => format!("contains “{t}”"),
         Condition::Equals(t) => format!("is “{t}”"),
         Condition::AnyOf(values) => {
-            let choices: &[Choice] = match field.def().filter {
+            let choices: &[Choice] = match field.filter {
                 Some(FilterKind::Choice(c)) => c,
                 _ => &[],
             };
@@ -78,7 +76,7 @@ pub fn describe<F: GridField>(field: F, condition: &Condition, options: &GridOpt
         }
         Condition::Is(true) => "Yes".into(),
         Condition::Is(false) => "No".into(),
-        Condition::Id(id) => match field.def().filter {
+        Condition::Id(id) => match field.filter {
             Some(FilterKind::Channel) => options
                 .channel_label(*id)
                 .map_or(format!("#{id}"), str::to_string),

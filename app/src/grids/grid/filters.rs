@@ -2,46 +2,41 @@
 //! JavaScript (and with it, navigates in place to the canonical URL).
 
 use super::Links;
+use super::model::Model;
 use super::submit::GridForm;
 use domain::grid::view::GridOptions;
-use domain::grid::{Condition, DatePreset, FilterKind, GridField, GridQuery};
+use domain::grid::{Condition, DatePreset, FieldDef, FilterKind};
 use leptos::prelude::*;
 use rust_decimal::Decimal;
 
-pub fn panel<F: GridField>(
-    query: &GridQuery<F>,
-    options: &GridOptions,
-    links: &Links,
-) -> Option<AnyView> {
-    let fields: Vec<F> = F::ALL
-        .iter()
-        .copied()
-        .filter(|f| f.def().in_panel && f.def().filter.is_some() && !links.is_fixed(f.key()))
+pub fn panel(model: &Model, options: &GridOptions, links: &Links) -> Option<AnyView> {
+    let query = &*model.query;
+    let fields: Vec<FieldDef> = query
+        .fields()
+        .into_iter()
+        .filter(|f| f.in_panel && f.filter.is_some() && !links.is_fixed(f.key))
         .collect();
     if fields.is_empty() {
         return None;
     }
     let active = query
-        .filters
+        .filters()
         .iter()
-        .filter(|f| !links.is_fixed(f.field.key()))
+        .filter(|(def, _)| !links.is_fixed(def.key))
         .count();
     let inputs = fields
         .iter()
-        .map(|f| field_input(*f, query.condition(*f), options))
+        .map(|f| field_input(*f, query.condition(f.key).as_ref(), options))
         .collect_view();
     // The rest of the state travels with the form: sort, columns, page size (not the page:
     // new filters start at page 1; not the view: the state is no longer the view's).
     let carried: Vec<(String, String)> = query
-        .to_pairs()
+        .pairs()
         .into_iter()
         .filter(|(k, _)| matches!(k.as_str(), "sort" | "cols" | "per_page"))
         .chain(links.keep.iter().cloned())
         .collect();
-    let mut cleared = query.clone();
-    cleared.filters.retain(|f| links.is_fixed(f.field.key()));
-    cleared.page = 1;
-    cleared.view = None;
+    let cleared = query.cleared(&|key| links.is_fixed(key));
     let summary = if active > 0 {
         format!("Filters ({active})")
     } else {
@@ -49,7 +44,7 @@ pub fn panel<F: GridField>(
     };
     // Open while filters apply, so what is applied can be seen and changed at once.
     let is_open = active > 0;
-    let clear_href = links.to(&cleared);
+    let clear_href = links.to(cleared);
     let carried = hidden(&carried);
     Some(
         view! {
@@ -78,12 +73,7 @@ pub fn hidden(pairs: &[(String, String)]) -> AnyView {
         .into_any()
 }
 
-fn field_input<F: GridField>(
-    field: F,
-    current: Option<&Condition>,
-    options: &GridOptions,
-) -> AnyView {
-    let def = field.def();
+fn field_input(def: FieldDef, current: Option<&Condition>, options: &GridOptions) -> AnyView {
     let key = def.key;
     let id = format!("filter-{key}");
     let Some(kind) = def.filter else {

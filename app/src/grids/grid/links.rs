@@ -2,8 +2,8 @@
 //! record page's `tab`), then the grid's state, canonical. Filters the page fixes (a related
 //! list's `customer=…`) are implied by the path and never written into links.
 
+use super::model::Pairs;
 use crate::grids::codec;
-use domain::grid::{GridField, GridQuery};
 use leptos_router::params::ParamsMap;
 
 #[derive(Clone, Debug, PartialEq)]
@@ -14,15 +14,10 @@ pub struct Links {
 }
 
 impl Links {
-    /// A link to `query`'s state.
-    pub fn to<F: GridField>(&self, query: &GridQuery<F>) -> String {
+    /// A link to the state of these parameters (`Query::pairs` and its transitions).
+    pub fn to(&self, state: Pairs) -> String {
         let mut pairs = self.keep.clone();
-        pairs.extend(
-            query
-                .to_pairs()
-                .into_iter()
-                .filter(|(k, _)| !self.is_fixed(k)),
-        );
+        pairs.extend(state.into_iter().filter(|(k, _)| !self.is_fixed(k)));
         codec::href(&self.path, &pairs)
     }
 

@@ -8,18 +8,20 @@ mod cells;
 mod chips;
 mod filters;
 mod links;
+mod model;
 mod pager;
 mod submit;
 mod table;
 mod toolbar;
 
 pub use links::Links;
+use model::Model;
 
 use crate::components::error::ErrorMessage;
 use crate::grids::api;
 use crate::grids::entity::GridEntity;
+use domain::grid::GridField;
 use domain::grid::view::GridOptions;
-use domain::grid::{GridField, GridPage};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -49,9 +51,9 @@ pub fn grid<R: GridEntity>(setup: GridSetup) -> impl IntoView {
         })
     });
     let request = Memo::new(move |_| links.with(|l| location.query.with(|q| l.request(q))));
-    let page = Resource::new(move || request.get(), R::fetch);
+    let page = crate::data::data(move || request.get(), R::fetch);
     let compact = setup.with_value(|s| s.compact);
-    let options = Resource::new(
+    let options = crate::data::data(
         move || compact,
         |compact| async move {
             if compact {
@@ -61,7 +63,7 @@ pub fn grid<R: GridEntity>(setup: GridSetup) -> impl IntoView {
             }
         },
     );
-    let views = toolbar::ViewsState::new::<R::Field>(compact);
+    let views = toolbar::ViewsState::new(R::Field::GRID, compact);
     // A view just saved opens (in the browser; without JavaScript the form returns to the page
     // and the new view is listed).
     let navigate = leptos_router::hooks::use_navigate();
@@ -88,7 +90,7 @@ pub fn grid<R: GridEntity>(setup: GridSetup) -> impl IntoView {
                     let saved = views.list().await;
                     let links = links.get_untracked();
                     match result {
-                        Ok(page) => body::<R>(page, options, saved, links, setup.get_value(), views).into_any(),
+                        Ok(page) => body(Model::new(page), options, saved, links, setup.get_value(), views),
                         Err(error) => view! {
                             <ErrorMessage error />
                             <p><a href=links.reset()>"Reset this grid"</a></p>
@@ -101,24 +103,26 @@ pub fn grid<R: GridEntity>(setup: GridSetup) -> impl IntoView {
     }
 }
 
-fn body<R: GridEntity>(
-    page: GridPage<R>,
+/// Everything below the progress bar, drawn from the page the server answered (not generic:
+/// compiled once for every row type).
+fn body(
+    model: Model,
     options: GridOptions,
     saved: Vec<domain::grid::view::SavedView>,
     links: Links,
     setup: GridSetup,
     views: toolbar::ViewsState,
-) -> impl IntoView {
-    let toolbar = (!setup.compact).then(|| toolbar::toolbar::<R>(&page, &links, saved, views));
-    let panel = (!setup.compact).then(|| filters::panel::<R::Field>(&page.query, &options, &links));
-    let chips = chips::chips::<R::Field>(&page.query, &options, &links);
-    let summary = pager::summary::<R>(&page, &links);
-    let content = if page.rows.is_empty() {
-        empty::<R>(&page, &links)
+) -> AnyView {
+    let toolbar = (!setup.compact).then(|| toolbar::toolbar(&model, &links, saved, views));
+    let panel = (!setup.compact).then(|| filters::panel(&model, &options, &links));
+    let chips = chips::chips(&model, &options, &links);
+    let summary = pager::summary(&model, &links);
+    let content = if model.rows.is_empty() {
+        empty(&model, &links)
     } else {
-        table::table::<R>(&page, &links, setup.label)
+        table::table(&model, &links, setup.label)
     };
-    let pager = pager::pager::<R::Field>(&page.query, page.total, &links);
+    let pager = pager::pager(&model, &links);
     view! {
         {toolbar}
         {panel}
@@ -127,46 +131,46 @@ fn body<R: GridEntity>(
         {content}
         {pager}
     }
+    .into_any()
 }
 
 /// What an empty page says: nothing synced yet, nothing matches, or past the last page.
-fn empty<R: GridEntity>(page: &GridPage<R>, links: &Links) -> AnyView {
+fn empty(model: &Model, links: &Links) -> AnyView {
+    let query = &*model.query;
     let fixed: Vec<&str> = links.fixed.iter().map(|(k, _)| k.as_str()).collect();
-    let filtered = page.query.is_filtered_except(&fixed);
-    if page.total > 0 {
-        let last = page.query.with_page(page.query.last_page(page.total));
+    let filtered = query.is_filtered_except(&fixed);
+    let noun = model.noun;
+    if model.total > 0 {
+        let last = query.with_page(query.last_page(model.total));
         return view! {
             <div class="grid-empty" role="status">
                 <p>"This page is past the last one."</p>
-                <a class="button" href=links.to(&last)>"Go to the last page"</a>
+                <a class="button" href=links.to(last)>"Go to the last page"</a>
             </div>
         }
         .into_any();
     }
     if filtered {
-        let mut cleared = page.query.clone();
-        cleared.filters.retain(|f| links.is_fixed(f.field.key()));
-        cleared.page = 1;
-        cleared.view = None;
+        let cleared = query.cleared(&|key| links.is_fixed(key));
         view! {
             <div class="grid-empty" role="status">
-                <p><strong>{format!("No {} match these filters.", R::NOUN)}</strong></p>
+                <p><strong>{format!("No {noun} match these filters.")}</strong></p>
                 <p class="muted">"Change or remove a filter to see more."</p>
-                <a class="button" href=links.to(&cleared)>"Clear filters"</a>
+                <a class="button" href=links.to(cleared)>"Clear filters"</a>
             </div>
         }
         .into_any()
     } else if !links.fixed.is_empty() {
         view! {
             <div class="grid-empty" role="status">
-                <p>{format!("No {} here.", R::NOUN)}</p>
+                <p>{format!("No {noun} here.")}</p>
             </div>
         }
         .into_any()
     } else {
         view! {
             <div class="grid-empty" role="status">
-                <p><strong>{format!("No {} yet.", R::NOUN)}</strong></p>
+                <p><strong>{format!("No {noun} yet.")}</strong></p>
                 <p class="muted">"They appear here once a channel that syncs them has run."</p>
             </div>
         }

@@ -1,33 +1,33 @@
 //! The count ("1–50 of 12,345 carts"), the page size choice and the pager: links all.
 
 use super::Links;
+use super::model::Model;
 use crate::format::thousands;
-use crate::grids::entity::GridEntity;
-use domain::grid::{GridField, GridPage, GridQuery, PER_PAGE_CHOICES};
+use domain::grid::PER_PAGE_CHOICES;
 use leptos::prelude::*;
 
-pub fn summary<R: GridEntity>(page: &GridPage<R>, links: &Links) -> AnyView {
-    let query = &page.query;
+pub fn summary(model: &Model, links: &Links) -> AnyView {
+    let query = &*model.query;
     let first = query.offset() + 1;
-    let last = query.offset() + page.rows.len() as i64;
-    let count = if page.rows.is_empty() {
-        format!("{} {}", thousands(page.total), R::NOUN)
+    let last = query.offset() + model.rows.len() as i64;
+    let count = if model.rows.is_empty() {
+        format!("{} {}", thousands(model.total), model.noun)
     } else {
         format!(
             "{}–{} of {} {}",
             thousands(first),
             thousands(last),
-            thousands(page.total),
-            R::NOUN
+            thousands(model.total),
+            model.noun
         )
     };
     let sizes = PER_PAGE_CHOICES
         .into_iter()
         .map(|n| {
-            if n == query.per_page {
+            if n == query.per_page() {
                 view! { <span class="page-size current" aria-current="true">{n}</span> }.into_any()
             } else {
-                let href = links.to(&query.with_per_page(n));
+                let href = links.to(query.with_per_page(n));
                 view! { <a class="page-size" href=href aria-label=format!("{n} rows per page")>{n}</a> }.into_any()
             }
         })
@@ -44,20 +44,21 @@ pub fn summary<R: GridEntity>(page: &GridPage<R>, links: &Links) -> AnyView {
     .into_any()
 }
 
-pub fn pager<F: GridField>(query: &GridQuery<F>, total: i64, links: &Links) -> Option<AnyView> {
-    let last = query.last_page(total);
-    if last <= 1 && query.page <= 1 {
+pub fn pager(model: &Model, links: &Links) -> Option<AnyView> {
+    let query = &*model.query;
+    let last = query.last_page(model.total);
+    let page = query.page();
+    if last <= 1 && page <= 1 {
         return None;
     }
-    let step = |page: u32, text: &'static str, label: &'static str, enabled: bool| {
+    let step = |to: u32, text: &'static str, label: &'static str, enabled: bool| {
         if enabled {
-            view! { <a class="button button-small" href=links.to(&query.with_page(page)) aria-label=label>{text}</a> }.into_any()
+            view! { <a class="button button-small" href=links.to(query.with_page(to)) aria-label=label>{text}</a> }.into_any()
         } else {
             view! { <span class="button button-small" aria-disabled="true">{text}</span> }
                 .into_any()
         }
     };
-    let page = query.page;
     Some(view! {
         <nav class="grid-pager" aria-label="Pages">
             {step(1, "« First", "First page", page > 1)}

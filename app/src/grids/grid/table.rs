@@ -2,23 +2,22 @@
 
 use super::Links;
 use super::cells::cell_view;
-use crate::grids::entity::GridEntity;
-use domain::grid::{GridField, GridPage};
+use super::model::Model;
 use leptos::prelude::*;
 
-pub fn table<R: GridEntity>(page: &GridPage<R>, links: &Links, label: &'static str) -> AnyView {
-    let query = &page.query;
-    let columns = query.columns.clone();
+pub fn table(model: &Model, links: &Links, label: &'static str) -> AnyView {
+    let query = &*model.query;
+    let columns = query.columns();
+    let (sort_key, sort_descending) = query.sort();
     let headers = columns
         .iter()
-        .map(|field| {
-            let def = field.def();
+        .map(|def| {
             let class = if def.numeric { "num" } else { "" };
             if !def.sortable {
                 return view! { <th scope="col" class=class>{def.label}</th> }.into_any();
             }
-            let current = (query.sort.field == *field).then_some(query.sort.descending);
-            let next = query.with_sort(*field);
+            let current = (sort_key == def.key).then_some(sort_descending);
+            let (next, next_descending) = query.with_sort(def.key);
             let (aria, mark) = match current {
                 Some(true) => ("descending", "▼"),
                 Some(false) => ("ascending", "▲"),
@@ -27,7 +26,7 @@ pub fn table<R: GridEntity>(page: &GridPage<R>, links: &Links, label: &'static s
             let title = format!(
                 "Sort by {} {}",
                 def.label.to_lowercase(),
-                if next.sort.descending {
+                if next_descending {
                     "descending"
                 } else {
                     "ascending"
@@ -35,7 +34,7 @@ pub fn table<R: GridEntity>(page: &GridPage<R>, links: &Links, label: &'static s
             );
             view! {
                 <th scope="col" class=class aria-sort=aria>
-                    <a class="sort-link" href=links.to(&next) title=title>
+                    <a class="sort-link" href=links.to(next) title=title>
                         {def.label}
                         <span class="sort-mark" aria-hidden="true">{mark}</span>
                     </a>
@@ -44,15 +43,16 @@ pub fn table<R: GridEntity>(page: &GridPage<R>, links: &Links, label: &'static s
             .into_any()
         })
         .collect_view();
-    let rows = page
+    let rows = model
         .rows
         .iter()
-        .map(|row| {
-            let cells = columns
+        .map(|cells| {
+            let cells = cells
                 .iter()
-                .map(|field| {
-                    let class = if field.def().numeric { "num" } else { "" };
-                    view! { <td class=class>{cell_view(row.cell(*field))}</td> }
+                .zip(&columns)
+                .map(|(cell, def)| {
+                    let class = if def.numeric { "num" } else { "" };
+                    view! { <td class=class>{cell_view(cell.clone())}</td> }
                 })
                 .collect_view();
             view! { <tr>{cells}</tr> }

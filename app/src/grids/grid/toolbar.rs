@@ -2,13 +2,12 @@
 
 use super::Links;
 use super::filters::hidden;
+use super::model::Model;
 use super::submit::GridForm;
 use crate::components::error::ErrorMessage;
 use crate::grids::api::{DeleteGridView, SaveGridView, list_grid_views};
 use crate::grids::codec;
-use crate::grids::entity::GridEntity;
 use domain::grid::view::SavedView;
-use domain::grid::{GridField, GridPage};
 use leptos::prelude::*;
 
 /// The saved views of a grid and the actions that change them.
@@ -16,23 +15,22 @@ use leptos::prelude::*;
 pub struct ViewsState {
     save: ServerAction<SaveGridView>,
     delete: ServerAction<DeleteGridView>,
-    list: Resource<Vec<SavedView>>,
+    list: crate::data::Data<Vec<SavedView>>,
 }
 
 impl ViewsState {
-    pub fn new<F: GridField>(compact: bool) -> Self {
+    /// The views of the grid named `grid` (none for a related list).
+    pub fn new(grid: &'static str, compact: bool) -> Self {
         let save = ServerAction::<SaveGridView>::new();
         let delete = ServerAction::<DeleteGridView>::new();
-        let list = Resource::new(
+        let list = crate::data::data(
             move || (save.version().get(), delete.version().get()),
             move |_| async move {
                 if compact {
                     Vec::new()
                 } else {
                     // A failure to list views must not hide the grid: no views then.
-                    list_grid_views(F::GRID.to_string())
-                        .await
-                        .unwrap_or_default()
+                    list_grid_views(grid.to_string()).await.unwrap_or_default()
                 }
             },
         );
@@ -49,29 +47,20 @@ impl ViewsState {
     }
 }
 
-pub fn toolbar<R: GridEntity>(
-    page: &GridPage<R>,
-    links: &Links,
-    saved: Vec<SavedView>,
-    views: ViewsState,
-) -> AnyView {
+pub fn toolbar(model: &Model, links: &Links, saved: Vec<SavedView>, views: ViewsState) -> AnyView {
     view! {
         <div class="grid-toolbar">
-            {views_menu::<R>(page, links, saved, views)}
-            {columns_menu::<R>(page, links)}
-            {export_link::<R>(page, links)}
+            {views_menu(model, links, saved, views)}
+            {columns_menu(model, links)}
+            {export_link(model, links)}
         </div>
     }
     .into_any()
 }
 
-fn views_menu<R: GridEntity>(
-    page: &GridPage<R>,
-    links: &Links,
-    saved: Vec<SavedView>,
-    views: ViewsState,
-) -> AnyView {
-    let current = page.query.view;
+fn views_menu(model: &Model, links: &Links, saved: Vec<SavedView>, views: ViewsState) -> AnyView {
+    let current = model.query.view();
+    let grid = model.grid;
     let current_name = saved
         .iter()
         .find(|v| Some(v.id) == current)
@@ -81,9 +70,9 @@ fn views_menu<R: GridEntity>(
         None => "Views".to_string(),
     };
     // The state a new view saves: filters, sort, columns, page size.
-    let state: Vec<(String, String)> = page
+    let state: Vec<(String, String)> = model
         .query
-        .to_pairs()
+        .pairs()
         .into_iter()
         .filter(|(k, _)| k != "page" && k != "view" && !links.is_fixed(k))
         .collect();
@@ -118,7 +107,7 @@ fn views_menu<R: GridEntity>(
                     {items}
                 </ul>
                 <ActionForm action=views.save attr:class="grid-view-save">
-                    <input type="hidden" name="grid" value=R::Field::GRID />
+                    <input type="hidden" name="grid" value=grid />
                     <input type="hidden" name="query" value=state />
                     <label class="field">
                         <span>"Save the current filters, sort and columns as"</span>
@@ -137,23 +126,25 @@ fn views_menu<R: GridEntity>(
     .into_any()
 }
 
-fn columns_menu<R: GridEntity>(page: &GridPage<R>, links: &Links) -> AnyView {
-    let query = &page.query;
-    let boxes = R::Field::ALL
-        .iter()
-        .filter(|f| f.def().column)
+fn columns_menu(model: &Model, links: &Links) -> AnyView {
+    let query = &*model.query;
+    let visible = query.columns();
+    let boxes = query
+        .fields()
+        .into_iter()
+        .filter(|f| f.column)
         .map(|f| {
-            let checked = query.columns.contains(f);
+            let checked = visible.iter().any(|c| c.key == f.key);
             view! {
                 <label class="grid-check">
-                    <input type="checkbox" name="cols" value=f.key() checked=checked />
-                    <span>{f.label()}</span>
+                    <input type="checkbox" name="cols" value=f.key checked=checked />
+                    <span>{f.label}</span>
                 </label>
             }
         })
         .collect_view();
     let carried: Vec<(String, String)> = query
-        .to_pairs()
+        .pairs()
         .into_iter()
         .filter(|(k, _)| k != "cols" && k != "page" && k != "view" && !links.is_fixed(k))
         .chain(links.keep.iter().cloned())
@@ -177,11 +168,11 @@ fn columns_menu<R: GridEntity>(page: &GridPage<R>, links: &Links) -> AnyView {
     .into_any()
 }
 
-fn export_link<R: GridEntity>(page: &GridPage<R>, links: &Links) -> Option<AnyView> {
-    let endpoint = R::EXPORT?;
-    let mut state: Vec<(String, String)> = page
+fn export_link(model: &Model, links: &Links) -> Option<AnyView> {
+    let endpoint = model.export?;
+    let mut state: Vec<(String, String)> = model
         .query
-        .to_pairs()
+        .pairs()
         .into_iter()
         .filter(|(k, _)| k != "page" && k != "view")
         .collect();
@@ -193,8 +184,8 @@ fn export_link<R: GridEntity>(page: &GridPage<R>, links: &Links) -> Option<AnyVi
     );
     let title = format!(
         "Download all {} {} matching these filters as CSV",
-        crate::format::thousands(page.total),
-        R::NOUN
+        crate::format::thousands(model.total),
+        model.noun
     );
     Some(
         view! {
