@@ -55,7 +55,8 @@ pub struct SessionResource(pub crate::data::Data<Result<SessionInfo, AppError>>)
 
 impl SessionResource {
     pub fn provide() {
-        let resource = crate::data::blocking_data(|| (), |_| current_session());
+        // Blocking: the server waits for it before sending any HTML.
+        let resource = crate::data::Data::new_with_options(|| (), |_| current_session(), true);
         provide_context(SessionResource(resource));
     }
 

@@ -34,7 +34,8 @@ impl<T: DeserializeOwned> Decoder<T> for JsonCodec {
     }
 }
 
-/// A resource of `T`, carried from the server-rendered page to the browser as JSON.
+/// A resource of `T`, carried from the server-rendered page to the browser as JSON. (A
+/// blocking one: `Data::new_with_options(source, fetcher, true)`.)
 pub type Data<T> = Resource<T, JsonCodec>;
 
 /// Loads `fetcher(source())` and reloads it whenever `source` changes (see `Resource::new`).
@@ -49,21 +50,6 @@ where
     Fut: Future<Output = T> + Send + 'static,
 {
     Resource::new_with_options(source, fetcher, false)
-}
-
-/// Like [`data`], but the server waits for it before sending any HTML (the page's `<head>` or
-/// menus depend on it).
-#[track_caller]
-pub fn blocking_data<T, S, Fut>(
-    source: impl Fn() -> S + Send + Sync + 'static,
-    fetcher: impl Fn(S) -> Fut + Send + Sync + 'static,
-) -> Data<T>
-where
-    T: Serialize + DeserializeOwned + Send + Sync + 'static,
-    S: PartialEq + Clone + Send + Sync + 'static,
-    Fut: Future<Output = T> + Send + 'static,
-{
-    Resource::new_with_options(source, fetcher, true)
 }
 
 #[cfg(test)]
