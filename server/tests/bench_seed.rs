@@ -45,7 +45,12 @@ async fn seeding_creates_the_requested_rows_with_every_cart_status(pool: PgPool)
             "purchased"
         ]
     );
-    let unlinked: i64 = sqlx::query_scalar("select count(*) from orders where channel_id = $1 and (cart_id is null or customer_id is null)")
+    let unlinked: i64 = sqlx::query_scalar(
+        "select count(*) from orders o where o.channel_id = $1
+           and (o.customer_id is null
+                or not exists (select 1 from carts k
+                               where k.channel_id = o.channel_id and k.magento_id = o.quote_magento_id))",
+    )
         .bind(channel)
         .fetch_one(&pool)
         .await

@@ -45,10 +45,10 @@ select i, 1, i, 1 + i % 30000, false, 'person' || (1 + i % 30000) || '@example.c
     case when i % 8 = 4 and i % 5 > 0 then now() - (i % 700) * interval '1 day' end,
     now() - ((i * 7) % 730) * interval '1 day', now() - ((i * 7) % 730) * interval '1 day' + interval '2 hours'
 from generate_series(1, 100000) i;
-insert into orders (id, channel_id, magento_id, increment_id, quote_magento_id, cart_id, customer_id,
+insert into orders (id, channel_id, magento_id, increment_id, quote_magento_id, customer_id,
     is_guest, email, state, status, subtotal, discount_amount, grand_total, coupon_code,
     order_currency_code, magento_created_at, magento_updated_at)
-select i, 1, i, lpad(i::text, 9, '0'), i, i, 1 + i % 30000, hashint8(i) % 5 = 0,
+select i, 1, i, lpad(i::text, 9, '0'), i, 1 + i % 30000, hashint8(i) % 5 = 0,
     'person' || (1 + i % 30000) || '@example.com',
     (array['complete','complete','processing','canceled','closed','holded'])[1 + i % 6],
     (array['complete','complete','processing','canceled','closed','holded'])[1 + i % 6],

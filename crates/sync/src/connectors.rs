@@ -6,7 +6,7 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, Duration, Utc};
 use domain::Entity;
 use magento::resources::{Carts, CreditMemos, Customers, Orders};
-use magento::{Client, Filter, Incremental, KeysetCursor, KeysetPage, SearchCriteria, SearchPage};
+use magento::{Client, Filter, Incremental, KeysetCursor, SearchCriteria, SearchPage};
 use serde::Serialize;
 use sqlx::{PgConnection, PgPool};
 use store::sync_errors::NewSyncError;
@@ -234,10 +234,13 @@ impl Connector for CreditMemosConnector {
     }
 }
 
-/// What the fetching task hands to the writing one.
-enum Produced<T> {
-    Page(KeysetPage<T>),
-    Isolated(crate::isolate::Isolated<T>),
+/// What the fetching task hands to the writing one: a page already mapped (mapping there
+/// keeps it off the writer, so the database is not idle while a page is mapped), how many
+/// records it fetched, and the cursor after it.
+struct Produced<Rec> {
+    mapped: MappedPage<Rec>,
+    fetched: usize,
+    cursor: KeysetCursor,
 }
 
 /// A page split into mapped records and the failures to log.
@@ -288,6 +291,12 @@ pub async fn write_page<C: Connector>(
     total: Option<i64>,
 ) -> Result<EntityCounts> {
     let mut tx = ctx.pool.begin().await?;
+    // The commit need not wait for the disk: a database crash may lose the last pages written,
+    // but each page's cursor is in its transaction and the WAL is replayed in order, so what is
+    // lost is a tail of whole pages with their cursors, fetched again on the next run.
+    sqlx::query("set local synchronous_commit = off")
+        .execute(&mut *tx)
+        .await?;
     let (counts, _) = C::write(&mut tx, ctx.channel_id, &mapped.records, ctx.history)
         .await
         .with_context(|| format!("writing a page of {}", C::ENTITY))?;
@@ -335,7 +344,7 @@ pub async fn write_page<C: Connector>(
     }
     tx.commit().await?;
     if counts.created + counts.updated > 0 {
-        refresh_planner_stats(&ctx.pool, C::ENTITY).await;
+        refresh_planner_stats(&ctx.pool, C::ENTITY);
     }
     Ok(EntityCounts {
         fetched: fetched as u64,
@@ -345,14 +354,30 @@ pub async fn write_page<C: Connector>(
 }
 
 /// Keeps the planner's picture of the tables up to date as a history import grows them (see
-/// [`store::sync_write::planner_stats`]). Statistics are an optimisation: failing to refresh
-/// them is logged, never fatal.
-pub async fn refresh_planner_stats(pool: &PgPool, entity: Entity) {
-    match sync_write::planner_stats::refresh_if_grown(pool, entity).await {
-        Ok(true) => tracing::debug!(%entity, "analyzed the grown tables"),
-        Ok(false) => {}
-        Err(e) => tracing::warn!(%entity, error = %e, "could not refresh planner statistics"),
+/// [`store::sync_write::planner_stats`]). It runs beside the writer, on another connection:
+/// `ANALYZE` does not block writes, and the writer's next page need not wait for it (on two
+/// cores it used to be a few seconds of an import's critical path). At most one runs per
+/// entity at a time. Statistics are an optimisation: failing to refresh them is logged, never
+/// fatal.
+pub fn refresh_planner_stats(pool: &PgPool, entity: Entity) {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static RUNNING: [AtomicBool; Entity::ALL.len()] =
+        [const { AtomicBool::new(false) }; Entity::ALL.len()];
+    let Some(slot) = Entity::ALL.iter().position(|e| *e == entity) else {
+        return;
+    };
+    if RUNNING[slot].swap(true, Ordering::AcqRel) {
+        return;
     }
+    let pool = pool.clone();
+    tokio::spawn(async move {
+        match sync_write::planner_stats::refresh_if_grown(&pool, entity).await {
+            Ok(true) => tracing::debug!(%entity, "analyzed the grown tables"),
+            Ok(false) => {}
+            Err(e) => tracing::warn!(%entity, error = %e, "could not refresh planner statistics"),
+        }
+        RUNNING[slot].store(false, Ordering::Release);
+    });
 }
 
 /// Where this run starts: exactly at the committed cursor while the history is still being
@@ -435,15 +460,15 @@ pub async fn run_incremental<C: Connector>(ctx: &RunContext) -> Result<EntityCou
         pager = pager.with_filter(scope);
     }
     // The producer fetches ahead; a bounded channel keeps memory flat whatever the store size.
-    let (sender, mut pages) = mpsc::channel::<
-        Result<Produced<<C::R as magento::Resource>::Item>, magento::Error>,
-    >(WRITE_BATCH / 300 + 1);
+    let (sender, mut pages) =
+        mpsc::channel::<Result<Produced<C::Record>, magento::Error>>(WRITE_BATCH / 300 + 1);
     let cancel = ctx.cancel.clone();
-    let (client, careful_client, page_size, scope) = (
+    let (client, careful_client, page_size, scope, map_ctx) = (
         ctx.client.clone(),
         ctx.careful_client.clone(),
         ctx.page_size,
         C::scope(ctx),
+        ctx.map.clone(),
     );
     let producer = tokio::spawn(async move {
         let make_pager = |client: &magento::Client, at: KeysetCursor, size: u32| {
@@ -458,13 +483,22 @@ pub async fn run_incremental<C: Connector>(ctx: &RunContext) -> Result<EntityCou
         // found, logged and stepped over; then full pages resume.
         let mut careful: Option<u32> = None;
         let mut isolated = 0usize;
+        let map = |page: SearchPage<<C::R as magento::Resource>::Item>, cursor| {
+            let fetched = page.items.len();
+            let mapped = map_page(page, |item, d| C::map(item, d, &map_ctx), C::item_id);
+            Produced {
+                mapped,
+                fetched,
+                cursor,
+            }
+        };
         loop {
             let next = tokio::select! {
                 _ = cancel.cancelled() => break,
                 next = pager.next_page() => next,
             };
             let produced = match next {
-                Ok(Some(page)) => Ok(Produced::Page(page)),
+                Ok(Some(page)) => Ok(map(page.page, page.cursor)),
                 Ok(None) => break,
                 Err(e)
                     if crate::isolate::may_be_one_record(&e)
@@ -487,14 +521,30 @@ pub async fn run_incremental<C: Connector>(ctx: &RunContext) -> Result<EntityCou
                     .await
                     {
                         Some(found) => {
-                            let after = match &found {
-                                crate::isolate::Isolated::Fetched(_, c) => *c,
-                                crate::isolate::Isolated::Failed { cursor, .. } => *cursor,
-                            };
                             tracing::warn!(entity = %C::ENTITY, error = %e, "a page kept failing; isolated the record after {at:?}");
+                            let produced = match found {
+                                crate::isolate::Isolated::Fetched(page, cursor) => {
+                                    map(page, cursor)
+                                }
+                                crate::isolate::Isolated::Failed { id, cursor, error } => {
+                                    Produced {
+                                        mapped: MappedPage {
+                                            records: Vec::new(),
+                                            errors: vec![(
+                                                Some(id.to_string()),
+                                                String::new(),
+                                                error,
+                                                serde_json::Value::Null,
+                                            )],
+                                        },
+                                        fetched: 1,
+                                        cursor,
+                                    }
+                                }
+                            };
                             careful = None;
-                            pager = make_pager(&client, after, page_size);
-                            Ok(Produced::Isolated(found))
+                            pager = make_pager(&client, produced.cursor, page_size);
+                            Ok(produced)
                         }
                         None => Err(e),
                     }
@@ -510,67 +560,36 @@ pub async fn run_incremental<C: Connector>(ctx: &RunContext) -> Result<EntityCou
 
     let mut done = EntityCounts::default();
     let result = async {
-        // A page received while gathering a batch that could not join it.
-        let mut held = None;
-        loop {
-            let produced = match held.take() {
-                Some(produced) => produced,
-                None => match pages.recv().await {
-                    Some(produced) => produced,
-                    None => break,
-                },
-            };
-            let produced =
-                produced.with_context(|| format!("fetching {} from the store", C::ENTITY))?;
-            let map_ctx = ctx.map.clone();
-            match produced {
-                Produced::Page(page) => {
-                    let mut fetched = page.page.items.len();
-                    let mut cursor = page.cursor;
-                    let mut mapped =
-                        map_page(page.page, |item, d| C::map(item, d, &map_ctx), C::item_id);
-                    // When the store is faster than the database, pages wait here: write the
-                    // ones already fetched together, in one transaction with the last one's
-                    // cursor. Fewer, larger statements cost the database less per record.
-                    while fetched < WRITE_BATCH {
-                        match pages.try_recv() {
-                            Ok(Ok(Produced::Page(next))) => {
-                                fetched += next.page.items.len();
-                                cursor = next.cursor;
-                                let more = map_page(
-                                    next.page,
-                                    |item, d| C::map(item, d, &map_ctx),
-                                    C::item_id,
-                                );
-                                mapped.records.extend(more.records);
-                                mapped.errors.extend(more.errors);
-                            }
-                            Ok(other) => {
-                                held = Some(other);
-                                break;
-                            }
-                            Err(_) => break,
-                        }
+        while let Some(produced) = pages.recv().await {
+            let Produced {
+                mut mapped,
+                mut fetched,
+                mut cursor,
+            } = produced.with_context(|| format!("fetching {} from the store", C::ENTITY))?;
+            // When the store is faster than the database, pages wait here: write the ones
+            // already fetched together, in one transaction with the last one's cursor. Fewer,
+            // larger statements cost the database less per record.
+            let mut failed = None;
+            while fetched < WRITE_BATCH {
+                match pages.try_recv() {
+                    Ok(Ok(next)) => {
+                        fetched += next.fetched;
+                        cursor = next.cursor;
+                        mapped.records.extend(next.mapped.records);
+                        mapped.errors.extend(next.mapped.errors);
                     }
-                    done += write_page::<C>(ctx, mapped, fetched, Some(cursor), None).await?;
+                    // Written after what came before it.
+                    Ok(Err(e)) => {
+                        failed = Some(e);
+                        break;
+                    }
+                    Err(_) => break,
                 }
-                Produced::Isolated(crate::isolate::Isolated::Fetched(page, cursor)) => {
-                    let fetched = page.items.len();
-                    let mapped = map_page(page, |item, d| C::map(item, d, &map_ctx), C::item_id);
-                    done += write_page::<C>(ctx, mapped, fetched, Some(cursor), None).await?;
-                }
-                Produced::Isolated(crate::isolate::Isolated::Failed { id, cursor, error }) => {
-                    let mapped = MappedPage::<C::Record> {
-                        records: Vec::new(),
-                        errors: vec![(
-                            Some(id.to_string()),
-                            String::new(),
-                            error,
-                            serde_json::Value::Null,
-                        )],
-                    };
-                    done += write_page::<C>(ctx, mapped, 1, Some(cursor), None).await?;
-                }
+            }
+            done += write_page::<C>(ctx, mapped, fetched, Some(cursor), None).await?;
+            if let Some(e) = failed {
+                return Err(anyhow::Error::new(e))
+                    .with_context(|| format!("fetching {} from the store", C::ENTITY));
             }
             if ctx.cancel.is_cancelled() {
                 return Err(anyhow::Error::new(Canceled));

@@ -140,31 +140,43 @@ async fn run(
         Entity::Customers,
         run_incremental::<CustomersConnector>(&ctx).await?,
     ));
-    if settings.syncs(Entity::Carts) {
-        out.push((
-            Entity::Carts,
-            run_incremental::<CartsConnector>(&ctx).await?,
-        ));
-    }
+    // Orders before carts: a cart whose order is already stored is written Purchased at once,
+    // where the other way round every purchased cart is written twice (a history import's
+    // carts are mostly purchased).
     if settings.syncs(Entity::Orders) {
         out.push((
             Entity::Orders,
             run_incremental::<OrdersConnector>(&ctx).await?,
         ));
     }
-    if settings.syncs(Entity::CreditMemos) {
-        out.push((
-            Entity::CreditMemos,
-            run_incremental::<CreditMemosConnector>(&ctx).await?,
-        ));
-    }
-    let mut subscriber_source = channel.summary.subscriber_source;
-    if settings.syncs(Entity::NewsletterSubscribers) {
-        let (counts, source) =
-            subscribers::run(&ctx, subscriber_source, job.kind == JobKind::Full).await?;
-        subscriber_source = Some(source);
-        out.push((Entity::NewsletterSubscribers, counts));
-    }
+    // Carts, with credit memos then subscribers beside them: they write disjoint rows (credit
+    // memos link to orders, subscribers to customers, and neither writes what carts write:
+    // carts, their items, guest customers), so the database works on both at once.
+    let carts = async {
+        if !settings.syncs(Entity::Carts) {
+            return Ok(None);
+        }
+        run_incremental::<CartsConnector>(&ctx).await.map(Some)
+    };
+    let others = async {
+        let mut done = Vec::new();
+        if settings.syncs(Entity::CreditMemos) {
+            done.push((
+                Entity::CreditMemos,
+                run_incremental::<CreditMemosConnector>(&ctx).await?,
+            ));
+        }
+        let mut source = channel.summary.subscriber_source;
+        if settings.syncs(Entity::NewsletterSubscribers) {
+            let (counts, found) = subscribers::run(&ctx, source, job.kind == JobKind::Full).await?;
+            source = Some(found);
+            done.push((Entity::NewsletterSubscribers, counts));
+        }
+        Ok::<_, anyhow::Error>((done, source))
+    };
+    let (carts, (others, subscriber_source)) = tokio::try_join!(carts, others)?;
+    out.extend(carts.map(|c| (Entity::Carts, c)));
+    out.extend(others);
 
     // Time alone expires carts.
     if settings.syncs(Entity::Carts) {

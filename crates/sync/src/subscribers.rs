@@ -256,7 +256,7 @@ async fn write(
     }
     tx.commit().await?;
     if counts.created + counts.updated > 0 {
-        crate::connectors::refresh_planner_stats(&ctx.pool, ENTITY).await;
+        crate::connectors::refresh_planner_stats(&ctx.pool, ENTITY);
     }
     Ok(EntityCounts {
         fetched: fetched as u64,

@@ -139,13 +139,13 @@ const SEED_SQL: &[&str] = &[
                     now() - random() * interval '730 days' as created
              from generate_series(1, $3) i) g
        join customers c on c.channel_id = $1 and c.id = (select min(id) from customers where channel_id = $1) + g.cust - 1"#,
-    r#"insert into orders (channel_id, magento_id, increment_id, quote_magento_id, cart_id,
+    r#"insert into orders (channel_id, magento_id, increment_id, quote_magento_id,
            customer_id, customer_magento_id, is_guest, email, first_name, last_name, store_id,
            website_id, state, status, subtotal, discount_amount, shipping_amount, tax_amount,
            grand_total, total_paid, total_refunded, order_currency_code, base_currency_code,
            coupon_code, billing_country, shipping_country, payment_method, total_item_count,
            magento_created_at, magento_updated_at)
-       select $1, k.magento_id, lpad(k.magento_id::text, 9, '0'), k.magento_id, k.id,
+       select $1, k.magento_id, lpad(k.magento_id::text, 9, '0'), k.magento_id,
            k.customer_id, k.customer_magento_id, k.is_guest, k.email, k.first_name, k.last_name,
            k.store_id, k.website_id, s.state, s.state, k.subtotal,
            case when hashint8(k.magento_id) % 4 = 0 then -round(k.subtotal * 0.1, 2) else 0 end, 5, 0,
@@ -161,13 +161,13 @@ const SEED_SQL: &[&str] = &[
          and $2::int8 >= 0"#,
     // Orders beyond the purchased carts: their quotes were purged from the store before the
     // CRM saw them (Magento's quote lifetime), so they have no cart.
-    r#"insert into orders (channel_id, magento_id, increment_id, quote_magento_id, cart_id,
+    r#"insert into orders (channel_id, magento_id, increment_id, quote_magento_id,
            customer_id, customer_magento_id, is_guest, email, first_name, last_name, store_id,
            website_id, state, status, subtotal, discount_amount, shipping_amount, tax_amount,
            grand_total, total_paid, total_refunded, order_currency_code, base_currency_code,
            coupon_code, billing_country, shipping_country, payment_method, total_item_count,
            magento_created_at, magento_updated_at)
-       select $1, g.m, lpad(g.m::text, 9, '0'), g.m, null, c.id, c.magento_id, c.is_guest, c.email,
+       select $1, g.m, lpad(g.m::text, 9, '0'), g.m, c.id, c.magento_id, c.is_guest, c.email,
            c.first_name, c.last_name, c.store_id, c.website_id, s.state, s.state, g.subtotal,
            case when hashint8(g.m) % 4 = 0 then -round(g.subtotal * 0.1, 2) else 0 end, 5, 0,
            g.subtotal + 5 - case when hashint8(g.m) % 4 = 0 then round(g.subtotal * 0.1, 2) else 0 end,
@@ -184,7 +184,7 @@ const SEED_SQL: &[&str] = &[
        join customers c on c.channel_id = $1 and c.id = (select min(id) from customers where channel_id = $1) + g.cust - 1
        cross join lateral (select (array['complete','complete','complete','processing','canceled','closed','pending','holded'])[1 + g.m % 8] as state) s"#,
     r#"update carts c set order_id = o.id from orders o
-       where c.channel_id = $1 and o.cart_id = c.id and $2::int8 >= 0 and $3::int8 >= 0 and $4::int8 >= 0"#,
+       where c.channel_id = $1 and o.channel_id = $1 and o.quote_magento_id = c.magento_id and $2::int8 >= 0 and $3::int8 >= 0 and $4::int8 >= 0"#,
     r#"insert into credit_memos (channel_id, magento_id, increment_id, order_magento_id, order_id,
            store_id, state, subtotal, shipping_amount, adjustment, grand_total,
            order_currency_code, magento_created_at, magento_updated_at)

@@ -376,24 +376,32 @@ async fn write_everything(ctx: &RunContext, f: Fetched) -> Result<()> {
     for page in f.customers {
         write_page::<CustomersConnector>(ctx, page, 0, None, None).await?;
     }
-    for page in f.carts {
-        write_page::<CartsConnector>(ctx, page, 0, None, None).await?;
-    }
     for page in f.orders {
         write_page::<OrdersConnector>(ctx, page, 0, None, None).await?;
     }
     let mut tx = ctx.pool.begin().await?;
     OrdersConnector::finish_history(&mut tx, ctx.channel_id).await?;
     tx.commit().await?;
-    for page in f.credit_memos {
-        write_page::<CreditMemosConnector>(ctx, page, 0, None, None).await?;
-    }
-    for page in f.subscribers {
-        let mut tx = ctx.pool.begin().await?;
-        store::sync_write::subscribers::upsert(&mut tx, ctx.channel_id, &page).await?;
-        tx.commit().await?;
-        sync::connectors::refresh_planner_stats(&ctx.pool, Entity::NewsletterSubscribers).await;
-    }
+    // As the sync does: carts, with credit memos then subscribers beside them.
+    let carts = async {
+        for page in f.carts {
+            write_page::<CartsConnector>(ctx, page, 0, None, None).await?;
+        }
+        Ok::<_, anyhow::Error>(())
+    };
+    let others = async {
+        for page in f.credit_memos {
+            write_page::<CreditMemosConnector>(ctx, page, 0, None, None).await?;
+        }
+        for page in f.subscribers {
+            let mut tx = ctx.pool.begin().await?;
+            store::sync_write::subscribers::upsert(&mut tx, ctx.channel_id, &page).await?;
+            tx.commit().await?;
+            sync::connectors::refresh_planner_stats(&ctx.pool, Entity::NewsletterSubscribers);
+        }
+        Ok::<_, anyhow::Error>(())
+    };
+    tokio::try_join!(carts, others)?;
     let _ = Duration::ZERO;
     Ok(())
 }

@@ -4,8 +4,9 @@ use super::{CartRecord, UpsertCounts, dedup_by_key, links};
 use crate::Result;
 use sqlx::PgConnection;
 
-/// Upserts a page of carts. Sticky statuses (Purchased, Lost, Converted) survive; items missing
-/// from an active cart's payload are kept and flagged removed. Returns counts and changed ids.
+/// Upserts a page of carts. A cart whose order is already stored is written Purchased; sticky
+/// statuses (Purchased, Lost, Converted) survive; items missing from an active cart's payload
+/// are kept and flagged removed. Returns counts and changed ids.
 pub async fn upsert(
     tx: &mut PgConnection,
     channel_id: i64,
@@ -74,16 +75,16 @@ pub async fn upsert(
                items_qty, subtotal, grand_total, totals_from_store, base_currency_code,
                quote_currency_code, reserved_order_id, billing_country, has_billing_address,
                magento_created_at, magento_updated_at, converted_at, status, payload_hash,
-               abandon_at, customer_id)
+               abandon_at, customer_id, order_id)
            select $1, t.magento_id, t.customer_magento_id, t.is_guest, t.email, t.first_name,
                t.last_name, t.store_id, sv.website_id, t.is_active, t.is_virtual, t.items_count,
                t.items_qty, t.subtotal, t.grand_total, t.totals_from_store, t.base_currency_code,
                t.quote_currency_code, t.reserved_order_id, t.billing_country,
-               t.has_billing_address, t.created_at, t.updated_at, t.converted_at, t.status,
-               t.payload_hash,
+               t.has_billing_address, t.created_at, t.updated_at, t.converted_at,
+               case when ord.id is not null then 'purchased' else t.status end, t.payload_hash,
                case when t.items_count > 0 and coalesce(trim(t.email), '') <> ''
                     then t.updated_at + make_interval(secs => $26) end,
-               coalesce(reg.id, by_email.id)
+               coalesce(reg.id, by_email.id), ord.id
            from unnest($2::int8[], $3::int8[], $4::bool[], $5::text[], $6::text[], $7::text[],
                        $8::int8[], $9::bool[], $10::bool[], $11::int4[], $12::numeric[],
                        $13::numeric[], $14::numeric[], $15::bool[], $16::text[], $17::text[],
@@ -101,6 +102,11 @@ pub async fn upsert(
                where reg.id is null and coalesce(t.email, '') <> '' and c.channel_id = $1
                  and c.website_id = coalesce(sv.website_id, 0) and c.email_key = lower(t.email)
                order by c.is_guest, c.id limit 1) by_email on true
+           -- A cart whose order is already here is Purchased from its first write.
+           left join lateral (
+               select o.id from orders o
+               where o.channel_id = $1 and o.quote_magento_id = t.magento_id
+               order by o.magento_created_at desc nulls last, o.id desc limit 1) ord on true
            on conflict (channel_id, magento_id) do update set
                customer_id = coalesce(excluded.customer_id, carts.customer_id),
                customer_magento_id = excluded.customer_magento_id, is_guest = excluded.is_guest,
@@ -121,12 +127,21 @@ pub async fn upsert(
                magento_created_at = excluded.magento_created_at,
                magento_updated_at = excluded.magento_updated_at,
                converted_at = excluded.converted_at,
-               status = case when carts.status in ('purchased', 'lost', 'converted_to_opportunity')
-                             then carts.status else excluded.status end,
-               status_changed_at = case
+               -- An order makes a cart Purchased; otherwise sticky statuses stay.
+               status = case
+                   when excluded.status = 'purchased' then 'purchased'
                    when carts.status in ('purchased', 'lost', 'converted_to_opportunity')
-                        or carts.status = excluded.status then carts.status_changed_at
+                       then carts.status
+                   else excluded.status end,
+               status_changed_at = case
+                   when carts.status = case
+                       when excluded.status = 'purchased' then 'purchased'
+                       when carts.status in ('purchased', 'lost', 'converted_to_opportunity')
+                           then carts.status
+                       else excluded.status end
+                   then carts.status_changed_at
                    else now() end,
+               order_id = coalesce(excluded.order_id, carts.order_id),
                left_store_at = null, abandon_at = excluded.abandon_at,
                payload_hash = excluded.payload_hash, updated_at = now()
            where carts.left_store_at is not null
@@ -175,24 +190,36 @@ pub async fn upsert(
     if changed.is_empty() {
         return Ok((counts, changed));
     }
-    let changed_magento: std::collections::HashSet<i64> =
-        returned.iter().map(|r| r.magento_id).collect();
+    let changed_magento: std::collections::HashMap<i64, bool> = returned
+        .iter()
+        .map(|r| (r.magento_id, r.inserted))
+        .collect();
     let with_items: Vec<&CartRecord> = records
         .iter()
         .copied()
-        .filter(|r| r.items.is_some() && changed_magento.contains(&r.magento_id))
+        .filter(|r| r.items.is_some() && changed_magento.contains_key(&r.magento_id))
         .collect();
-    upsert_items(tx, channel_id, &with_items).await?;
-    links::link_carts_to_orders(tx, &changed).await?;
+    // Only carts stored before can have items that are gone from the store.
+    let stored_before: Vec<i64> = with_items
+        .iter()
+        .map(|r| r.magento_id)
+        .filter(|m| changed_magento.get(m) == Some(&false))
+        .collect();
+    upsert_items(tx, channel_id, &with_items, &stored_before).await?;
     Ok((counts, changed))
 }
 
-/// Upserts the items of carts that sent them and flags the ones no longer there as removed.
-async fn upsert_items(tx: &mut PgConnection, channel_id: i64, carts: &[&CartRecord]) -> Result<()> {
+/// Upserts the items of carts that sent them and flags as removed the items no longer there of
+/// `stored_before` (the carts among them that were not just inserted).
+async fn upsert_items(
+    tx: &mut PgConnection,
+    channel_id: i64,
+    carts: &[&CartRecord],
+    stored_before: &[i64],
+) -> Result<()> {
     if carts.is_empty() {
         return Ok(());
     }
-    let cart_magento_ids: Vec<i64> = carts.iter().map(|c| c.magento_id).collect();
     let mut owner = Vec::new();
     let mut items = Vec::new();
     for c in carts {
@@ -240,6 +267,9 @@ async fn upsert_items(tx: &mut PgConnection, channel_id: i64, carts: &[&CartReco
     )
     .execute(&mut *tx)
     .await?;
+    if stored_before.is_empty() {
+        return Ok(());
+    }
     sqlx::query!(
         r#"update cart_items i set removed_at = now(), updated_at = now()
            from carts c
@@ -248,7 +278,7 @@ async fn upsert_items(tx: &mut PgConnection, channel_id: i64, carts: &[&CartReco
              and not exists (select 1 from unnest($3::int8[], $4::int8[]) as p(owner, item)
                              where p.owner = c.magento_id and p.item = i.magento_id)"#,
         channel_id,
-        &cart_magento_ids,
+        stored_before,
         &owner,
         &magento_id,
     )

@@ -5,33 +5,33 @@
 use crate::Result;
 use sqlx::PgConnection;
 
-/// Every customer belongs to an account: the one with the same email, or a new one named after
-/// the customer.
-pub async fn link_customers_to_accounts(tx: &mut PgConnection, customer_ids: &[i64]) -> Result<()> {
-    sqlx::query!(
-        r#"insert into accounts (name, email_key)
-           select distinct on (c.email_key)
-                  coalesce(nullif(trim(concat_ws(' ', c.first_name, c.last_name)), ''), c.email),
-                  c.email_key
-           from customers c
-           where c.id = any($1) and c.account_id is null
-           order by c.email_key, c.is_guest, c.id
-           on conflict (email_key) do nothing"#,
-        customer_ids
-    )
-    .execute(&mut *tx)
-    .await?;
-    let linked = sqlx::query_scalar!(
-        r#"update customers c set account_id = a.id, updated_at = now()
-           from accounts a
-           where c.id = any($1) and a.email_key = c.email_key
-             and c.account_id is distinct from a.id
-           returning a.id"#,
-        customer_ids
-    )
-    .fetch_all(&mut *tx)
-    .await?;
-    refresh_accounts(tx, &linked).await
+/// The accounts whose customer count and lifetime sales must be recomputed after customers
+/// were written into them: every account a customer joined or left, except an account made
+/// by the same write with its count given in advance (`made`: id and count) when exactly that
+/// many customers joined it and all of them were new (a new customer has no sales yet).
+/// `joined` yields (account, whether the customer was inserted); `left` the accounts the
+/// written customers were in before.
+pub(crate) fn accounts_to_refresh(
+    made: &[(i64, i32)],
+    joined: impl Iterator<Item = (i64, bool)>,
+    left: Vec<i64>,
+) -> Vec<i64> {
+    let mut tally: std::collections::HashMap<i64, (i32, bool)> = Default::default();
+    for (account, inserted) in joined {
+        let entry = tally.entry(account).or_insert((0, true));
+        entry.0 += 1;
+        entry.1 &= inserted;
+    }
+    let mut stale = left;
+    for &(account, counted) in made {
+        if tally.remove(&account) != Some((counted, true)) {
+            stale.push(account);
+        }
+    }
+    stale.extend(tally.into_keys());
+    stale.sort_unstable();
+    stale.dedup();
+    stale
 }
 
 /// Merges guest customers (made from guest orders and carts) into the registered customers of
@@ -128,14 +128,47 @@ pub(crate) struct Buyers<'a> {
 /// itself (registered by Magento id first, else by email: registered before guest), so a page
 /// is written once instead of inserted and then rewritten, which with the grid and dashboard
 /// indexes on orders and carts costs as much again.
+///
+/// A guest was created when they were first seen: their earliest cart or order. Orders are
+/// synced before carts, so a guest made from an order is moved back to an earlier cart when
+/// it arrives (and their orders' buyer marks follow).
 pub(crate) async fn make_guest_customers(
     tx: &mut PgConnection,
     channel_id: i64,
     buyers: &Buyers<'_>,
 ) -> Result<()> {
+    let moved_back = sqlx::query_scalar!(
+        r#"with firsts as (
+               select coalesce(sv.website_id, 0) as website_id, lower(t.email) as email_key,
+                      min(t.created_at) as at
+               from unnest($2::int8[], $3::text[], $4::int8[], $5::timestamptz[])
+                   as t(customer_magento_id, email, store_id, created_at)
+               left join store_views sv on sv.channel_id = $1 and sv.magento_id = t.store_id
+               where coalesce(t.email, '') <> '' and t.created_at is not null
+                 and not exists (select 1 from customers r
+                                 where r.channel_id = $1 and r.magento_id = t.customer_magento_id)
+               group by 1, 2)
+           update customers c set magento_created_at = f.at, updated_at = now()
+           from firsts f
+           where c.channel_id = $1 and c.is_guest and c.website_id = f.website_id
+             and c.email_key = f.email_key
+             and (c.magento_created_at is null or f.at < c.magento_created_at)
+           returning c.id"#,
+        channel_id,
+        buyers.customer_magento_id as _,
+        buyers.email as _,
+        buyers.store_id as _,
+        buyers.created_at as _,
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    refresh_buyer_marks(tx, &moved_back).await?;
+
     // One guest per website and email, each written once, with its account (made first when
-    // the email has none, named after the first buyer).
-    let accounts = sqlx::query_scalar!(
+    // the email has none, named after the first buyer, already counting the guests about to
+    // join it: most guests make their account, and rewriting each new account at once would
+    // cost as much as making it).
+    let rows = sqlx::query!(
         r#"with wanted as (
                select distinct on (coalesce(sv.website_id, 0), lower(t.email))
                       coalesce(sv.website_id, 0) as website_id, t.store_id, t.email,
@@ -153,14 +186,15 @@ pub(crate) async fn make_guest_customers(
                                    and r.email_key = lower(t.email))
                order by coalesce(sv.website_id, 0), lower(t.email), t.created_at),
            made as (
-               insert into accounts (name, email_key)
+               insert into accounts (name, email_key, customers_count)
                select distinct on (w.email_key)
                       coalesce(nullif(trim(concat_ws(' ', w.first_name, w.last_name)), ''), w.email),
-                      w.email_key
+                      w.email_key,
+                      count(*) over (partition by w.email_key)
                from wanted w
                order by w.email_key, w.created_at
                on conflict (email_key) do nothing
-               returning id, email_key)
+               returning id, email_key, customers_count)
            insert into customers (channel_id, is_guest, website_id, store_id, email,
                first_name, last_name, magento_created_at, account_id)
            select $1, true, w.website_id, w.store_id, w.email, w.first_name, w.last_name,
@@ -169,7 +203,9 @@ pub(crate) async fn make_guest_customers(
                            (select a.id from accounts a where a.email_key = w.email_key))
            from wanted w
            on conflict (channel_id, website_id, email_key) where is_guest do nothing
-           returning account_id as "account_id?""#,
+           returning account_id as "account_id?",
+                     (select m.customers_count from made m where m.id = account_id)
+                         as "counted_in_advance?""#,
         channel_id,
         buyers.customer_magento_id as _,
         buyers.email as _,
@@ -180,49 +216,39 @@ pub(crate) async fn make_guest_customers(
     )
     .fetch_all(&mut *tx)
     .await?;
-    let mut accounts: Vec<i64> = accounts.into_iter().flatten().collect();
-    accounts.sort_unstable();
-    accounts.dedup();
-    // Their customer counts.
-    refresh_accounts(tx, &accounts).await
+    // The customer counts of the other accounts, and of a new one whose guests did not all go
+    // in (another writer made one of them first).
+    let made: Vec<(i64, i32)> = rows
+        .iter()
+        .filter_map(|r| Some((r.account_id?, r.counted_in_advance?)))
+        .collect::<std::collections::HashMap<_, _>>()
+        .into_iter()
+        .collect();
+    let stale = accounts_to_refresh(
+        &made,
+        rows.iter().filter_map(|r| r.account_id).map(|a| (a, true)),
+        Vec::new(),
+    );
+    refresh_accounts(tx, &stale).await
 }
 
-/// Links orders to their carts by quote id and marks those carts Purchased (sticky).
+/// Marks the carts of the given orders (the carts with their quote ids) Purchased, which is
+/// sticky, and points them at their order. Carts synced after their order are written
+/// Purchased by their own insert (see [`super::carts::upsert`]).
 pub async fn link_orders_to_carts(tx: &mut PgConnection, order_ids: &[i64]) -> Result<()> {
-    sqlx::query!(
-        r#"update orders o set cart_id = c.id
-           from carts c
-           where o.id = any($1) and c.channel_id = o.channel_id
-             and c.magento_id = o.quote_magento_id and o.cart_id is distinct from c.id"#,
-        order_ids
-    )
-    .execute(&mut *tx)
-    .await?;
     sqlx::query!(
         r#"update carts c set status = 'purchased', order_id = o.id,
                status_changed_at = case when c.status = 'purchased' then c.status_changed_at else now() end,
                updated_at = now()
            from orders o
-           where o.id = any($1) and o.cart_id = c.id
+           where o.id = any($1) and c.channel_id = o.channel_id
+             and c.magento_id = o.quote_magento_id
              and (c.status <> 'purchased' or c.order_id is distinct from o.id)"#,
         order_ids
     )
     .execute(&mut *tx)
     .await?;
     Ok(())
-}
-
-/// The reverse of [`link_orders_to_carts`] for carts synced after their order.
-pub async fn link_carts_to_orders(tx: &mut PgConnection, cart_ids: &[i64]) -> Result<()> {
-    let orders = sqlx::query_scalar!(
-        r#"select o.id from orders o join carts c
-             on c.channel_id = o.channel_id and c.magento_id = o.quote_magento_id
-           where c.id = any($1)"#,
-        cart_ids
-    )
-    .fetch_all(&mut *tx)
-    .await?;
-    link_orders_to_carts(tx, &orders).await
 }
 
 /// Links credit memos that arrived before their order.
@@ -328,4 +354,42 @@ pub async fn refresh_accounts(tx: &mut PgConnection, account_ids: &[i64]) -> Res
     .execute(&mut *tx)
     .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::accounts_to_refresh;
+
+    #[test]
+    fn accounts_counted_in_advance_are_left_alone_only_when_the_count_held() {
+        // Account 1 made for two new customers who both joined it: nothing to do.
+        assert_eq!(
+            accounts_to_refresh(&[(1, 2)], [(1, true), (1, true)].into_iter(), vec![]),
+            Vec::<i64>::new()
+        );
+        // Made for two, but one of them was written by another writer first.
+        assert_eq!(
+            accounts_to_refresh(&[(1, 2)], [(1, true)].into_iter(), vec![]),
+            vec![1]
+        );
+        // A customer who moved in (not new) brings sales: recompute.
+        assert_eq!(
+            accounts_to_refresh(&[(1, 1)], [(1, false)].into_iter(), vec![]),
+            vec![1]
+        );
+        // Accounts that existed before, and accounts customers left, are recomputed once.
+        assert_eq!(
+            accounts_to_refresh(
+                &[],
+                [(3, true), (2, false), (3, true)].into_iter(),
+                vec![2, 5]
+            ),
+            vec![2, 3, 5]
+        );
+        // A made account nobody joined counts nobody.
+        assert_eq!(
+            accounts_to_refresh(&[(7, 1)], std::iter::empty(), vec![]),
+            vec![7]
+        );
+    }
 }

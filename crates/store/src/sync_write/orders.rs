@@ -95,7 +95,7 @@ pub async fn upsert(
     )
     .await?;
 
-    // Customer, cart and the buyer marks (the customer's previous order and creation time) are
+    // Customer and the buyer marks (the customer's previous order and creation time) are
     // resolved here, so a new order is written once; `links` then only corrects what a page
     // cannot see by itself (two orders of one customer on one page, an order older than one
     // already stored).
@@ -108,7 +108,7 @@ pub async fn upsert(
                base_currency_code, total_qty_ordered, total_item_count, payment_method,
                shipping_method, shipping_description, coupon_code, billing_country,
                shipping_country, magento_created_at, magento_updated_at, payload_hash,
-               customer_id, cart_id, customer_created_at, prev_order_at)
+               customer_id, customer_created_at, prev_order_at)
            select $1, t.magento_id, t.increment_id, t.quote_magento_id, t.customer_magento_id,
                t.is_guest, t.email, t.first_name, t.last_name, t.store_id, sv.website_id,
                t.state, t.status, t.subtotal, t.discount_amount, t.shipping_amount, t.tax_amount,
@@ -117,7 +117,7 @@ pub async fn upsert(
                t.order_currency_code, t.base_currency_code, t.total_qty_ordered,
                t.total_item_count, t.payment_method, t.shipping_method, t.shipping_description,
                t.coupon_code, t.billing_country, t.shipping_country, t.created_at, t.updated_at,
-               t.payload_hash, buyer.id, ct.id, buyer.magento_created_at, prev.at
+               t.payload_hash, buyer.id, buyer.magento_created_at, prev.at
            from unnest($2::int8[], $3::text[], $4::int8[], $5::int8[], $6::bool[], $7::text[],
                        $8::text[], $9::text[], $10::int8[], $11::text[], $12::text[],
                        $13::numeric[], $14::numeric[], $15::numeric[], $16::numeric[],
@@ -145,7 +145,6 @@ pub async fn upsert(
                select coalesce(reg.id, by_email.id) as id,
                       coalesce(reg.magento_created_at, by_email.magento_created_at)
                           as magento_created_at) buyer
-           left join carts ct on ct.channel_id = $1 and ct.magento_id = t.quote_magento_id
            left join lateral (
                select max(o.magento_created_at) as at from orders o
                where o.customer_id = buyer.id and o.magento_created_at <= t.created_at
@@ -153,7 +152,6 @@ pub async fn upsert(
                  and coalesce(o.status, '') <> 'canceled') prev on true
            on conflict (channel_id, magento_id) do update set
                customer_id = coalesce(excluded.customer_id, orders.customer_id),
-               cart_id = coalesce(excluded.cart_id, orders.cart_id),
                increment_id = excluded.increment_id, quote_magento_id = excluded.quote_magento_id,
                customer_magento_id = excluded.customer_magento_id, is_guest = excluded.is_guest,
                email = excluded.email, first_name = excluded.first_name,

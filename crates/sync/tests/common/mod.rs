@@ -365,11 +365,11 @@ pub async fn assert_derived_figures_match_rows(pool: &PgPool, channel: i64) {
                and (a.customers_count, a.lifetime_sales) is distinct from (s.n, s.sales)",
         ),
         (
-            "orders without their cart, or carts not purchased",
+            "carts of stored orders not purchased, or not pointing at their order",
             "select count(*) from orders o
              join carts k on k.channel_id = o.channel_id and k.magento_id = o.quote_magento_id
              where o.channel_id = $1
-               and (o.cart_id is distinct from k.id or k.status <> 'purchased' or k.order_id is null)",
+               and (k.status <> 'purchased' or k.order_id is distinct from o.id)",
         ),
         (
             "orders without a customer though one has their email",

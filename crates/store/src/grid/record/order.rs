@@ -30,8 +30,7 @@ pub async fn order(pool: &PgPool, id: i64, tz: Tz) -> Result<OrderDetail> {
            left join store_views sv on sv.channel_id = o.channel_id and sv.magento_id = o.store_id
            left join customers cu on cu.id = o.customer_id
            left join accounts a on a.id = cu.account_id
-           left join carts k on k.id = o.cart_id
-                or (o.cart_id is null and k.channel_id = o.channel_id and k.magento_id = o.quote_magento_id)
+           left join carts k on k.channel_id = o.channel_id and k.magento_id = o.quote_magento_id
            where o.id = $1"#,
         id
     )
