@@ -1,0 +1,243 @@
+//! The links the sync keeps between what arrives in any order: an order and its cart, a guest
+//! and the first time they were seen, customers and the account of their email.
+
+use chrono::{DateTime, TimeZone, Utc};
+use domain::CartStatus;
+use sqlx::PgConnection;
+use store::PgPool;
+use store::sync_write::orders::Totals;
+use store::sync_write::{CartRecord, CustomerRecord, OrderRecord, carts, customers, orders};
+
+const CHANNEL: i64 = 1;
+
+fn at(day: u32) -> Option<DateTime<Utc>> {
+    Some(Utc.with_ymd_and_hms(2026, 3, day, 12, 0, 0).unwrap())
+}
+
+fn guest_order(magento_id: i64, quote: i64, email: &str, day: u32) -> OrderRecord {
+    OrderRecord {
+        magento_id,
+        quote_magento_id: Some(quote),
+        is_guest: true,
+        email: Some(email.into()),
+        state: Some("complete".into()),
+        status: Some("complete".into()),
+        created_at: at(day),
+        updated_at: at(day),
+        payload_hash: vec![magento_id as u8],
+        ..Default::default()
+    }
+}
+
+fn guest_cart(magento_id: i64, email: &str, day: u32, active: bool) -> CartRecord {
+    CartRecord {
+        magento_id,
+        is_guest: true,
+        email: Some(email.into()),
+        is_active: active,
+        created_at: at(day),
+        updated_at: at(day),
+        status: if active {
+            CartStatus::Open
+        } else {
+            CartStatus::Expired
+        },
+        payload_hash: vec![magento_id as u8],
+        ..Default::default()
+    }
+}
+
+fn customer(magento_id: i64, website_id: i64, email: &str) -> CustomerRecord {
+    CustomerRecord {
+        magento_id,
+        website_id,
+        email: email.into(),
+        first_name: Some(format!("Customer {magento_id}")),
+        created_at: at(1),
+        updated_at: at(1),
+        payload_hash: vec![magento_id as u8],
+        ..Default::default()
+    }
+}
+
+async fn setup(pool: &PgPool) -> sqlx::pool::PoolConnection<sqlx::Postgres> {
+    let mut conn = pool.acquire().await.unwrap();
+    sqlx::query(
+        r#"insert into channels (id, name, store_url, auth_kind, credentials, entities) values
+             (1, 'Alpha', 'https://alpha.example', 'bearer', '\x00', array['customers','carts','orders'])"#,
+    )
+    .execute(&mut *conn)
+    .await
+    .unwrap();
+    conn
+}
+
+async fn cart_state(conn: &mut PgConnection, magento_id: i64) -> (String, Option<i64>) {
+    sqlx::query_as(
+        "select c.status, o.magento_id from carts c left join orders o on o.id = c.order_id
+         where c.channel_id = $1 and c.magento_id = $2",
+    )
+    .bind(CHANNEL)
+    .bind(magento_id)
+    .fetch_one(conn)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_cart_is_purchased_whichever_of_it_and_its_order_comes_first(pool: PgPool) {
+    let mut conn = setup(&pool).await;
+    // The order first (a history import): its cart is written Purchased at once.
+    orders::upsert(
+        &mut conn,
+        CHANNEL,
+        &[guest_order(501, 11, "ann@example.com", 5)],
+        Totals::PerPage,
+    )
+    .await
+    .unwrap();
+    carts::upsert(
+        &mut conn,
+        CHANNEL,
+        &[guest_cart(11, "ann@example.com", 4, false)],
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        cart_state(&mut conn, 11).await,
+        ("purchased".into(), Some(501))
+    );
+
+    // The cart first (changes arriving one by one): the order makes it Purchased.
+    carts::upsert(
+        &mut conn,
+        CHANNEL,
+        &[guest_cart(12, "bob@example.com", 6, true)],
+    )
+    .await
+    .unwrap();
+    assert_eq!(cart_state(&mut conn, 12).await, ("open".into(), None));
+    orders::upsert(
+        &mut conn,
+        CHANNEL,
+        &[guest_order(502, 12, "bob@example.com", 7)],
+        Totals::PerPage,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        cart_state(&mut conn, 12).await,
+        ("purchased".into(), Some(502))
+    );
+
+    // A later payload of the cart keeps it Purchased.
+    let mut again = guest_cart(12, "bob@example.com", 6, false);
+    again.updated_at = at(8);
+    carts::upsert(&mut conn, CHANNEL, &[again]).await.unwrap();
+    assert_eq!(
+        cart_state(&mut conn, 12).await,
+        ("purchased".into(), Some(502))
+    );
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_guest_was_created_when_first_seen_even_if_their_cart_arrives_after_their_order(
+    pool: PgPool,
+) {
+    let mut conn = setup(&pool).await;
+    orders::upsert(
+        &mut conn,
+        CHANNEL,
+        &[guest_order(601, 21, "cara@example.com", 10)],
+        Totals::PerPage,
+    )
+    .await
+    .unwrap();
+    // An older cart of hers (abandoned), then the cart of the order.
+    carts::upsert(
+        &mut conn,
+        CHANNEL,
+        &[
+            guest_cart(20, "Cara@Example.com", 3, true),
+            guest_cart(21, "cara@example.com", 9, false),
+        ],
+    )
+    .await
+    .unwrap();
+    let (guests, created, order_mark): (i64, Option<DateTime<Utc>>, Option<DateTime<Utc>>) =
+        sqlx::query_as(
+            "select (select count(*) from customers where is_guest),
+                    c.magento_created_at, o.customer_created_at
+             from orders o join customers c on c.id = o.customer_id where o.magento_id = 601",
+        )
+        .fetch_one(&mut *conn)
+        .await
+        .unwrap();
+    assert_eq!(guests, 1);
+    assert_eq!(created, at(3));
+    assert_eq!(
+        order_mark,
+        at(3),
+        "the order's buyer mark follows its guest"
+    );
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn customers_are_counted_in_the_account_of_their_email(pool: PgPool) {
+    let mut conn = setup(&pool).await;
+    // One page: the same person in two websites, and someone else.
+    customers::upsert(
+        &mut conn,
+        CHANNEL,
+        &[
+            customer(1, 1, "dan@example.com"),
+            customer(2, 2, "Dan@example.com"),
+            customer(3, 1, "eve@example.com"),
+        ],
+    )
+    .await
+    .unwrap();
+    // A later page: a third Dan, and Eve changes her email to a new one.
+    let mut eve = customer(3, 1, "eve@new.example");
+    eve.updated_at = at(2);
+    customers::upsert(
+        &mut conn,
+        CHANNEL,
+        &[customer(4, 1, "DAN@example.com"), eve],
+    )
+    .await
+    .unwrap();
+    // A guest checkout makes a guest and the account of her email.
+    orders::upsert(
+        &mut conn,
+        CHANNEL,
+        &[guest_order(701, 31, "fay@example.com", 5)],
+        Totals::PerPage,
+    )
+    .await
+    .unwrap();
+
+    let accounts: Vec<(String, i32, i64)> = sqlx::query_as(
+        "select a.email_key, a.customers_count,
+                (select count(*) from customers c where c.account_id = a.id)
+         from accounts a order by a.email_key",
+    )
+    .fetch_all(&mut *conn)
+    .await
+    .unwrap();
+    assert_eq!(
+        accounts,
+        vec![
+            ("dan@example.com".into(), 3, 3),
+            ("eve@example.com".into(), 0, 0),
+            ("eve@new.example".into(), 1, 1),
+            ("fay@example.com".into(), 1, 1),
+        ]
+    );
+    let unlinked: i64 =
+        sqlx::query_scalar("select count(*) from customers where account_id is null")
+            .fetch_one(&mut *conn)
+            .await
+            .unwrap();
+    assert_eq!(unlinked, 0);
+}
