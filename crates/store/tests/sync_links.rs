@@ -72,6 +72,21 @@ async fn setup(pool: &PgPool) -> sqlx::pool::PoolConnection<sqlx::Postgres> {
     conn
 }
 
+/// Writes a page the way the sync does when changes arrive one by one.
+async fn write_orders(conn: &mut PgConnection, page: &[OrderRecord]) {
+    orders::upsert(conn, CHANNEL, page, Totals::PerPage)
+        .await
+        .unwrap();
+}
+
+async fn write_carts(conn: &mut PgConnection, page: &[CartRecord]) {
+    carts::upsert(conn, CHANNEL, page).await.unwrap();
+}
+
+async fn write_customers(conn: &mut PgConnection, page: &[CustomerRecord]) {
+    customers::upsert(conn, CHANNEL, page).await.unwrap();
+}
+
 async fn cart_state(conn: &mut PgConnection, magento_id: i64) -> (String, Option<i64>) {
     sqlx::query_as(
         "select c.status, o.magento_id from carts c left join orders o on o.id = c.order_id
@@ -88,43 +103,17 @@ async fn cart_state(conn: &mut PgConnection, magento_id: i64) -> (String, Option
 async fn a_cart_is_purchased_whichever_of_it_and_its_order_comes_first(pool: PgPool) {
     let mut conn = setup(&pool).await;
     // The order first (a history import): its cart is written Purchased at once.
-    orders::upsert(
-        &mut conn,
-        CHANNEL,
-        &[guest_order(501, 11, "ann@example.com", 5)],
-        Totals::PerPage,
-    )
-    .await
-    .unwrap();
-    carts::upsert(
-        &mut conn,
-        CHANNEL,
-        &[guest_cart(11, "ann@example.com", 4, false)],
-    )
-    .await
-    .unwrap();
+    write_orders(&mut conn, &[guest_order(501, 11, "ann@example.com", 5)]).await;
+    write_carts(&mut conn, &[guest_cart(11, "ann@example.com", 4, false)]).await;
     assert_eq!(
         cart_state(&mut conn, 11).await,
         ("purchased".into(), Some(501))
     );
 
     // The cart first (changes arriving one by one): the order makes it Purchased.
-    carts::upsert(
-        &mut conn,
-        CHANNEL,
-        &[guest_cart(12, "bob@example.com", 6, true)],
-    )
-    .await
-    .unwrap();
+    write_carts(&mut conn, &[guest_cart(12, "bob@example.com", 6, true)]).await;
     assert_eq!(cart_state(&mut conn, 12).await, ("open".into(), None));
-    orders::upsert(
-        &mut conn,
-        CHANNEL,
-        &[guest_order(502, 12, "bob@example.com", 7)],
-        Totals::PerPage,
-    )
-    .await
-    .unwrap();
+    write_orders(&mut conn, &[guest_order(502, 12, "bob@example.com", 7)]).await;
     assert_eq!(
         cart_state(&mut conn, 12).await,
         ("purchased".into(), Some(502))
@@ -133,7 +122,7 @@ async fn a_cart_is_purchased_whichever_of_it_and_its_order_comes_first(pool: PgP
     // A later payload of the cart keeps it Purchased.
     let mut again = guest_cart(12, "bob@example.com", 6, false);
     again.updated_at = at(8);
-    carts::upsert(&mut conn, CHANNEL, &[again]).await.unwrap();
+    write_carts(&mut conn, &[again]).await;
     assert_eq!(
         cart_state(&mut conn, 12).await,
         ("purchased".into(), Some(502))
@@ -145,25 +134,16 @@ async fn a_guest_was_created_when_first_seen_even_if_their_cart_arrives_after_th
     pool: PgPool,
 ) {
     let mut conn = setup(&pool).await;
-    orders::upsert(
-        &mut conn,
-        CHANNEL,
-        &[guest_order(601, 21, "cara@example.com", 10)],
-        Totals::PerPage,
-    )
-    .await
-    .unwrap();
+    write_orders(&mut conn, &[guest_order(601, 21, "cara@example.com", 10)]).await;
     // An older cart of hers (abandoned), then the cart of the order.
-    carts::upsert(
+    write_carts(
         &mut conn,
-        CHANNEL,
         &[
             guest_cart(20, "Cara@Example.com", 3, true),
             guest_cart(21, "cara@example.com", 9, false),
         ],
     )
-    .await
-    .unwrap();
+    .await;
     let (guests, created, order_mark): (i64, Option<DateTime<Utc>>, Option<DateTime<Utc>>) =
         sqlx::query_as(
             "select (select count(*) from customers where is_guest),
@@ -186,36 +166,21 @@ async fn a_guest_was_created_when_first_seen_even_if_their_cart_arrives_after_th
 async fn customers_are_counted_in_the_account_of_their_email(pool: PgPool) {
     let mut conn = setup(&pool).await;
     // One page: the same person in two websites, and someone else.
-    customers::upsert(
+    write_customers(
         &mut conn,
-        CHANNEL,
         &[
             customer(1, 1, "dan@example.com"),
             customer(2, 2, "Dan@example.com"),
             customer(3, 1, "eve@example.com"),
         ],
     )
-    .await
-    .unwrap();
+    .await;
     // A later page: a third Dan, and Eve changes her email to a new one.
     let mut eve = customer(3, 1, "eve@new.example");
     eve.updated_at = at(2);
-    customers::upsert(
-        &mut conn,
-        CHANNEL,
-        &[customer(4, 1, "DAN@example.com"), eve],
-    )
-    .await
-    .unwrap();
+    write_customers(&mut conn, &[customer(4, 1, "DAN@example.com"), eve]).await;
     // A guest checkout makes a guest and the account of her email.
-    orders::upsert(
-        &mut conn,
-        CHANNEL,
-        &[guest_order(701, 31, "fay@example.com", 5)],
-        Totals::PerPage,
-    )
-    .await
-    .unwrap();
+    write_orders(&mut conn, &[guest_order(701, 31, "fay@example.com", 5)]).await;
 
     let accounts: Vec<(String, i32, i64)> = sqlx::query_as(
         "select a.email_key, a.customers_count,

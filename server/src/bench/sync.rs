@@ -402,6 +402,5 @@ async fn write_everything(ctx: &RunContext, f: Fetched) -> Result<()> {
         Ok::<_, anyhow::Error>(())
     };
     tokio::try_join!(carts, others)?;
-    let _ = Duration::ZERO;
     Ok(())
 }
