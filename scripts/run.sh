@@ -7,6 +7,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh --release
 export PATH="$HOME/.cargo/bin:$PWD/.tools/node_modules/.bin:$PATH"
 export SQLX_OFFLINE=true
+source scripts/wasm-toolchain.sh
 cargo leptos build --release
 export LEPTOS_SITE_ROOT="$PWD/target/site"
 exec target/release/cartwise serve "$@"

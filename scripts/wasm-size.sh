@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh --release
 export PATH="$HOME/.cargo/bin:$PWD/.tools/node_modules/.bin:$PATH"
 export SQLX_OFFLINE=true
+source scripts/wasm-toolchain.sh
 if [ "${SKIP_BUILD:-0}" != 1 ]; then
   cargo leptos build --release
 fi

@@ -33,7 +33,7 @@ impl SessionInfo {
 }
 
 /// The signed-in user (if any) and what the menus should show.
-#[server(input = GetUrl, endpoint = "current_session")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "current_session")]
 pub async fn current_session() -> Result<SessionInfo, AppError> {
     let session = server::request_session();
     let Some(user) = session.user else {

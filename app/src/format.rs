@@ -55,7 +55,7 @@ pub mod server {
     /// `26 Nov 2026, 21:42` in the request's time zone.
     pub fn datetime(t: DateTime<Utc>) -> String {
         let tz = crate::timezone::server::current();
-        t.with_timezone(&tz).format("%-d %b %Y, %H:%M").to_string()
+        domain::dates::date_time(t.with_timezone(&tz).naive_local())
     }
 
     /// `26 Nov 2026, 21:42 (3 min ago)`.

@@ -8,14 +8,14 @@ use leptos::server_fn::codec::GetUrl;
 use leptos_meta::Title;
 
 /// Every user, for the Users page.
-#[server(input = GetUrl, endpoint = "list_users")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "list_users")]
 pub async fn list_users() -> Result<Vec<UserSummary>, AppError> {
     crate::auth::server::require(Permission::ManageUsers)?;
     Ok(store::users::list(&crate::server::pool()?).await?)
 }
 
 /// Creates a user with an initial password they can change later.
-#[server(endpoint = "create_user")]
+#[server(output = leptos::server_fn::codec::Postcard, endpoint = "create_user")]
 pub async fn create_user(
     email: String,
     name: String,
@@ -50,7 +50,7 @@ pub async fn create_user(
 }
 
 /// Gives a user another role. The last active administrator keeps theirs.
-#[server(endpoint = "set_user_role")]
+#[server(output = leptos::server_fn::codec::Postcard, endpoint = "set_user_role")]
 pub async fn set_user_role(user_id: i64, role: String) -> Result<(), AppError> {
     let admin = crate::auth::server::require(Permission::ManageUsers)?;
     let role: Role = role
@@ -67,7 +67,7 @@ pub async fn set_user_role(user_id: i64, role: String) -> Result<(), AppError> {
 }
 
 /// Deactivates (signs out and locks) or reactivates a user.
-#[server(endpoint = "set_user_active")]
+#[server(output = leptos::server_fn::codec::Postcard, endpoint = "set_user_active")]
 pub async fn set_user_active(user_id: i64, active: bool) -> Result<(), AppError> {
     let admin = crate::auth::server::require(Permission::ManageUsers)?;
     if admin.id == user_id && !active {

@@ -157,9 +157,9 @@ async fn with_error_status(response: Response) -> Response {
     let Ok(bytes) = axum::body::to_bytes(body, 256 * 1024).await else {
         return (StatusCode::INTERNAL_SERVER_ERROR, "internal error").into_response();
     };
-    if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {
-        parts.status = StatusCode::from_u16(error.status_code()).unwrap_or(parts.status);
-    }
+    // The body is `AppError::to_text`; anything it does not name stays a 500.
+    let error = AppError::from_text(&String::from_utf8_lossy(&bytes));
+    parts.status = StatusCode::from_u16(error.status_code()).unwrap_or(parts.status);
     Response::from_parts(parts, Body::from(bytes))
 }
 
@@ -168,7 +168,7 @@ fn server_fn_error(status: StatusCode, error: AppError) -> Response {
     let body = error.ser();
     Response::builder()
         .status(status)
-        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
         .body(Body::from(body))
         .unwrap_or_else(|_| status.into_response())
 }

@@ -43,7 +43,7 @@ pub struct ChannelForm {
 pub use super::types::SyncErrorView;
 
 /// Every channel with its counts, open errors and latest job.
-#[server(input = GetUrl, endpoint = "list_channels")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "list_channels")]
 pub async fn list_channels() -> Result<Vec<ChannelOverview>, AppError> {
     crate::auth::server::require(domain::Permission::ManageIntegrations)?;
     let pool = crate::server::pool()?;
@@ -60,7 +60,7 @@ pub async fn list_channels() -> Result<Vec<ChannelOverview>, AppError> {
 }
 
 /// One channel with its counts, open errors and latest job.
-#[server(input = GetUrl, endpoint = "get_channel")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "get_channel")]
 pub async fn get_channel(id: i64) -> Result<ChannelOverview, AppError> {
     crate::auth::server::require(domain::Permission::ManageIntegrations)?;
     let pool = crate::server::pool()?;
@@ -73,28 +73,28 @@ pub async fn get_channel(id: i64) -> Result<ChannelOverview, AppError> {
 
 /// Calls the store with the typed connection settings and reports what it found, or precisely
 /// why it failed. Blank secrets of an edited channel are taken from the stored ones.
-#[server(input = Json, endpoint = "check_connection")]
+#[server(input = Json, output = leptos::server_fn::codec::Postcard, endpoint = "check_connection")]
 pub async fn check_connection(connection: ConnectionInput) -> Result<ConnectionCheck, AppError> {
     crate::auth::server::require(domain::Permission::ManageIntegrations)?;
     super::server::check(&connection).await
 }
 
 /// Creates a channel and starts its first sync. Returns its id.
-#[server(input = Json, endpoint = "create_channel")]
+#[server(input = Json, output = leptos::server_fn::codec::Postcard, endpoint = "create_channel")]
 pub async fn create_channel(form: ChannelForm) -> Result<i64, AppError> {
     let user = crate::auth::server::require(domain::Permission::ManageIntegrations)?;
     super::server::create(form, user.id).await
 }
 
 /// Saves an edited channel. Blank secrets keep the stored ones.
-#[server(input = Json, endpoint = "update_channel")]
+#[server(input = Json, output = leptos::server_fn::codec::Postcard, endpoint = "update_channel")]
 pub async fn update_channel(id: i64, form: ChannelForm) -> Result<(), AppError> {
     let user = crate::auth::server::require(domain::Permission::ManageIntegrations)?;
     super::server::update(id, form, user.id).await
 }
 
 /// Queues a sync now (`full`: re-read everything since the start date).
-#[server(endpoint = "sync_channel_now")]
+#[server(output = leptos::server_fn::codec::Postcard, endpoint = "sync_channel_now")]
 pub async fn sync_channel_now(id: i64, full: bool) -> Result<i64, AppError> {
     let user = crate::auth::server::require(domain::Permission::ManageIntegrations)?;
     let kind = if full {
@@ -120,14 +120,14 @@ pub async fn sync_channel_now(id: i64, full: bool) -> Result<i64, AppError> {
 }
 
 /// Asks the running (or queued) sync of a channel to stop after its current page.
-#[server(endpoint = "cancel_channel_sync")]
+#[server(output = leptos::server_fn::codec::Postcard, endpoint = "cancel_channel_sync")]
 pub async fn cancel_channel_sync(id: i64) -> Result<bool, AppError> {
     crate::auth::server::require(domain::Permission::ManageIntegrations)?;
     Ok(store::jobs::request_cancel(&crate::server::pool()?, id).await?)
 }
 
 /// Deactivates (scheduled syncs stop; data stays) or activates a channel.
-#[server(endpoint = "set_channel_active")]
+#[server(output = leptos::server_fn::codec::Postcard, endpoint = "set_channel_active")]
 pub async fn set_channel_active(id: i64, active: bool) -> Result<(), AppError> {
     let user = crate::auth::server::require(domain::Permission::ManageIntegrations)?;
     let pool = crate::server::pool()?;
@@ -145,7 +145,7 @@ pub async fn set_channel_active(id: i64, active: bool) -> Result<(), AppError> {
 }
 
 /// Deletes a channel and its synced records; CRM accounts stay.
-#[server(endpoint = "delete_channel")]
+#[server(output = leptos::server_fn::codec::Postcard, endpoint = "delete_channel")]
 pub async fn delete_channel(id: i64) -> Result<(), AppError> {
     let user = crate::auth::server::require(domain::Permission::ManageIntegrations)?;
     let pool = crate::server::pool()?;
@@ -156,7 +156,7 @@ pub async fn delete_channel(id: i64) -> Result<(), AppError> {
 }
 
 /// A page of a channel's sync history, newest first, with the total.
-#[server(input = GetUrl, endpoint = "channel_jobs")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "channel_jobs")]
 pub async fn channel_jobs(id: i64, page: i64) -> Result<(Vec<JobView>, i64), AppError> {
     crate::auth::server::require(domain::Permission::ManageIntegrations)?;
     let page = page.max(1);
@@ -178,7 +178,7 @@ pub async fn channel_jobs(id: i64, page: i64) -> Result<(Vec<JobView>, i64), App
 }
 
 /// A page of a channel's error log (open errors), optionally for one entity, with the total.
-#[server(input = GetUrl, endpoint = "channel_errors")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "channel_errors")]
 pub async fn channel_errors(
     id: i64,
     entity: Option<String>,
@@ -206,14 +206,14 @@ pub async fn channel_errors(
 }
 
 /// The channel's live state (status and newest job): the fallback of the progress stream.
-#[server(input = GetUrl, endpoint = "channel_live")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "channel_live")]
 pub async fn channel_live(id: i64) -> Result<super::types::ChannelLive, AppError> {
     crate::auth::server::require(domain::Permission::ManageIntegrations)?;
     super::server::live_state(&crate::server::pool()?, id).await
 }
 
 /// Retries failed records: one now (by its error id, answered at once), or all (a job).
-#[server(endpoint = "retry_sync_errors")]
+#[server(output = leptos::server_fn::codec::Postcard, endpoint = "retry_sync_errors")]
 pub async fn retry_sync_errors(id: i64, error_id: Option<i64>) -> Result<String, AppError> {
     let user = crate::auth::server::require(domain::Permission::ManageIntegrations)?;
     super::server::retry(id, error_id, user.id).await

@@ -183,8 +183,7 @@ fn follow(channel_id: i64, live: RwSignal<ChannelLive>) {
                         match select(events.next(), Box::pin(sleep_ms(1000))).await {
                             Either::Left((Some(Ok((_, message))), _)) => {
                                 if let Some(text) = message.data().as_string()
-                                    && let Ok(state) =
-                                        serde_json::from_slice::<ChannelLive>(text.as_bytes())
+                                    && let Ok(state) = domain::wire::from_text::<ChannelLive>(&text)
                                 {
                                     live.set(state);
                                 }

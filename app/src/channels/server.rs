@@ -425,10 +425,11 @@ pub async fn channel_events(
         loop {
             match live_state(&pool, channel_id).await {
                 Ok(live) => {
-                    let json = serde_json::to_string(&live).unwrap_or_default();
-                    if json != last {
-                        last = json.clone();
-                        yield Ok::<Event, std::convert::Infallible>(Event::default().event("progress").data(json));
+                    // The browser decodes events as it decodes replies (domain::wire).
+                    let text = domain::wire::to_text(&live).unwrap_or_default();
+                    if text != last {
+                        last = text.clone();
+                        yield Ok::<Event, std::convert::Infallible>(Event::default().event("progress").data(text));
                     }
                 }
                 Err(AppError::NotFound) => break,

@@ -13,7 +13,9 @@ pub struct SyncErrorView {
     /// The record's payload, pretty-printed.
     pub payload: Option<String>,
     pub attempts: i32,
+    #[serde(with = "domain::wire::time")]
     pub created_at: chrono::DateTime<chrono::Utc>,
+    #[serde(with = "domain::wire::time")]
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 

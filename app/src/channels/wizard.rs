@@ -157,8 +157,8 @@ impl Fields {
         s.sync_start_date = match date.trim() {
             "" => None,
             d => Some(
-                d.parse()
-                    .map_err(|_| "Enter the start date as a date (YYYY-MM-DD).".to_string())?,
+                domain::dates::parse_iso(d)
+                    .ok_or_else(|| "Enter the start date as a date (YYYY-MM-DD).".to_string())?,
             ),
         };
         s.sync_interval_secs = self.interval_secs.get_untracked();

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 /// Changes the signed-in user's password; other sessions of the user are ended.
-#[server(endpoint = "change_password")]
+#[server(output = leptos::server_fn::codec::Postcard, endpoint = "change_password")]
 pub async fn change_password(
     current_password: String,
     new_password: String,
@@ -38,7 +38,7 @@ pub async fn change_password(
 }
 
 /// The signed-in user's time zone setting and the zones to choose from.
-#[server(input = leptos::server_fn::codec::GetUrl, endpoint = "time_zone_settings")]
+#[server(input = leptos::server_fn::codec::GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "time_zone_settings")]
 pub async fn time_zone_settings() -> Result<(Option<String>, String, Vec<String>), AppError> {
     let user = crate::auth::server::require_user()?;
     let effective = crate::timezone::server::current().name().to_string();
@@ -50,7 +50,7 @@ pub async fn time_zone_settings() -> Result<(Option<String>, String, Vec<String>
 }
 
 /// Pins the user's time zone (an IANA name), or follows the browser again (empty).
-#[server(endpoint = "set_time_zone")]
+#[server(output = leptos::server_fn::codec::Postcard, endpoint = "set_time_zone")]
 pub async fn set_time_zone(time_zone: String) -> Result<(), AppError> {
     let user = crate::auth::server::require_user()?;
     let zone = match time_zone.trim() {

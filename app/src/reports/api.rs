@@ -30,7 +30,7 @@ pub struct ReportData<T> {
 }
 
 /// Every widget of the dashboard for the URL's range, channel and currency.
-#[server(input = GetUrl, endpoint = "get_dashboard")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "get_dashboard")]
 pub async fn get_dashboard(query: ReportQuery) -> Result<DashboardData, AppError> {
     crate::auth::server::require(domain::Permission::ReadReports)?;
     let ctx = ssr::Context::load(&query).await?;
@@ -51,7 +51,7 @@ pub async fn get_dashboard(query: ReportQuery) -> Result<DashboardData, AppError
 }
 
 /// Report: carts by status per channel and website over time.
-#[server(input = GetUrl, endpoint = "get_carts_by_status_report")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "get_carts_by_status_report")]
 pub async fn get_carts_by_status_report(
     query: ReportQuery,
 ) -> Result<ReportData<CartsByStatusReport>, AppError> {
@@ -64,7 +64,7 @@ pub async fn get_carts_by_status_report(
 }
 
 /// Report: abandoned carts, their value and the abandon rate by week.
-#[server(input = GetUrl, endpoint = "get_abandoned_report")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "get_abandoned_report")]
 pub async fn get_abandoned_report(
     query: ReportQuery,
 ) -> Result<ReportData<AbandonedReport>, AppError> {
@@ -76,7 +76,7 @@ pub async fn get_abandoned_report(
 }
 
 /// Report: orders, revenue, average order value and refunds by day, week or month.
-#[server(input = GetUrl, endpoint = "get_sales_report")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "get_sales_report")]
 pub async fn get_sales_report(query: ReportQuery) -> Result<ReportData<SalesReport>, AppError> {
     crate::auth::server::require(domain::Permission::ReadReports)?;
     let ctx = ssr::Context::load(&query).await?;
@@ -86,7 +86,7 @@ pub async fn get_sales_report(query: ReportQuery) -> Result<ReportData<SalesRepo
 }
 
 /// Report: customers by lifetime value with RFM scores, as of now.
-#[server(input = GetUrl, endpoint = "get_customers_report")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "get_customers_report")]
 pub async fn get_customers_report(query: ReportQuery) -> Result<ReportData<RfmReport>, AppError> {
     crate::auth::server::require(domain::Permission::ReadReports)?;
     let ctx = ssr::Context::load(&query).await?;

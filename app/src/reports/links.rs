@@ -76,10 +76,7 @@ pub fn buyers(range: DateRange, channel: Option<i64>, new: bool) -> String {
         let day_before = range.from.pred_opt().unwrap_or(range.from);
         [
             ("created_at_min", None),
-            (
-                "created_at_max",
-                Some(day_before.format("%Y-%m-%d").to_string()),
-            ),
+            ("created_at_max", Some(domain::dates::iso(day_before))),
         ]
     };
     let mut params = created.to_vec();

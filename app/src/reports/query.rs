@@ -56,7 +56,7 @@ impl ReportQuery {
         let date = |field: &str, value: &Option<String>| {
             value
                 .as_deref()
-                .and_then(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
+                .and_then(domain::dates::parse_iso)
                 .ok_or_else(|| AppError::invalid(field, "Pick a start and an end date."))
         };
         DateRange::new(date("from", &self.from)?, date("to", &self.to)?)

@@ -98,7 +98,7 @@ impl FromStr for Role {
             "marketing" => Ok(Role::Marketing),
             "viewer" => Ok(Role::Viewer),
             other => Err(format!(
-                "unknown role {other:?}: expected administrator, sales, marketing or viewer"
+                "unknown role \"{other}\": expected administrator, sales, marketing or viewer"
             )),
         }
     }
@@ -164,5 +164,6 @@ pub struct UserSummary {
     pub name: String,
     pub role: Role,
     pub is_active: bool,
+    #[serde(with = "crate::wire::time")]
     pub created_at: chrono::DateTime<chrono::Utc>,
 }

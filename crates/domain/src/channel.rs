@@ -152,6 +152,7 @@ pub struct ChannelSettings {
     /// Magento website ids to sync; `None` = all websites.
     pub website_ids: Option<Vec<i64>>,
     /// History before this date is not imported.
+    #[serde(with = "crate::wire::time_option")]
     pub sync_start_date: Option<NaiveDate>,
     pub sync_interval_secs: i32,
     pub page_size: i32,
@@ -330,10 +331,14 @@ pub struct ChannelSummary {
     pub status: ChannelStatus,
     pub status_message: Option<String>,
     pub subscriber_source: Option<SubscriberSource>,
+    #[serde(with = "crate::wire::time_option")]
     pub last_sync_started_at: Option<DateTime<Utc>>,
+    #[serde(with = "crate::wire::time_option")]
     pub last_success_at: Option<DateTime<Utc>>,
+    #[serde(with = "crate::wire::time_option")]
     pub next_sync_at: Option<DateTime<Utc>>,
     pub is_demo: bool,
+    #[serde(with = "crate::wire::time")]
     pub created_at: DateTime<Utc>,
 }
 
@@ -343,14 +348,14 @@ pub fn parse_interval(s: &str) -> Result<i32, String> {
     let (digits, unit) = s.split_at(s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len()));
     let n: i64 = digits
         .parse()
-        .map_err(|_| format!("invalid interval {s:?}: use e.g. 30s, 5m or 1h"))?;
+        .map_err(|_| format!("invalid interval \"{s}\": use e.g. 30s, 5m or 1h"))?;
     let secs = match unit {
         "" | "s" => n,
         "m" => n * 60,
         "h" => n * 3600,
-        _ => return Err(format!("invalid interval {s:?}: use e.g. 30s, 5m or 1h")),
+        _ => return Err(format!("invalid interval \"{s}\": use e.g. 30s, 5m or 1h")),
     };
-    i32::try_from(secs).map_err(|_| format!("interval {s:?} is too long"))
+    i32::try_from(secs).map_err(|_| format!("interval \"{s}\" is too long"))
 }
 
 #[cfg(test)]

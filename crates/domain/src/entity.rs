@@ -62,7 +62,7 @@ impl FromStr for Entity {
             .find(|e| e.as_str() == normalised)
             .ok_or_else(|| {
                 format!(
-                    "unknown entity {s:?}: expected customers, carts, orders, credit-memos or newsletter-subscribers"
+                    "unknown entity \"{s}\": expected customers, carts, orders, credit-memos or newsletter-subscribers"
                 )
             })
     }
@@ -125,7 +125,7 @@ impl FromStr for CartStatus {
         CartStatus::ALL
             .into_iter()
             .find(|c| c.as_str() == s)
-            .ok_or_else(|| format!("unknown cart status {s:?}"))
+            .ok_or_else(|| format!("unknown cart status \"{s}\""))
     }
 }
 

@@ -2,11 +2,13 @@
 
 pub mod auth;
 pub mod channel;
+pub mod dates;
 pub mod entity;
 pub mod error;
 pub mod grid;
 pub mod metrics;
 pub mod sync;
+pub mod wire;
 
 pub use auth::{CurrentUser, Permission, Role, UserSummary};
 pub use channel::{

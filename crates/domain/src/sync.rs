@@ -123,7 +123,9 @@ pub struct EntityProgress {
     pub updated: i64,
     pub unchanged: i64,
     pub failed: i64,
+    #[serde(with = "crate::wire::time_option")]
     pub started_at: Option<DateTime<Utc>>,
+    #[serde(with = "crate::wire::time_option")]
     pub finished_at: Option<DateTime<Utc>>,
 }
 
@@ -153,8 +155,11 @@ pub struct JobSummary {
     pub kind: JobKind,
     pub status: JobStatus,
     pub trigger: JobTrigger,
+    #[serde(with = "crate::wire::time")]
     pub created_at: DateTime<Utc>,
+    #[serde(with = "crate::wire::time_option")]
     pub started_at: Option<DateTime<Utc>>,
+    #[serde(with = "crate::wire::time_option")]
     pub finished_at: Option<DateTime<Utc>>,
     pub error: Option<String>,
     pub entities: Vec<EntityProgress>,

@@ -5,7 +5,7 @@ use domain::{AppError, CartStatus};
 use leptos::prelude::*;
 
 /// Marks an open or expired cart lost (sticky: syncs keep it). Returns the new status.
-#[server(endpoint = "mark_cart_lost")]
+#[server(output = leptos::server_fn::codec::Postcard, endpoint = "mark_cart_lost")]
 pub async fn mark_cart_lost(id: i64) -> Result<CartStatus, AppError> {
     let user = crate::auth::server::require(domain::Permission::StoreActions)?;
     let status = crate::grids::server::answer(
@@ -16,7 +16,7 @@ pub async fn mark_cart_lost(id: i64) -> Result<CartStatus, AppError> {
 }
 
 /// Reopens a lost or converted cart: it becomes open, expired or purchased by the rules.
-#[server(endpoint = "reopen_cart")]
+#[server(output = leptos::server_fn::codec::Postcard, endpoint = "reopen_cart")]
 pub async fn reopen_cart(id: i64) -> Result<CartStatus, AppError> {
     let user = crate::auth::server::require(domain::Permission::StoreActions)?;
     let status = crate::grids::server::answer(

@@ -17,63 +17,63 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
 /// A page of Magento customers.
-#[server(input = GetUrl, endpoint = "list_customers")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "list_customers")]
 pub async fn list_customers(query: String) -> Result<GridPage<CustomerRow>, AppError> {
     crate::auth::server::require(domain::Permission::ReadData)?;
     crate::grids::server::list::<domain::grid::customers::CustomerField>(&query).await
 }
 
 /// A page of accounts.
-#[server(input = GetUrl, endpoint = "list_accounts")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "list_accounts")]
 pub async fn list_accounts(query: String) -> Result<GridPage<AccountRow>, AppError> {
     crate::auth::server::require(domain::Permission::ReadData)?;
     crate::grids::server::list::<domain::grid::accounts::AccountField>(&query).await
 }
 
 /// A page of shopping carts.
-#[server(input = GetUrl, endpoint = "list_carts")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "list_carts")]
 pub async fn list_carts(query: String) -> Result<GridPage<CartRow>, AppError> {
     crate::auth::server::require(domain::Permission::ReadData)?;
     crate::grids::server::list::<domain::grid::carts::CartField>(&query).await
 }
 
 /// A page of orders.
-#[server(input = GetUrl, endpoint = "list_orders")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "list_orders")]
 pub async fn list_orders(query: String) -> Result<GridPage<OrderRow>, AppError> {
     crate::auth::server::require(domain::Permission::ReadData)?;
     crate::grids::server::list::<domain::grid::orders::OrderField>(&query).await
 }
 
 /// A page of credit memos.
-#[server(input = GetUrl, endpoint = "list_credit_memos")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "list_credit_memos")]
 pub async fn list_credit_memos(query: String) -> Result<GridPage<CreditMemoRow>, AppError> {
     crate::auth::server::require(domain::Permission::ReadData)?;
     crate::grids::server::list::<domain::grid::credit_memos::CreditMemoField>(&query).await
 }
 
 /// A page of newsletter subscribers.
-#[server(input = GetUrl, endpoint = "list_subscribers")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "list_subscribers")]
 pub async fn list_subscribers(query: String) -> Result<GridPage<SubscriberRow>, AppError> {
     crate::auth::server::require(domain::Permission::ReadData)?;
     crate::grids::server::list::<domain::grid::subscribers::SubscriberField>(&query).await
 }
 
 /// A page of a cart's items (`cart=<id>`), removed ones included.
-#[server(input = GetUrl, endpoint = "list_cart_items")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "list_cart_items")]
 pub async fn list_cart_items(query: String) -> Result<GridPage<Item<CartItemField>>, AppError> {
     crate::auth::server::require(domain::Permission::ReadData)?;
     crate::grids::server::list::<CartItemField>(&query).await
 }
 
 /// A page of an order's items (`order=<id>`).
-#[server(input = GetUrl, endpoint = "list_order_items")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "list_order_items")]
 pub async fn list_order_items(query: String) -> Result<GridPage<Item<OrderItemField>>, AppError> {
     crate::auth::server::require(domain::Permission::ReadData)?;
     crate::grids::server::list::<OrderItemField>(&query).await
 }
 
 /// A page of a credit memo's items (`credit_memo=<id>`).
-#[server(input = GetUrl, endpoint = "list_credit_memo_items")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "list_credit_memo_items")]
 pub async fn list_credit_memo_items(
     query: String,
 ) -> Result<GridPage<Item<CreditMemoItemField>>, AppError> {
@@ -82,14 +82,14 @@ pub async fn list_credit_memo_items(
 }
 
 /// A page of a customer's addresses (`customer=<id>`).
-#[server(input = GetUrl, endpoint = "list_customer_addresses")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "list_customer_addresses")]
 pub async fn list_customer_addresses(query: String) -> Result<GridPage<AddressRow>, AppError> {
     crate::auth::server::require(domain::Permission::ReadData)?;
     crate::grids::server::list::<domain::grid::lines::AddressField>(&query).await
 }
 
 /// A page of an order's status history (`order=<id>`).
-#[server(input = GetUrl, endpoint = "list_order_status_history")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "list_order_status_history")]
 pub async fn list_order_status_history(query: String) -> Result<GridPage<HistoryRow>, AppError> {
     crate::auth::server::require(domain::Permission::ReadData)?;
     crate::grids::server::list::<domain::grid::lines::HistoryField>(&query).await

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
 /// A customer, with lifetime sales and what they are made of.
-#[server(input = GetUrl, endpoint = "get_customer")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "get_customer")]
 pub async fn get_customer(id: i64) -> Result<CustomerDetail, AppError> {
     crate::auth::server::require(domain::Permission::ReadData)?;
     let tz = crate::timezone::server::current();
@@ -18,7 +18,7 @@ pub async fn get_customer(id: i64) -> Result<CustomerDetail, AppError> {
 }
 
 /// An account.
-#[server(input = GetUrl, endpoint = "get_account")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "get_account")]
 pub async fn get_account(id: i64) -> Result<AccountDetail, AppError> {
     crate::auth::server::require(domain::Permission::ReadData)?;
     let tz = crate::timezone::server::current();
@@ -28,7 +28,7 @@ pub async fn get_account(id: i64) -> Result<AccountDetail, AppError> {
 }
 
 /// A shopping cart, with its order.
-#[server(input = GetUrl, endpoint = "get_cart")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "get_cart")]
 pub async fn get_cart(id: i64) -> Result<CartDetail, AppError> {
     crate::auth::server::require(domain::Permission::ReadData)?;
     let tz = crate::timezone::server::current();
@@ -36,7 +36,7 @@ pub async fn get_cart(id: i64) -> Result<CartDetail, AppError> {
 }
 
 /// An order, with its cart, addresses and totals.
-#[server(input = GetUrl, endpoint = "get_order")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "get_order")]
 pub async fn get_order(id: i64) -> Result<OrderDetail, AppError> {
     crate::auth::server::require(domain::Permission::ReadData)?;
     let tz = crate::timezone::server::current();
@@ -44,7 +44,7 @@ pub async fn get_order(id: i64) -> Result<OrderDetail, AppError> {
 }
 
 /// A credit memo, with its order and customer.
-#[server(input = GetUrl, endpoint = "get_credit_memo")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "get_credit_memo")]
 pub async fn get_credit_memo(id: i64) -> Result<CreditMemoDetail, AppError> {
     crate::auth::server::require(domain::Permission::ReadData)?;
     let tz = crate::timezone::server::current();
@@ -54,7 +54,7 @@ pub async fn get_credit_memo(id: i64) -> Result<CreditMemoDetail, AppError> {
 }
 
 /// A newsletter subscriber.
-#[server(input = GetUrl, endpoint = "get_subscriber")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "get_subscriber")]
 pub async fn get_subscriber(id: i64) -> Result<SubscriberDetail, AppError> {
     crate::auth::server::require(domain::Permission::ReadData)?;
     let tz = crate::timezone::server::current();

@@ -6,7 +6,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
 
 /// The signed-in user's views of a grid.
-#[server(input = GetUrl, endpoint = "list_grid_views")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "list_grid_views")]
 pub async fn list_grid_views(grid: String) -> Result<Vec<SavedView>, AppError> {
     let user = crate::auth::server::require(domain::Permission::ReadData)?;
     crate::grids::server::check_grid(&grid)?;
@@ -15,7 +15,7 @@ pub async fn list_grid_views(grid: String) -> Result<Vec<SavedView>, AppError> {
 
 /// Saves the grid state `query` (a query string) under `name`; the same name replaces the
 /// view. The state is validated and stored canonical. Returns the view's id.
-#[server(endpoint = "save_grid_view")]
+#[server(output = leptos::server_fn::codec::Postcard, endpoint = "save_grid_view")]
 pub async fn save_grid_view(grid: String, name: String, query: String) -> Result<i64, AppError> {
     let user = crate::auth::server::require(domain::Permission::ReadData)?;
     let name = domain::grid::view::validate_view_name(&name)?;
@@ -25,14 +25,14 @@ pub async fn save_grid_view(grid: String, name: String, query: String) -> Result
 }
 
 /// Deletes one of the user's views.
-#[server(endpoint = "delete_grid_view")]
+#[server(output = leptos::server_fn::codec::Postcard, endpoint = "delete_grid_view")]
 pub async fn delete_grid_view(id: i64) -> Result<(), AppError> {
     let user = crate::auth::server::require(domain::Permission::ReadData)?;
     Ok(store::grid::views::delete(&crate::server::pool()?, user.id, id).await?)
 }
 
 /// Channels, websites and order statuses for the filter panel.
-#[server(input = GetUrl, endpoint = "get_grid_options")]
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "get_grid_options")]
 pub async fn get_grid_options() -> Result<GridOptions, AppError> {
     crate::auth::server::require(domain::Permission::ReadData)?;
     Ok(store::grid::options::load(&crate::server::pool()?).await?)

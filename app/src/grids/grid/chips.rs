@@ -33,7 +33,7 @@ pub fn chips(model: &Model, options: &GridOptions, links: &Links) -> Option<AnyV
 
 /// A condition in words: `contains “ann”`, `Open, Lost`, `10 – 50`, `Last 7 days (20 Nov – 26 Nov 2026)`.
 pub fn describe(field: FieldDef, condition: &Condition, options: &GridOptions) -> String {
-    let day = |d: chrono::NaiveDate| d.format("%-d %b %Y").to_string();
+    let day = |d: chrono::NaiveDate| domain::dates::day_month_year(d);
     let amount = |d: Decimal| format_decimal(d, d.normalize().scale().min(4));
     match condition {
         Condition::Contains(t) => format!("contains “{t}”"),

@@ -276,7 +276,5 @@ fn number(value: Option<Decimal>) -> String {
 }
 
 fn date(value: Option<chrono::NaiveDate>) -> String {
-    value
-        .map(|d| d.format("%Y-%m-%d").to_string())
-        .unwrap_or_default()
+    value.map(domain::dates::iso).unwrap_or_default()
 }

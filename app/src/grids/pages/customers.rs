@@ -133,7 +133,7 @@ fn details(c: &CustomerDetail) -> AnyView {
         ("Gender", text(c.gender.clone())),
         (
             "Date of birth",
-            text(c.dob.map(|d| d.format("%-d %b %Y").to_string())),
+            text(c.dob.map(domain::dates::day_month_year)),
         ),
         ("Tax/VAT number", text(c.taxvat.clone())),
         ("Subscribed to the newsletter", yes_no(c.is_subscribed)),

@@ -54,6 +54,7 @@ pub struct AccountRow {
     pub name: String,
     pub email: String,
     pub customers: i32,
+    #[serde(with = "crate::wire::decimal")]
     pub lifetime_sales: Decimal,
     /// The currency of the account's latest order.
     pub currency: Option<String>,

@@ -123,7 +123,9 @@ pub struct CartRow {
     pub customer_id: Option<i64>,
     pub customer_name: Option<String>,
     pub email: Option<String>,
+    #[serde(with = "crate::wire::decimal")]
     pub items_qty: Decimal,
+    #[serde(with = "crate::wire::decimal_option")]
     pub grand_total: Option<Decimal>,
     pub currency: Option<String>,
     pub status: CartStatus,

@@ -11,6 +11,7 @@ use std::fmt::Debug;
 /// An amount of money in a currency (Magento's order or quote currency).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Money {
+    #[serde(with = "crate::wire::decimal")]
     pub amount: Decimal,
     /// ISO 4217 code; `None` when the store did not say.
     pub currency: Option<String>,
@@ -73,24 +74,26 @@ pub fn format_qty(value: Decimal) -> String {
 /// browser cannot convert zones it was not told about, so rows carry both).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LocalTime {
+    #[serde(with = "crate::wire::time")]
     pub utc: DateTime<Utc>,
+    #[serde(with = "crate::wire::time")]
     pub local: NaiveDateTime,
 }
 
 impl LocalTime {
     /// `26 Nov 2026, 21:42`.
     pub fn display(&self) -> String {
-        self.local.format("%-d %b %Y, %H:%M").to_string()
+        crate::dates::date_time(self.local)
     }
 
     /// `26 Nov 2026`.
     pub fn date(&self) -> String {
-        self.local.format("%-d %b %Y").to_string()
+        crate::dates::day_month_year(self.local.date())
     }
 
     /// `2026-11-26 21:42:05`: sortable, what spreadsheets read as a date.
     pub fn plain(&self) -> String {
-        self.local.format("%Y-%m-%d %H:%M:%S").to_string()
+        crate::dates::iso_seconds(self.local)
     }
 }
 
@@ -129,7 +132,7 @@ pub enum Cell {
     },
     Int(i64),
     /// A quantity.
-    Number(Decimal),
+    Number(#[serde(with = "crate::wire::decimal")] Decimal),
     Money(Money),
     Time(LocalTime),
     Flag(bool),

@@ -114,6 +114,7 @@ pub struct CreditMemoRow {
     pub customer_name: Option<String>,
     pub customer_email: Option<String>,
     pub state: Option<i16>,
+    #[serde(with = "crate::wire::decimal_option")]
     pub grand_total: Option<Decimal>,
     pub currency: Option<String>,
     pub created_at: Option<LocalTime>,

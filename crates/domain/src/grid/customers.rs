@@ -86,6 +86,7 @@ pub struct CustomerRow {
     pub name: Option<String>,
     pub email: String,
     pub group: Option<String>,
+    #[serde(with = "crate::wire::decimal")]
     pub lifetime_sales: Decimal,
     pub orders_count: i32,
     /// The currency of the customer's latest order.

@@ -26,8 +26,10 @@ pub struct LifetimeSales {
     /// Canceled orders (state or status `canceled`), left out.
     pub canceled_orders: i64,
     /// Σ subtotal of the counted orders.
+    #[serde(with = "crate::wire::decimal")]
     pub subtotal: Decimal,
     /// Σ |discount| of the counted orders.
+    #[serde(with = "crate::wire::decimal")]
     pub discount: Decimal,
 }
 
@@ -82,6 +84,7 @@ pub struct CustomerDetail {
     pub email: String,
     pub group: Option<String>,
     pub gender: Option<String>,
+    #[serde(with = "crate::wire::time_option")]
     pub dob: Option<NaiveDate>,
     pub taxvat: Option<String>,
     pub created_in: Option<String>,
@@ -138,6 +141,7 @@ pub struct CartDetail {
     pub abandon_at: Option<LocalTime>,
     pub is_active: bool,
     pub items_count: i32,
+    #[serde(with = "crate::wire::decimal")]
     pub items_qty: Decimal,
     pub subtotal: Option<Money>,
     pub grand_total: Option<Money>,

@@ -162,7 +162,7 @@ macro_rules! serde_by_key {
                 let key = <String as serde::Deserialize>::deserialize(d)?;
                 <$ty as $crate::grid::GridField>::from_key(&key).ok_or_else(|| {
                     serde::de::Error::custom(format!(
-                        "unknown {} field {key:?}",
+                        "unknown {} field \"{key}\"",
                         <$ty as $crate::grid::GridField>::GRID
                     ))
                 })

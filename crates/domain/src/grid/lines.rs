@@ -72,9 +72,13 @@ pub struct ItemRow {
     pub magento_id: i64,
     pub sku: Option<String>,
     pub name: Option<String>,
+    #[serde(with = "crate::wire::decimal_option")]
     pub qty: Option<Decimal>,
+    #[serde(with = "crate::wire::decimal_option")]
     pub price: Option<Decimal>,
+    #[serde(with = "crate::wire::decimal_option")]
     pub discount: Option<Decimal>,
+    #[serde(with = "crate::wire::decimal_option")]
     pub row_total: Option<Decimal>,
     pub currency: Option<String>,
     /// Cart items removed in the store are kept and flagged; `None` for order lines.

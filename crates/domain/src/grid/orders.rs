@@ -180,11 +180,16 @@ pub struct OrderRow {
     pub email: Option<String>,
     pub state: Option<String>,
     pub status: Option<String>,
+    #[serde(with = "crate::wire::decimal_option")]
     pub grand_total: Option<Decimal>,
+    #[serde(with = "crate::wire::decimal_option")]
     pub subtotal: Option<Decimal>,
+    #[serde(with = "crate::wire::decimal_option")]
     pub discount: Option<Decimal>,
     pub coupon: Option<String>,
+    #[serde(with = "crate::wire::decimal_option")]
     pub total_paid: Option<Decimal>,
+    #[serde(with = "crate::wire::decimal_option")]
     pub refunded: Option<Decimal>,
     pub currency: Option<String>,
     pub created_at: Option<LocalTime>,

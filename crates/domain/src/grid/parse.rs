@@ -261,8 +261,7 @@ fn date(params: &Params, key: &str, label: &str) -> Result<Option<NaiveDate>, Ap
     let Some(raw) = params.last(key) else {
         return Ok(None);
     };
-    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .ok()
+    crate::dates::parse_iso(raw)
         .filter(|d| (1900..=2999).contains(&d.year()) && raw.len() == 10)
         .map(Some)
         .ok_or_else(|| {

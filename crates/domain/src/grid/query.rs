@@ -110,13 +110,17 @@ pub enum Condition {
     AnyOf(Vec<String>),
     /// Between, both ends included; at least one end is set.
     Range {
+        #[serde(with = "crate::wire::decimal_option")]
         min: Option<Decimal>,
+        #[serde(with = "crate::wire::decimal_option")]
         max: Option<Decimal>,
     },
     /// Whole days in the user's zone, both ends included. A preset's days are resolved when the
     /// query is parsed; the preset is kept so links and saved views stay rolling.
     Dates {
+        #[serde(with = "crate::wire::time_option")]
         from: Option<NaiveDate>,
+        #[serde(with = "crate::wire::time_option")]
         to: Option<NaiveDate>,
         preset: Option<DatePreset>,
     },
@@ -278,10 +282,10 @@ impl<F: GridField> GridQuery<F> {
                 } => push(format!("{key}_preset"), p.as_str().into()),
                 Condition::Dates { from, to, .. } => {
                     if let Some(from) = from {
-                        push(format!("{key}_min"), from.format("%Y-%m-%d").to_string());
+                        push(format!("{key}_min"), crate::dates::iso(*from));
                     }
                     if let Some(to) = to {
-                        push(format!("{key}_max"), to.format("%Y-%m-%d").to_string());
+                        push(format!("{key}_max"), crate::dates::iso(*to));
                     }
                 }
                 Condition::Is(value) => push(key.into(), value.to_string()),

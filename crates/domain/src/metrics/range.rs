@@ -101,7 +101,9 @@ impl Preset {
 /// Whole days `from..=to` in the user's time zone.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct DateRange {
+    #[serde(with = "crate::wire::time")]
     pub from: NaiveDate,
+    #[serde(with = "crate::wire::time")]
     pub to: NaiveDate,
 }
 
@@ -162,24 +164,24 @@ impl DateRange {
 
     /// `2026-11-01` style bounds, as grid URLs take them.
     pub fn from_param(&self) -> String {
-        self.from.format("%Y-%m-%d").to_string()
+        crate::dates::iso(self.from)
     }
 
     pub fn to_param(&self) -> String {
-        self.to.format("%Y-%m-%d").to_string()
+        crate::dates::iso(self.to)
     }
 
     /// `1 Nov – 30 Nov 2026` (the year once when both ends share it).
     pub fn label(&self) -> String {
         if self.from == self.to {
-            return self.from.format("%-d %b %Y").to_string();
+            return crate::dates::day_month_year(self.from);
         }
         let from = if self.from.year() == self.to.year() {
-            self.from.format("%-d %b").to_string()
+            crate::dates::day_month(self.from)
         } else {
-            self.from.format("%-d %b %Y").to_string()
+            crate::dates::day_month_year(self.from)
         };
-        format!("{from} – {}", self.to.format("%-d %b %Y"))
+        format!("{from} – {}", crate::dates::day_month_year(self.to))
     }
 }
 
@@ -244,9 +246,9 @@ impl Granularity {
     /// How a bucket is named on an axis: `3 Nov`, `w/c 3 Nov`, `Nov 2026`.
     pub fn bucket_label(self, start: NaiveDate) -> String {
         match self {
-            Granularity::Day => start.format("%-d %b").to_string(),
-            Granularity::Week => format!("w/c {}", start.format("%-d %b")),
-            Granularity::Month => start.format("%b %Y").to_string(),
+            Granularity::Day => crate::dates::day_month(start),
+            Granularity::Week => format!("w/c {}", crate::dates::day_month(start)),
+            Granularity::Month => crate::dates::month_year(start),
         }
     }
 }

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 /// Carts created per bucket, channel and website, counted by status.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CartStatusRow {
+    #[serde(with = "crate::wire::time")]
     pub start: NaiveDate,
     pub channel: String,
     pub website: String,
@@ -28,6 +29,7 @@ pub struct CartsByStatusReport {
 /// Abandoned and purchased carts created in one week.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AbandonedWeek {
+    #[serde(with = "crate::wire::time")]
     pub start: NaiveDate,
     pub abandoned: i64,
     pub purchased: i64,
@@ -51,7 +53,9 @@ pub struct AbandonedCartRow {
     pub name: String,
     pub items_count: i32,
     pub grand_total: Money,
+    #[serde(with = "crate::wire::time_option")]
     pub created_at: Option<DateTime<Utc>>,
+    #[serde(with = "crate::wire::time_option")]
     pub updated_at: Option<DateTime<Utc>>,
 }
 
@@ -60,6 +64,7 @@ pub struct AbandonedCartRow {
 pub struct AbandonedReport {
     pub range: DateRange,
     /// The instant "abandoned" was evaluated at.
+    #[serde(with = "crate::wire::time")]
     pub as_of: DateTime<Utc>,
     pub weeks: Vec<AbandonedWeek>,
     /// The most valuable abandoned carts first (at most `LIST_LIMIT`).
@@ -76,12 +81,15 @@ impl AbandonedReport {
 /// Sales of one bucket in one currency.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SalesRow {
+    #[serde(with = "crate::wire::time")]
     pub start: NaiveDate,
     pub currency: String,
     /// Non-canceled orders.
     pub orders: i64,
+    #[serde(with = "crate::wire::decimal")]
     pub revenue: Decimal,
     /// Σ grand total of refunded credit memos created in the bucket.
+    #[serde(with = "crate::wire::decimal")]
     pub refunds: Decimal,
     pub refund_count: i64,
 }
@@ -111,6 +119,7 @@ pub struct RfmRow {
     pub is_guest: bool,
     /// Σ (subtotal − |discount|) of every non-canceled order (in the customer's currency).
     pub lifetime: Money,
+    #[serde(with = "crate::wire::time")]
     pub last_order_at: DateTime<Utc>,
     /// Whole days since the last non-canceled order.
     pub recency_days: i64,
@@ -132,6 +141,7 @@ impl RfmRow {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RfmReport {
     /// The instant recency and frequency are measured from.
+    #[serde(with = "crate::wire::time")]
     pub as_of: DateTime<Utc>,
     pub rows: Vec<RfmRow>,
     /// Customers with at least one non-canceled order (the list may show fewer).

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Money {
     pub currency: String,
+    #[serde(with = "crate::wire::decimal")]
     pub amount: Decimal,
 }
 
@@ -29,6 +30,7 @@ pub struct CurrencySales {
     pub currency: String,
     pub orders: i64,
     /// Σ (subtotal − |discount|).
+    #[serde(with = "crate::wire::decimal")]
     pub revenue: Decimal,
 }
 
@@ -75,6 +77,7 @@ impl SalesSummary {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeriesPoint {
     /// The bucket's calendar start, in the user's time zone.
+    #[serde(with = "crate::wire::time")]
     pub start: NaiveDate,
     /// Non-canceled orders, every currency.
     pub orders: i64,
@@ -170,6 +173,7 @@ pub struct TopCustomer {
     pub orders: i32,
     /// Σ (subtotal − |discount|) of every non-canceled order.
     pub lifetime_sales: Money,
+    #[serde(with = "crate::wire::time_option")]
     pub last_order_at: Option<DateTime<Utc>>,
 }
 
