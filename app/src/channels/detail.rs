@@ -101,6 +101,20 @@ fn ChannelBody(
         status_message: c.channel.status_message.clone(),
         job: c.latest_job.clone(),
     });
+    // The lists the live progress reloads at milestones, once hydrated (see LiveProgress).
+    let (settled, set_settled) = signal(false);
+    #[cfg(feature = "hydrate")]
+    leptos::task::spawn_local(async move {
+        // Loaded or failed alike: the lists show either.
+        let _ = lists.jobs.await;
+        let _ = lists.errors.await;
+        // After the resources resolve, their views hydrate in the same round of tasks; a
+        // timer fires after that round.
+        super::progress::sleep_ms(0).await;
+        set_settled.set(true);
+    });
+    #[cfg(not(feature = "hydrate"))]
+    let _ = set_settled;
     // The header's status follows the stream too (syncing, failed, up to date).
     let badge = {
         let c = c.clone();
@@ -172,7 +186,7 @@ fn ChannelBody(
             </div>
         })}
         <div class="grid-2">
-            <LiveProgress channel_id=id live milestones />
+            <LiveProgress channel_id=id live milestones settled />
             <Settings c=c.clone() lists />
         </div>
         <JobHistory lists />

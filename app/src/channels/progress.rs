@@ -22,18 +22,21 @@ fn milestone(live: &ChannelLive) -> Option<(i64, JobStatus, usize)> {
 
 /// Keeps `live` current from the channel's event stream and shows it. `milestones` is bumped
 /// at each milestone the stream brings, for the page to reload what depends on it (record
-/// counts, history, errors).
+/// counts, history, errors), but only once `settled` says those parts have hydrated: reloaded
+/// before then, they would render other rows than the server sent, and hydration would fail.
+/// A milestone passed meanwhile is caught up when `settled` turns true.
 #[component]
 pub fn LiveProgress(
     channel_id: i64,
     live: RwSignal<ChannelLive>,
     milestones: RwSignal<u32>,
+    settled: ReadSignal<bool>,
 ) -> impl IntoView {
     let last = StoredValue::new(live.with_untracked(milestone));
     follow(channel_id, live);
     Effect::new(move |_| {
         let now = live.with(milestone);
-        if last.get_value() != now {
+        if settled.get() && last.get_value() != now {
             last.set_value(now);
             milestones.update(|n| *n += 1);
         }
@@ -211,7 +214,7 @@ fn follow(channel_id: i64, live: RwSignal<ChannelLive>) {
 }
 
 #[cfg(feature = "hydrate")]
-async fn sleep_ms(ms: i32) {
+pub(super) async fn sleep_ms(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(window) = web_sys::window() {
             let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
