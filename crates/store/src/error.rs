@@ -20,6 +20,19 @@ pub enum Error {
 }
 
 impl Error {
+    /// Whether the database refused the data itself (SQLSTATE classes 21, 22 and 23: a value
+    /// out of range, a character Postgres cannot store, two rows of one batch with one key, a
+    /// broken constraint), as opposed to the database being unreachable or the statement
+    /// being wrong. Such a batch can be split to find and skip the one record at fault.
+    pub fn is_refused_data(&self) -> bool {
+        match self {
+            Error::Database(sqlx::Error::Database(db)) => db
+                .code()
+                .is_some_and(|c| c.starts_with("21") || c.starts_with("22") || c.starts_with("23")),
+            _ => false,
+        }
+    }
+
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         Error::Invalid {
             field: field.into(),

@@ -206,3 +206,60 @@ async fn customers_are_counted_in_the_account_of_their_email(pool: PgPool) {
             .unwrap();
     assert_eq!(unlinked, 0);
 }
+
+/// The cart status rules of product.md §3 as the store applies them when a cart's payload
+/// arrives again: an order makes it Purchased, Purchased, Lost and Converted are sticky, and
+/// otherwise the payload decides (Open, or Expired when deactivated or past its lifetime).
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn cart_status_rules_table(pool: PgPool) {
+    use CartStatus::*;
+    let mut conn = setup(&pool).await;
+    // (status stored before, the new payload's own status, its order exists) -> status after
+    let table = [
+        (None, Open, false, Open),
+        (None, Expired, false, Expired),
+        (None, Expired, true, Purchased),
+        (None, Open, true, Purchased),
+        (Some(Open), Open, true, Purchased),
+        (Some(Open), Expired, false, Expired),
+        (Some(Expired), Open, false, Open),
+        (Some(Lost), Open, false, Lost),
+        (Some(Lost), Expired, false, Lost),
+        (Some(Lost), Open, true, Purchased),
+        (
+            Some(ConvertedToOpportunity),
+            Expired,
+            false,
+            ConvertedToOpportunity,
+        ),
+        (Some(ConvertedToOpportunity), Open, true, Purchased),
+        (Some(Purchased), Open, false, Purchased),
+        (Some(Purchased), Expired, false, Purchased),
+    ];
+    for (i, (stored, payload, has_order, expected)) in table.into_iter().enumerate() {
+        let id = 100 + i as i64;
+        let email = format!("cart{id}@example.com");
+        if let Some(stored) = stored {
+            write_carts(&mut conn, &[guest_cart(id, &email, 2, true)]).await;
+            sqlx::query("update carts set status = $3 where channel_id = $1 and magento_id = $2")
+                .bind(CHANNEL)
+                .bind(id)
+                .bind(stored.as_str())
+                .execute(&mut *conn)
+                .await
+                .unwrap();
+        }
+        if has_order {
+            write_orders(&mut conn, &[guest_order(1000 + id, id, &email, 3)]).await;
+        }
+        let mut again = guest_cart(id, &email, 4, payload == Open);
+        again.status = payload;
+        write_carts(&mut conn, &[again]).await;
+        let (got, _) = cart_state(&mut conn, id).await;
+        assert_eq!(
+            got,
+            expected.as_str(),
+            "stored {stored:?}, payload {payload:?}, order {has_order}"
+        );
+    }
+}

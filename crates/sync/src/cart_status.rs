@@ -1,5 +1,6 @@
 //! Cart status rules of product.md §3, in order. Purchased, Lost and Converted are sticky and
-//! kept by the store layer; this decides between Open and Expired from the cart itself.
+//! kept by the store layer (the cart upsert in `store::sync_write::carts`, which also makes a
+//! cart with an order Purchased); this decides between Open and Expired from the cart itself.
 
 use chrono::{DateTime, Duration, Utc};
 use domain::CartStatus;
@@ -24,33 +25,6 @@ pub fn from_payload(
     }
 }
 
-/// Whether a stored cart is abandoned (a filter and a metric, not a status): open, with items,
-/// with a contact email, and untouched for longer than the channel's threshold.
-pub fn is_abandoned(
-    status: CartStatus,
-    items_count: i32,
-    email: Option<&str>,
-    updated_at: Option<DateTime<Utc>>,
-    threshold: Duration,
-    now: DateTime<Utc>,
-) -> bool {
-    status == CartStatus::Open
-        && items_count > 0
-        && email.is_some_and(|e| !e.trim().is_empty())
-        && updated_at.is_some_and(|t| now - t > threshold)
-}
-
-/// The status after a sync, given the stored one: sticky statuses win.
-pub fn merge(stored: Option<CartStatus>, from_payload: CartStatus, has_order: bool) -> CartStatus {
-    if has_order {
-        return CartStatus::Purchased;
-    }
-    match stored {
-        Some(s) if s.is_sticky() => s,
-        _ => from_payload,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,82 +41,29 @@ mod tests {
     }
 
     #[test]
-    fn status_rules_in_order() {
+    fn a_payload_is_open_unless_deactivated_or_older_than_the_lifetime() {
         let lifetime = Duration::days(30);
-        // (stored, is_active, hours since update, has order) -> expected
+        // (is_active, hours since update) -> status; what a stored status and an order make
+        // of it is the store layer's (crates/store/tests/sync_links.rs, the rules table).
         let table = [
-            (None, true, 1, false, Open),
-            (None, true, 24 * 31, false, Expired),
-            (None, false, 1, false, Expired),
-            (None, false, 1, true, Purchased),
-            (Some(Open), true, 1, true, Purchased),
-            (Some(Lost), true, 1, false, Lost),
-            (Some(Lost), false, 1, false, Lost),
-            (Some(Lost), true, 1, true, Purchased),
-            (
-                Some(ConvertedToOpportunity),
-                true,
-                24 * 40,
-                false,
-                ConvertedToOpportunity,
-            ),
-            (Some(Purchased), true, 1, false, Purchased),
-            (Some(Purchased), false, 24 * 90, false, Purchased),
-            (Some(Expired), true, 1, false, Open),
-            (Some(Open), true, 24 * 30 + 1, false, Expired),
+            (true, 1, Open),
+            (true, 24 * 30, Open),
+            (true, 24 * 30 + 1, Expired),
+            (true, 24 * 31, Expired),
+            (false, 1, Expired),
+            (false, 24 * 90, Expired),
         ];
-        for (stored, active, hours, has_order, expected) in table {
-            let payload = from_payload(active, at(hours), lifetime, now());
+        for (active, hours, expected) in table {
             assert_eq!(
-                merge(stored, payload, has_order),
+                from_payload(active, at(hours), lifetime, now()),
                 expected,
-                "stored {stored:?}, active {active}, {hours} h, order {has_order}"
+                "active {active}, {hours} h"
             );
         }
-    }
-
-    #[test]
-    fn abandoned_needs_open_items_email_and_age() {
-        let threshold = Duration::hours(1);
-        assert!(is_abandoned(
+        assert_eq!(
+            from_payload(true, None, lifetime, now()),
             Open,
-            2,
-            Some("a@b.co"),
-            at(2),
-            threshold,
-            now()
-        ));
-        assert!(
-            !is_abandoned(Open, 0, Some("a@b.co"), at(2), threshold, now()),
-            "empty cart"
+            "no update time"
         );
-        assert!(
-            !is_abandoned(Open, 2, None, at(2), threshold, now()),
-            "no contact"
-        );
-        assert!(
-            !is_abandoned(Open, 2, Some(" "), at(2), threshold, now()),
-            "blank contact"
-        );
-        assert!(
-            !is_abandoned(Open, 2, Some("a@b.co"), Some(now()), threshold, now()),
-            "recent"
-        );
-        assert!(!is_abandoned(
-            Purchased,
-            2,
-            Some("a@b.co"),
-            at(2),
-            threshold,
-            now()
-        ));
-        assert!(!is_abandoned(
-            Lost,
-            2,
-            Some("a@b.co"),
-            at(2),
-            threshold,
-            now()
-        ));
     }
 }

@@ -8,7 +8,7 @@ use domain::Entity;
 use magento::resources::{Carts, CreditMemos, Customers, Orders};
 use magento::{Client, Filter, Incremental, KeysetCursor, SearchCriteria, SearchPage};
 use serde::Serialize;
-use sqlx::{PgConnection, PgPool};
+use sqlx::{Acquire, PgConnection, PgPool};
 use store::sync_errors::NewSyncError;
 use store::sync_write::{self, UpsertCounts};
 use tokio::sync::mpsc;
@@ -297,10 +297,41 @@ pub async fn write_page<C: Connector>(
     sqlx::query("set local synchronous_commit = off")
         .execute(&mut *tx)
         .await?;
-    let (counts, _) = C::write(&mut tx, ctx.channel_id, &mapped.records, ctx.history)
-        .await
-        .with_context(|| format!("writing a page of {}", C::ENTITY))?;
-    let failures: Vec<NewSyncError> = mapped
+    // A record the database refuses (a value out of range, a character Postgres cannot
+    // store) fails the whole batch: write them one by one instead, each in a savepoint, and
+    // log the refused ones like any other failed record, so the cursor still moves on.
+    let mut refused = Vec::new();
+    let counts = match C::write(&mut tx, ctx.channel_id, &mapped.records, ctx.history).await {
+        Ok((counts, _)) => counts,
+        Err(e) if e.is_refused_data() && !mapped.records.is_empty() => {
+            tracing::warn!(entity = %C::ENTITY, error = %e, "the database refused a batch; writing its records one by one");
+            tx.rollback().await?;
+            tx = ctx.pool.begin().await?;
+            sqlx::query("set local synchronous_commit = off")
+                .execute(&mut *tx)
+                .await?;
+            let mut counts = UpsertCounts::default();
+            for record in mapped.records.chunks(1) {
+                let mut one = (&mut tx).begin().await?;
+                match C::write(&mut one, ctx.channel_id, record, ctx.history).await {
+                    Ok((c, _)) => {
+                        one.commit().await?;
+                        counts += c;
+                    }
+                    Err(e) if e.is_refused_data() => {
+                        one.rollback().await?;
+                        refused.push((C::magento_id(&record[0]), e.to_string()));
+                    }
+                    Err(e) => {
+                        return Err(e).with_context(|| format!("writing a page of {}", C::ENTITY));
+                    }
+                }
+            }
+            counts
+        }
+        Err(e) => return Err(e).with_context(|| format!("writing a page of {}", C::ENTITY)),
+    };
+    let mut failures: Vec<NewSyncError> = mapped
         .errors
         .iter()
         .map(|(id, path, message, payload)| NewSyncError {
@@ -311,11 +342,20 @@ pub async fn write_page<C: Connector>(
             payload: Some(payload),
         })
         .collect();
+    failures.extend(refused.iter().map(|(id, error)| NewSyncError {
+        entity: C::ENTITY,
+        magento_id: Some(id.to_string()),
+        field_path: None,
+        message: format!("the database refused this record: {error}"),
+        payload: None,
+    }));
     store::sync_errors::record(&mut tx, ctx.channel_id, ctx.job_id, &failures).await?;
     let ok_ids: Vec<String> = mapped
         .records
         .iter()
-        .map(|r| C::magento_id(r).to_string())
+        .map(|r| C::magento_id(r))
+        .filter(|id| !refused.iter().any(|(r, _)| r == id))
+        .map(|id| id.to_string())
         .collect();
     store::sync_errors::resolve(&mut tx, ctx.channel_id, C::ENTITY, &ok_ids).await?;
     if let Some(cursor) = cursor {

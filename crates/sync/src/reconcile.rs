@@ -5,13 +5,14 @@
 //! memos are never touched.
 
 use crate::connectors::{
-    Connector, CustomersConnector, EntityCounts, RunContext, map_page, write_page,
+    Connector, CustomersConnector, EntityCounts, MappedPage, RunContext, map_page, write_page,
 };
+use crate::isolate::{FullScan, ScanStep};
 use anyhow::{Context, Result};
 use chrono::Duration;
 use domain::Entity;
-use magento::resources::Carts;
-use magento::{Direction, Filter, SearchCriteria, SearchPage};
+use magento::Filter;
+use magento::resources::{Carts, Customers};
 
 /// How often the reconciliation runs by itself (a Full job always runs it).
 pub const EVERY: Duration = Duration::hours(1);
@@ -70,54 +71,58 @@ pub async fn run(ctx: &RunContext, carts: bool, subscribers: bool) -> Result<Rec
     Ok(out)
 }
 
-/// Re-reads every customer in full, by id; unchanged ones cost a hash comparison.
+/// Re-reads every customer in full, by id; unchanged ones cost a hash comparison. A customer
+/// the store cannot render is logged, stepped over, and still counted as present.
 async fn reread_customers(ctx: &RunContext) -> Result<(EntityCounts, Vec<i64>)> {
-    let mut last = 0i64;
     let mut done = EntityCounts::default();
     let mut present = Vec::new();
+    let mut scan = FullScan::<Customers>::new(0, ctx.page_size, CustomersConnector::item_id)
+        .with_filter(CustomersConnector::scope(ctx))
+        // Customers last changed before the sync start date were never imported: the re-read
+        // must not import them either (and every stored one is newer than that date).
+        .with_filter(ctx.start_date.map(|d| Filter::gteq("updated_at", d)));
     loop {
         if ctx.cancel.is_cancelled() {
             return Err(crate::connectors::Canceled.into());
         }
-        let mut criteria = SearchCriteria::new()
-            .filter(Filter::gt("entity_id", last))
-            .sort("entity_id", Direction::Asc)
-            .page_size(ctx.page_size)
-            .current_page(1);
-        if let Some(scope) = CustomersConnector::scope(ctx) {
-            criteria = criteria.filter(scope);
-        }
-        let page: SearchPage<magento::types::Customer> = ctx
-            .client
-            .search_customers(&criteria)
+        let step = scan
+            .next(&ctx.client, &ctx.careful_client)
             .await
             .context("re-reading customers")?;
-        let n = page.items.len();
-        let ids: Vec<i64> = page
-            .items
-            .iter()
-            .filter_map(|i| match i {
-                Ok(c) => c.id,
-                Err(e) => e.id,
-            })
-            .collect();
-        let Some(max) = ids.iter().copied().max().filter(|m| *m > last) else {
-            break;
+        let (mapped, fetched) = match step {
+            None => break,
+            Some(ScanStep::Page(page)) => {
+                present.extend(page.items.iter().filter_map(|i| match i {
+                    Ok(c) => c.id,
+                    Err(e) => e.id,
+                }));
+                let fetched = page.items.len();
+                let map_ctx = ctx.map.clone();
+                let mapped = map_page(
+                    page,
+                    |c, d| CustomersConnector::map(c, d, &map_ctx),
+                    CustomersConnector::item_id,
+                );
+                (mapped, fetched)
+            }
+            Some(ScanStep::Unreadable { id, error }) => {
+                tracing::warn!(channel = ctx.channel_id, customer = id, error = %error, "a customer breaks every page it is on; logged and skipped");
+                present.push(id);
+                let mapped = MappedPage {
+                    records: Vec::new(),
+                    errors: vec![(
+                        Some(id.to_string()),
+                        String::new(),
+                        format!("the store failed to return this record: {error}"),
+                        serde_json::Value::Null,
+                    )],
+                };
+                (mapped, 1)
+            }
         };
-        present.extend(&ids);
-        last = max;
-        let map_ctx = ctx.map.clone();
-        let mapped = map_page(
-            page,
-            |c, d| CustomersConnector::map(c, d, &map_ctx),
-            CustomersConnector::item_id,
-        );
         let mut counts = write_page::<CustomersConnector>(ctx, mapped, 0, None, None).await?;
-        counts.fetched = n as u64;
+        counts.fetched = fetched as u64;
         done += counts;
-        if n < ctx.page_size as usize {
-            break;
-        }
     }
     Ok((done, present))
 }

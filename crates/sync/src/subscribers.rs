@@ -6,10 +6,12 @@
 //! `change_status_at` (with the overlap) in between.
 
 use crate::connectors::{EntityCounts, OVERLAP, RunContext, map_page};
+use crate::isolate::{self, FullScan, ScanStep};
 use crate::map;
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use domain::{Entity, SubscriberSource};
+use magento::resources::NewsletterSubscribers;
 use magento::types::NewsletterSubscriber;
 use magento::{Direction, Filter, SearchCriteria, SearchPage};
 use store::sync_errors::NewSyncError;
@@ -88,9 +90,10 @@ async fn run_companion(ctx: &RunContext, full: bool) -> Result<EntityCounts> {
 }
 
 /// Reads every subscriber by id (keyset on subscriber_id), committing the position per page.
-/// Returns the counts and every id seen (for reconciliation).
+/// Returns the counts and every id seen, failed ones included (for reconciliation: a
+/// subscriber the store cannot render is still there). A subscriber that breaks every page it
+/// is on is logged as failed and stepped over (see `isolate::FullScan`).
 pub async fn scan_all(ctx: &RunContext, after: i64) -> Result<(EntityCounts, Vec<i64>)> {
-    let mut last = after;
     let mut done = EntityCounts::default();
     let mut seen = Vec::new();
     let mut latest_change: Option<DateTime<Utc>> = None;
@@ -105,61 +108,71 @@ pub async fn scan_all(ctx: &RunContext, after: i64) -> Result<(EntityCounts, Vec
         )
         .await
         .context("counting newsletter subscribers")?;
-    let total = total_probe.total_count.map(|t| t as i64);
-    let mut first = true;
+    let mut total = total_probe.total_count.map(|t| t as i64);
+    let scope = ctx
+        .store_ids
+        .as_ref()
+        .map(|ids| Filter::in_list("store_id", ids.clone()));
+    let mut scan =
+        FullScan::<NewsletterSubscribers>::new(after, ctx.page_size, |s| s.subscriber_id)
+            .with_filter(scope);
     loop {
         if ctx.cancel.is_cancelled() {
             return Err(crate::connectors::Canceled.into());
         }
-        let criteria = scoped(
-            ctx,
-            SearchCriteria::new()
-                .filter(Filter::gt("subscriber_id", last))
-                .sort("subscriber_id", Direction::Asc)
-                .page_size(ctx.page_size)
-                .current_page(1),
-        );
-        let page: SearchPage<NewsletterSubscriber> = ctx
-            .client
-            .search(PATH, &criteria)
+        let step = scan
+            .next(&ctx.client, &ctx.careful_client)
             .await
             .context("fetching newsletter subscribers")?;
-        let n = page.items.len();
-        let max_id = page_max_id(&page);
-        for s in page.records() {
-            if let Some(id) = s.subscriber_id {
-                seen.push(id);
+        let (page, unreadable) = match step {
+            None => break,
+            Some(ScanStep::Page(page)) => {
+                for item in &page.items {
+                    match item {
+                        Ok(s) => {
+                            seen.extend(s.subscriber_id);
+                            latest_change = latest_change.max(s.change_status_at);
+                        }
+                        Err(e) => seen.extend(e.id),
+                    }
+                }
+                (page, Vec::new())
             }
-            latest_change = latest_change.max(s.change_status_at);
-        }
-        let Some(max_id) = max_id.filter(|m| *m > last) else {
-            break;
+            Some(ScanStep::Unreadable { id, error }) => {
+                tracing::warn!(channel = ctx.channel_id, subscriber = id, error = %error, "a subscriber breaks every page it is on; logged and skipped");
+                seen.push(id);
+                let failure = NewSyncError {
+                    entity: ENTITY,
+                    magento_id: Some(id.to_string()),
+                    field_path: None,
+                    message: format!("the store failed to return this record: {error}"),
+                    payload: None,
+                };
+                (empty_page(), vec![failure])
+            }
         };
-        last = max_id;
         done += write(
             ctx,
             page,
-            Some(last),
+            Some(scan.last_id()),
             latest_change,
-            if first { total } else { None },
+            total.take(),
+            unreadable,
         )
         .await?;
-        first = false;
-        if n < ctx.page_size as usize {
-            break;
-        }
     }
     Ok((done, seen))
 }
 
-fn page_max_id(page: &SearchPage<NewsletterSubscriber>) -> Option<i64> {
-    page.items
-        .iter()
-        .filter_map(|i| match i {
-            Ok(s) => s.subscriber_id,
-            Err(e) => e.id,
-        })
-        .max()
+fn empty_page() -> SearchPage<NewsletterSubscriber> {
+    SearchPage {
+        items: Vec::new(),
+        total_count: None,
+        page_size: None,
+        current_page: None,
+        server_time: None,
+        digests: Vec::new(),
+    }
 }
 
 /// Subscribers whose status changed since `since`, in pages with every stop rule of §4.3.
@@ -178,11 +191,20 @@ async fn changed_since(ctx: &RunContext, since: DateTime<Utc>) -> Result<EntityC
     let mut done = EntityCounts::default();
     let mut latest = since;
     let mut first = true;
-    while let Some(page) = pager
-        .next_page()
-        .await
-        .context("fetching changed newsletter subscribers")?
-    {
+    loop {
+        let page = match pager.next_page().await {
+            Ok(Some(page)) => page,
+            Ok(None) => break,
+            // A window that keeps failing may hold a subscriber the store cannot render: the
+            // scan by id can step over it, where offset pages cannot.
+            Err(e) if isolate::may_be_one_record(&e) => {
+                tracing::warn!(channel = ctx.channel_id, error = %e, "changed subscribers kept failing; reading them all by id instead");
+                let (counts, _) = scan_all(ctx, 0).await?;
+                done += counts;
+                return Ok(done);
+            }
+            Err(e) => return Err(e).context("fetching changed newsletter subscribers"),
+        };
         for s in page.records() {
             if let Some(t) = s.change_status_at {
                 latest = latest.max(t);
@@ -194,7 +216,7 @@ async fn changed_since(ctx: &RunContext, since: DateTime<Utc>) -> Result<EntityC
             None
         };
         first = false;
-        done += write(ctx, page, None, Some(latest), total).await?;
+        done += write(ctx, page, None, Some(latest), total, Vec::new()).await?;
     }
     if let (true, Some(job)) = (first, ctx.job_id) {
         let mut conn = ctx.pool.acquire().await?;
@@ -209,13 +231,14 @@ async fn write(
     last_id: Option<i64>,
     latest_change: Option<DateTime<Utc>>,
     total: Option<i64>,
+    unreadable: Vec<NewSyncError<'_>>,
 ) -> Result<EntityCounts> {
-    let fetched = page.items.len();
+    let fetched = page.items.len() + unreadable.len();
     let mapped = map_page(page, map::subscribers::subscriber, |s| s.subscriber_id);
     let mut tx = ctx.pool.begin().await?;
     let (counts, _) =
         sync_write::subscribers::upsert(&mut tx, ctx.channel_id, &mapped.records).await?;
-    let failures: Vec<NewSyncError> = mapped
+    let mut failures: Vec<NewSyncError> = mapped
         .errors
         .iter()
         .map(|(id, path, message, payload)| NewSyncError {
@@ -226,6 +249,7 @@ async fn write(
             payload: Some(payload),
         })
         .collect();
+    failures.extend(unreadable);
     store::sync_errors::record(&mut tx, ctx.channel_id, ctx.job_id, &failures).await?;
     let ok: Vec<String> = mapped
         .records

@@ -503,14 +503,17 @@ async fn a_record_that_breaks_its_pages_is_isolated_logged_and_skipped(pool: PgP
     let store = spawn_store(small_store(300)).await;
     store.set_faults(FaultConfig {
         seed: 5,
-        poisoned_records: 0.01,
+        poisoned_records: 0.03,
         ..FaultConfig::default()
     });
     let poisoned_orders = store.state().poisoned_ids(demo_store::Entity::Order);
     let poisoned_carts = store.state().poisoned_ids(demo_store::Entity::Cart);
+    let poisoned_subscribers = store.state().poisoned_ids(demo_store::Entity::Subscriber);
     assert!(
-        !poisoned_orders.is_empty() && !poisoned_carts.is_empty(),
-        "the seed should poison some records"
+        !poisoned_orders.is_empty()
+            && !poisoned_carts.is_empty()
+            && !poisoned_subscribers.is_empty(),
+        "the seed should poison some records of each kind"
     );
     let channel = add_channel(&pool, &store.base_url(), 30).await;
     let outcome = sync(&pool, channel).await;
@@ -523,17 +526,17 @@ async fn a_record_that_breaks_its_pages_is_isolated_logged_and_skipped(pool: PgP
     );
 
     // Everything else arrived.
-    let want = without(
-        without(expected(&store, Utc::now()), "orders", &poisoned_orders),
-        "carts",
-        &poisoned_carts,
-    );
-    let mut got = actual(&pool, channel).await;
-    for key in ["customers", "credit-memos", "newsletter-subscribers"] {
-        got.remove(key);
+    let mut want = expected(&store, Utc::now());
+    for (entity, ids) in [
+        ("orders", &poisoned_orders),
+        ("carts", &poisoned_carts),
+        ("newsletter-subscribers", &poisoned_subscribers),
+    ] {
+        want = without(want, entity, ids);
     }
-    let mut want = want;
-    for key in ["customers", "credit-memos", "newsletter-subscribers"] {
+    let mut got = actual(&pool, channel).await;
+    for key in ["customers", "credit-memos"] {
+        got.remove(key);
         want.remove(key);
     }
     // A poisoned order's cart cannot become Purchased; compare carts without their status.
@@ -553,7 +556,11 @@ async fn a_record_that_breaks_its_pages_is_isolated_logged_and_skipped(pool: PgP
     let (open, _) = store::sync_errors::list(&pool, channel, None, true, 1000, 0)
         .await
         .unwrap();
-    for (entity, ids) in [("orders", &poisoned_orders), ("carts", &poisoned_carts)] {
+    for (entity, ids) in [
+        ("orders", &poisoned_orders),
+        ("carts", &poisoned_carts),
+        ("newsletter-subscribers", &poisoned_subscribers),
+    ] {
         let logged: std::collections::BTreeSet<String> = open
             .iter()
             .filter(|e| e.entity == entity)
@@ -562,4 +569,139 @@ async fn a_record_that_breaks_its_pages_is_isolated_logged_and_skipped(pool: PgP
         let want: std::collections::BTreeSet<String> = ids.iter().map(|i| i.to_string()).collect();
         assert_eq!(logged, want, "{entity}");
     }
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn the_sync_start_date_bounds_what_is_imported_including_the_customer_re_read(pool: PgPool) {
+    let store = spawn_store(small_store(400)).await;
+    let updated = |j: &serde_json::Value| {
+        chrono::NaiveDateTime::parse_from_str(
+            j["updated_at"].as_str().unwrap(),
+            "%Y-%m-%d %H:%M:%S",
+        )
+        .unwrap()
+        .and_utc()
+    };
+    // A start date in the middle of the customers' history.
+    let (start, want_customers, want_orders) = {
+        let state = store.state();
+        let s = state.read();
+        let mut days: Vec<_> = s
+            .customers
+            .iter()
+            .map(|c| updated(&s.json(demo_store::RecordRef::Customer(c))).date_naive())
+            .collect();
+        days.sort();
+        let start = days[days.len() / 2];
+        let since = start.and_time(chrono::NaiveTime::MIN).and_utc();
+        let customers: std::collections::BTreeSet<i64> = s
+            .customers
+            .iter()
+            .filter(|c| updated(&s.json(demo_store::RecordRef::Customer(c))) >= since)
+            .map(|c| c.id.into())
+            .collect();
+        let orders: std::collections::BTreeSet<i64> = s
+            .orders
+            .iter()
+            .filter(|o| updated(&s.json(demo_store::RecordRef::Order(o))) >= since)
+            .map(|o| o.id.into())
+            .collect();
+        (start, customers, orders)
+    };
+    assert!(
+        !want_customers.is_empty() && want_customers.len() < store.state().read().customers.len()
+    );
+
+    let channel = add_channel(&pool, &store.base_url(), 50).await;
+    sqlx::query("update channels set sync_start_date = $2 where id = $1")
+        .bind(channel)
+        .bind(start)
+        .execute(&pool)
+        .await
+        .unwrap();
+    // A full sync runs the reconciliation's customer re-read too.
+    let outcome = sync_kind(&pool, channel, JobKind::Full).await;
+    assert_eq!(outcome.status, JobStatus::Succeeded, "{:?}", outcome.error);
+
+    let ids = |table: &'static str| {
+        let pool = pool.clone();
+        async move {
+            let rows: Vec<i64> = sqlx::query_scalar(&format!(
+                "select magento_id from {table} where channel_id = $1 and magento_id is not null"
+            ))
+            .bind(channel)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+            rows.into_iter()
+                .collect::<std::collections::BTreeSet<i64>>()
+        }
+    };
+    assert_eq!(ids("customers").await, want_customers);
+    assert_eq!(ids("orders").await, want_orders);
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_record_the_database_refuses_is_logged_and_skipped_and_the_rest_of_its_page_lands(
+    pool: PgPool,
+) {
+    let store = spawn_store(small_store(200)).await;
+    let channel = add_channel(&pool, &store.base_url(), 50).await;
+    assert_eq!(sync(&pool, channel).await.status, JobStatus::Succeeded);
+
+    // Two customers change in the same second: one gets a NUL in its name (valid JSON,
+    // which Postgres cannot store in text), the other a plain rename.
+    let (bad, good) = {
+        let state = store.state();
+        let mut s = state.write();
+        let ids: Vec<u32> = s.customers.iter().take(2).map(|c| c.id).collect();
+        s.update_customer(ids[0], |c| c.firstname = "Ann\u{0}ette".into())
+            .unwrap();
+        s.update_customer(ids[1], |c| c.lastname = "Renamed".into())
+            .unwrap();
+        (ids[0], ids[1])
+    };
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    let outcome = sync(&pool, channel).await;
+    assert_eq!(outcome.status, JobStatus::Succeeded, "{:?}", outcome.error);
+    let customers = outcome
+        .entities
+        .iter()
+        .find(|(e, _)| *e == Entity::Customers)
+        .map(|(_, c)| *c)
+        .unwrap();
+    assert_eq!(customers.failed, 1, "{customers:?}");
+
+    let last_name: String = sqlx::query_scalar(
+        "select last_name from customers where channel_id = $1 and magento_id = $2",
+    )
+    .bind(channel)
+    .bind(i64::from(good))
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(last_name, "Renamed");
+    let (open, _) = store::sync_errors::list(&pool, channel, None, true, 100, 0)
+        .await
+        .unwrap();
+    let logged: Vec<_> = open
+        .iter()
+        .filter(|e| e.entity == "customers")
+        .map(|e| (e.magento_id.clone(), e.message.contains("database refused")))
+        .collect();
+    assert_eq!(logged, vec![(Some(bad.to_string()), true)]);
+
+    // Fixed in the store, the customer arrives and its error is resolved.
+    store
+        .state()
+        .write()
+        .update_customer(bad, |c| c.firstname = "Annette".into())
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(sync(&pool, channel).await.status, JobStatus::Succeeded);
+    let (open, _) = store::sync_errors::list(&pool, channel, None, true, 100, 0)
+        .await
+        .unwrap();
+    assert!(open.iter().all(|e| e.entity != "customers"), "{open:?}");
+    assert_same(&expected(&store, Utc::now()), &actual(&pool, channel).await);
 }

@@ -108,13 +108,33 @@ impl Client {
             .await
     }
 
-    /// `GET /V1/customerGroups/search`: every group (one request of up to 300).
+    /// `GET /V1/customerGroups/search`: every group, in pages of 300 keyed on the id (a
+    /// store with more groups than one page holds must not lose the rest: the sync replaces
+    /// its copy of the list with what this returns).
     pub async fn customer_groups(&self) -> Result<Vec<CustomerGroup>, Error> {
-        let criteria = SearchCriteria::new()
-            .page_size(crate::MAX_PAGE_SIZE)
-            .current_page(1);
-        let page = self.search_raw("customerGroups/search", &criteria).await?;
-        page.items.iter().map(|raw| decode_raw(raw)).collect()
+        let mut all: Vec<CustomerGroup> = Vec::new();
+        let mut last = -1i64;
+        loop {
+            let criteria = SearchCriteria::new()
+                .filter(crate::Filter::gt("id", last))
+                .sort("id", crate::Direction::Asc)
+                .page_size(crate::MAX_PAGE_SIZE)
+                .current_page(1);
+            let page = self.search_raw("customerGroups/search", &criteria).await?;
+            let n = page.items.len();
+            let groups = page
+                .items
+                .iter()
+                .map(|raw| decode_raw(raw))
+                .collect::<Result<Vec<CustomerGroup>, Error>>()?;
+            let max = groups.iter().filter_map(|g| g.id).max();
+            all.extend(groups);
+            match max {
+                Some(max) if max > last && n >= crate::MAX_PAGE_SIZE as usize => last = max,
+                _ => break,
+            }
+        }
+        Ok(all)
     }
 
     /// A page-number pager over a resource (see [`OffsetPager`]).
