@@ -1,33 +1,19 @@
 //! A sync process killed with SIGKILL mid-run leaves committed pages behind and nothing else:
 //! the next sync resumes from the last committed cursor, loses nothing and duplicates nothing.
 
+mod common;
+
 use base64::Engine;
+use common::database_url;
 use demo_store::DemoStoreConfig;
 use domain::sync::{JobKind, JobStatus};
 use domain::{ChannelSettings, Credentials, Entity};
-use sqlx::postgres::PgConnectOptions;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 use store::PgPool;
 use store::secrets::Cipher;
 
 const KEY: [u8; 32] = [8u8; 32];
-
-/// The URL of this test's own database (sqlx::test made it), for a child process.
-fn database_url(pool: &PgPool) -> String {
-    let base = std::env::var("DATABASE_URL").expect("DATABASE_URL");
-    let options: std::sync::Arc<PgConnectOptions> = pool.connect_options();
-    let db = options.get_database().expect("database name").to_string();
-    let (before, after) = base
-        .split_once('?')
-        .map(|(a, b)| (a, Some(b)))
-        .unwrap_or((&base, None));
-    let root = before.rsplit_once('/').map(|(r, _)| r).unwrap_or(before);
-    match after {
-        Some(q) => format!("{root}/{db}?{q}"),
-        None => format!("{root}/{db}"),
-    }
-}
 
 async fn count(pool: &PgPool, table: &str, channel: i64) -> i64 {
     sqlx::query_scalar(&format!(

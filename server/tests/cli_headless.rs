@@ -1,0 +1,267 @@
+//! Headless operation (issue 4, item 8) through the `cartwise` binary itself, the way an
+//! administrator scripts it: add a channel, list it, sync it, export what it holds, remove it.
+
+mod common;
+
+use base64::Engine;
+use common::database_url;
+use demo_store::DemoStoreConfig;
+use std::process::Output;
+use store::PgPool;
+
+const KEY: [u8; 32] = [5u8; 32];
+
+async fn cartwise(pool: &PgPool, args: &[&str]) -> Output {
+    tokio::process::Command::new(env!("CARGO_BIN_EXE_cartwise"))
+        .args(["--log", "warn"])
+        .args(args)
+        .env("DATABASE_URL", database_url(pool))
+        .env(
+            "CARTWISE_SECRET_KEY",
+            base64::engine::general_purpose::STANDARD.encode(KEY),
+        )
+        .env_remove("CARTWISE_CHANNEL_TOKEN")
+        .output()
+        .await
+        .expect("run cartwise")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn ok(o: Output, what: &str) -> String {
+    assert!(
+        o.status.success(),
+        "{what} failed: {}\n{}",
+        stdout(&o),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    stdout(&o)
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_channel_is_added_listed_synced_exported_and_removed_from_the_command_line(pool: PgPool) {
+    let store = demo_store::spawn(
+        DemoStoreConfig {
+            seed: 4,
+            scale: 150,
+            ..DemoStoreConfig::default()
+        },
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    let url = store.base_url();
+    let token = demo_store::DEMO_BEARER_TOKEN;
+
+    // Bad input gets a clear refusal and stores nothing.
+    let bad = cartwise(
+        &pool,
+        &[
+            "channel",
+            "add",
+            "--name",
+            "Bad",
+            "--url",
+            "not a url",
+            "--token",
+            token,
+        ],
+    )
+    .await;
+    assert!(!bad.status.success());
+    assert!(
+        String::from_utf8_lossy(&bad.stderr).contains("the store's address"),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
+    let wrong_token = cartwise(
+        &pool,
+        &[
+            "channel", "add", "--name", "Bad", "--url", &url, "--token", "wrong",
+        ],
+    )
+    .await;
+    assert!(!wrong_token.status.success(), "a rejected token is refused");
+
+    ok(
+        cartwise(
+            &pool,
+            &[
+                "channel",
+                "add",
+                "--name",
+                "Cli store",
+                "--url",
+                &url,
+                "--token",
+                token,
+                "--websites",
+                "all",
+                "--entities",
+                "customers,carts,orders,credit-memos",
+                "--start-date",
+                "2000-01-01",
+                "--interval",
+                "10m",
+                "--page-size",
+                "40",
+            ],
+        )
+        .await,
+        "channel add",
+    );
+
+    let listed: serde_json::Value = serde_json::from_str(&ok(
+        cartwise(&pool, &["channel", "list", "--json"]).await,
+        "list",
+    ))
+    .unwrap();
+    let channels = listed.as_array().unwrap();
+    assert_eq!(channels.len(), 1, "{listed}");
+    assert_eq!(channels[0]["name"], "Cli store");
+    assert_eq!(channels[0]["interval_secs"], 600);
+    assert_eq!(
+        channels[0]["entities"],
+        serde_json::json!(["customers", "carts", "orders", "credit-memos"])
+    );
+    assert!(!listed.to_string().contains(token), "the token was printed");
+
+    let synced = ok(
+        cartwise(&pool, &["sync", "Cli store", "--wait"]).await,
+        "sync --wait",
+    );
+    assert!(synced.contains("orders"), "{synced}");
+
+    let (customers, orders, memos) = {
+        let s = store.state();
+        let s = s.read();
+        (s.customers.len(), s.orders.len(), s.credit_memos.len())
+    };
+    // JSON lines: one registered customer per store customer, plus guests.
+    let lines = ok(
+        cartwise(&pool, &["export", "customers", "--channel", "Cli store"]).await,
+        "export customers",
+    );
+    let rows: Vec<serde_json::Value> = lines
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let registered = rows.iter().filter(|r| r["is_guest"] == false).count();
+    assert_eq!(registered, customers);
+    for key in [
+        "magento_id",
+        "email",
+        "first_name",
+        "last_name",
+        "website_id",
+        "is_guest",
+    ] {
+        assert!(
+            rows[0].get(key).is_some(),
+            "customers lack {key}: {}",
+            rows[0]
+        );
+    }
+    assert!(
+        rows.iter()
+            .filter(|r| r["is_guest"] == true)
+            .all(|r| r["magento_id"].is_null())
+    );
+
+    // CSV: a header, then one line per order, money as decimal strings.
+    let csv = ok(
+        cartwise(
+            &pool,
+            &[
+                "export",
+                "orders",
+                "--channel",
+                "Cli store",
+                "--format",
+                "csv",
+            ],
+        )
+        .await,
+        "export orders",
+    );
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    for key in [
+        "magento_id",
+        "increment_id",
+        "cart_magento_id",
+        "customer_email",
+        "is_guest",
+        "status",
+        "state",
+        "grand_total",
+        "subtotal",
+        "discount_amount",
+    ] {
+        assert!(
+            header.iter().any(|h| h == key),
+            "orders lack {key}: {header:?}"
+        );
+    }
+    let totals: Vec<String> = reader
+        .records()
+        .map(|r| r.unwrap()[header.iter().position(|h| h == "grand_total").unwrap()].to_string())
+        .collect();
+    assert_eq!(totals.len(), orders);
+    assert!(
+        totals
+            .iter()
+            .all(|t| t.parse::<rust_decimal::Decimal>().is_ok())
+    );
+
+    let memo_lines = ok(
+        cartwise(
+            &pool,
+            &[
+                "export",
+                "credit-memos",
+                "--channel",
+                "Cli store",
+                "--format",
+                "jsonl",
+            ],
+        )
+        .await,
+        "export credit-memos",
+    );
+    assert_eq!(memo_lines.lines().count(), memos);
+
+    // Subscribers were not asked for: none were synced.
+    let subscribers = ok(
+        cartwise(
+            &pool,
+            &["export", "newsletter-subscribers", "--channel", "Cli store"],
+        )
+        .await,
+        "export newsletter-subscribers",
+    );
+    assert_eq!(subscribers.lines().count(), 0);
+
+    let unknown = cartwise(&pool, &["export", "carts", "--channel", "Nope"]).await;
+    assert!(!unknown.status.success(), "an unknown channel is an error");
+
+    ok(
+        cartwise(&pool, &["channel", "remove", "Cli store"]).await,
+        "channel remove",
+    );
+    let listed = ok(
+        cartwise(&pool, &["channel", "list", "--json"]).await,
+        "list",
+    );
+    assert_eq!(
+        serde_json::from_str::<serde_json::Value>(&listed).unwrap(),
+        serde_json::json!([])
+    );
+    let orders_left: i64 = sqlx::query_scalar("select count(*) from orders")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(orders_left, 0, "the channel's records went with it");
+}
