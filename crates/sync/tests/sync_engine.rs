@@ -705,3 +705,86 @@ async fn a_record_the_database_refuses_is_logged_and_skipped_and_the_rest_of_its
     assert!(open.iter().all(|e| e.entity != "customers"), "{open:?}");
     assert_same(&expected(&store, Utc::now()), &actual(&pool, channel).await);
 }
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn an_item_removed_in_the_store_is_kept_and_flagged(pool: PgPool) {
+    let store = spawn_store(small_store(300)).await;
+    let (cart, removed, kept) = {
+        let state = store.state();
+        let s = state.read();
+        let cart = s
+            .carts
+            .iter()
+            .find(|c| c.is_active && c.items.len() >= 2)
+            .expect("an active cart with two items");
+        (cart.id, cart.items[0].item_id, cart.items[1].item_id)
+    };
+    let channel = add_channel(&pool, &store.base_url(), 50).await;
+    assert_eq!(sync(&pool, channel).await.status, JobStatus::Succeeded);
+
+    store
+        .state()
+        .write()
+        .remove_cart_item(cart, removed)
+        .unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    assert_eq!(sync(&pool, channel).await.status, JobStatus::Succeeded);
+
+    let items: Vec<(i64, bool)> = sqlx::query_as(
+        "select i.magento_id, i.removed_at is not null from cart_items i
+         join carts c on c.id = i.cart_id
+         where c.channel_id = $1 and c.magento_id = $2 and i.magento_id = any($3)
+         order by i.magento_id",
+    )
+    .bind(channel)
+    .bind(i64::from(cart))
+    .bind(vec![i64::from(removed), i64::from(kept)])
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    let mut want = vec![(i64::from(removed), true), (i64::from(kept), false)];
+    want.sort();
+    assert_eq!(items, want);
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_canceled_sync_stops_and_the_next_one_completes_exactly(pool: PgPool) {
+    let store = spawn_store(small_store(3000)).await;
+    let channel = add_channel(&pool, &store.base_url(), 20).await;
+    let running = {
+        let pool = pool.clone();
+        tokio::spawn(async move { sync(&pool, channel).await })
+    };
+    let orders = || async {
+        sqlx::query_scalar::<_, i64>("select count(*) from orders where channel_id = $1")
+            .bind(channel)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+    };
+    let started = std::time::Instant::now();
+    while orders().await < 100 {
+        assert!(started.elapsed().as_secs() < 60, "the sync never got going");
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert!(store::jobs::request_cancel(&pool, channel).await.unwrap());
+    let outcome = tokio::time::timeout(std::time::Duration::from_secs(15), running)
+        .await
+        .expect("the sync stops within a heartbeat or two")
+        .unwrap();
+    assert_eq!(outcome.status, JobStatus::Canceled, "{:?}", outcome.error);
+    assert!(
+        (orders().await as usize) < store.state().read().orders.len(),
+        "canceled before the end"
+    );
+    let status: String = sqlx::query_scalar("select status from channels where id = $1")
+        .bind(channel)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(status, "idle");
+
+    let again = sync(&pool, channel).await;
+    assert_eq!(again.status, JobStatus::Succeeded, "{:?}", again.error);
+    assert_same(&expected(&store, Utc::now()), &actual(&pool, channel).await);
+}
