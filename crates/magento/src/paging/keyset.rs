@@ -66,8 +66,11 @@ pub struct KeysetPager<R: Incremental> {
 }
 
 impl<R: Incremental> KeysetPager<R> {
-    /// Starts after `cursor`, up to `upper_bound` inclusive (use the store's clock minus a
-    /// lag of at least 60 s). `page_size` is clamped to 1..=300.
+    /// Starts after `cursor`, up to `upper_bound` inclusive: the store's clock minus a lag.
+    /// Contract §7.1 asks for at least 60 s so that rows committed after their stamp are not
+    /// passed over; a caller that re-reads an overlap behind its cursor on every run (the
+    /// Cartwise sync: 5 minutes) catches those anyway and can use a shorter lag, so changes
+    /// arrive sooner. `page_size` is clamped to 1..=300.
     pub fn new(
         client: Client,
         cursor: KeysetCursor,
