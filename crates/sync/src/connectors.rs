@@ -93,6 +93,9 @@ where
         history: bool,
     ) -> impl std::future::Future<Output = store::Result<(UpsertCounts, Vec<i64>)>> + Send;
     /// Once a history import has caught up: what its pages left to do.
+    /// Tables whose grid indexes a large history import of this entity builds at the end
+    /// instead of row by row (see [`store::sync_write::deferred_indexes`]).
+    const DEFERRABLE_TABLES: &'static [&'static str] = &[];
     fn finish_history(
         _tx: &mut PgConnection,
         _channel_id: i64,
@@ -112,6 +115,7 @@ impl Connector for CustomersConnector {
     type R = Customers;
     type Record = sync_write::CustomerRecord;
     const ENTITY: Entity = Entity::Customers;
+    const DEFERRABLE_TABLES: &'static [&'static str] = &["customers", "accounts"];
     fn item_id(item: &magento::types::Customer) -> Option<i64> {
         item.id
     }
@@ -147,6 +151,7 @@ impl Connector for CartsConnector {
     type R = Carts;
     type Record = sync_write::CartRecord;
     const ENTITY: Entity = Entity::Carts;
+    const DEFERRABLE_TABLES: &'static [&'static str] = &["carts"];
     fn item_id(item: &magento::types::Cart) -> Option<i64> {
         item.id
     }
@@ -175,6 +180,7 @@ impl Connector for OrdersConnector {
     type R = Orders;
     type Record = sync_write::OrderRecord;
     const ENTITY: Entity = Entity::Orders;
+    const DEFERRABLE_TABLES: &'static [&'static str] = &["orders"];
     fn item_id(item: &magento::types::Order) -> Option<i64> {
         item.entity_id
     }
@@ -493,6 +499,19 @@ pub async fn run_incremental<C: Connector>(ctx: &RunContext) -> Result<EntityCou
     if let Some(job) = ctx.job_id {
         let mut conn = ctx.pool.acquire().await?;
         store::jobs::add_progress(&mut conn, job, C::ENTITY.as_str(), total, 0, 0, 0, 0, 0).await?;
+    }
+    if let (false, Some(total)) = (initial_done, total) {
+        // Built again when the job ends (`run::run_job`); an optimisation, never fatal.
+        if let Err(e) = sync_write::deferred_indexes::defer_for_import(
+            &ctx.pool,
+            C::DEFERRABLE_TABLES,
+            total,
+            ctx.job_id,
+        )
+        .await
+        {
+            tracing::warn!(entity = %C::ENTITY, error = %e, "could not defer grid indexes");
+        }
     }
 
     let mut pager = ctx.client.keyset_pager::<C::R>(start, upper, ctx.page_size);

@@ -36,7 +36,16 @@ pub async fn run_job(
 ) -> JobOutcome {
     let started = Utc::now();
     let mut entities = Vec::new();
+    // Indexes a dead process deferred are built before anything else (they are grid indexes:
+    // a failure here costs speed, not data, so it is logged and the sync goes on).
+    if let Err(e) = store::sync_write::deferred_indexes::restore_orphans(pool).await {
+        tracing::warn!(job = job.id, error = %e, "could not build deferred grid indexes");
+    }
     let result = run(pool, cipher, job, options, cancel, &mut entities).await;
+    // However the job ended, the grid indexes its history import deferred are built again.
+    if let Err(e) = store::sync_write::deferred_indexes::restore(pool, Some(job.id)).await {
+        tracing::warn!(job = job.id, error = %e, "could not build deferred grid indexes");
+    }
     let (status, error, channel_status) = match &result {
         Ok(()) => (JobStatus::Succeeded, None, None),
         Err(e) if e.downcast_ref::<Canceled>().is_some() => (

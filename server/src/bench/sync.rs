@@ -365,6 +365,14 @@ fn batches<R>(pages: Vec<MappedPage<R>>) -> Vec<MappedPage<R>> {
     out
 }
 
+/// Defers the grid indexes of `tables` for these pages, as the sync's history import does.
+async fn defer<R>(ctx: &RunContext, tables: &[&str], pages: &[MappedPage<R>]) -> Result<()> {
+    let incoming = pages.iter().map(|p| p.records.len() as i64).sum();
+    store::sync_write::deferred_indexes::defer_for_import(&ctx.pool, tables, incoming, None)
+        .await?;
+    Ok(())
+}
+
 async fn write_everything(ctx: &RunContext, f: Fetched) -> Result<()> {
     let f = Fetched {
         customers: batches(f.customers),
@@ -373,9 +381,12 @@ async fn write_everything(ctx: &RunContext, f: Fetched) -> Result<()> {
         credit_memos: batches(f.credit_memos),
         subscribers: f.subscribers,
     };
+    // As the sync's history import does: grid indexes are built once at the end.
+    defer(ctx, CustomersConnector::DEFERRABLE_TABLES, &f.customers).await?;
     for page in f.customers {
         write_page::<CustomersConnector>(ctx, page, 0, None, None).await?;
     }
+    defer(ctx, OrdersConnector::DEFERRABLE_TABLES, &f.orders).await?;
     for page in f.orders {
         write_page::<OrdersConnector>(ctx, page, 0, None, None).await?;
     }
@@ -383,6 +394,7 @@ async fn write_everything(ctx: &RunContext, f: Fetched) -> Result<()> {
     OrdersConnector::finish_history(&mut tx, ctx.channel_id).await?;
     tx.commit().await?;
     // As the sync does: carts, with credit memos then subscribers beside them.
+    defer(ctx, CartsConnector::DEFERRABLE_TABLES, &f.carts).await?;
     let carts = async {
         for page in f.carts {
             write_page::<CartsConnector>(ctx, page, 0, None, None).await?;
@@ -402,5 +414,6 @@ async fn write_everything(ctx: &RunContext, f: Fetched) -> Result<()> {
         Ok::<_, anyhow::Error>(())
     };
     tokio::try_join!(carts, others)?;
+    store::sync_write::deferred_indexes::restore(&ctx.pool, None).await?;
     Ok(())
 }

@@ -10,6 +10,7 @@
 pub mod carts;
 pub mod credit_memos;
 pub mod customers;
+pub mod deferred_indexes;
 pub mod dictionaries;
 pub mod links;
 pub mod orders;
