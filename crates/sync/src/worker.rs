@@ -77,6 +77,13 @@ impl Worker {
                 if let Err(e) = store::jobs::reap_abandoned(&self.pool).await {
                     tracing::warn!(error = %e, "could not check for abandoned sync jobs");
                 }
+                // Grid indexes an abandoned import deferred come back even if its channel
+                // never syncs again.
+                if let Err(e) =
+                    store::sync_write::deferred_indexes::restore_orphans(&self.pool).await
+                {
+                    tracing::warn!(error = %e, "could not build deferred grid indexes");
+                }
             }
             if self.config.run_scheduler
                 && let Err(e) = store::jobs::schedule_due(&self.pool).await
