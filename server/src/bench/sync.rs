@@ -69,6 +69,13 @@ async fn start_demo_store(scale: usize) -> Result<(tokio::process::Child, String
     bail!("the demo store exited before printing its address")
 }
 
+/// Writes out what earlier phases left dirty, so that a measured phase does not pay for the
+/// previous one's checkpoint (on this machine that was seconds of noise either way).
+async fn checkpoint(admin: &PgPool) -> Result<()> {
+    sqlx::query("checkpoint").execute(admin).await?;
+    Ok(())
+}
+
 /// A fresh, migrated database in the benchmark's cluster.
 async fn fresh_database(admin: &PgPool, base: &PgConnectOptions, name: &str) -> Result<PgPool> {
     sqlx::query(&format!("drop database if exists {name} with (force)"))
@@ -114,6 +121,7 @@ async fn measure(global: &GlobalArgs, scale: usize, url: &str) -> Result<()> {
     // 1. The sync itself, into an empty database.
     let sync_db = fresh_database(&db.pool, &base, "cartwise_bench_sync").await?;
     let channel = add_channel(&sync_db, &cipher, url).await?;
+    checkpoint(&db.pool).await?;
     super::reset_peak_rss();
     let started = Instant::now();
     let (_, outcome) =
@@ -140,6 +148,7 @@ async fn measure(global: &GlobalArgs, scale: usize, url: &str) -> Result<()> {
     sync_db.close().await;
 
     // 2. The fetch floor: every page, decoded and mapped, nothing written.
+    checkpoint(&db.pool).await?;
     super::reset_peak_rss();
     let client = sync::connect::client(
         url,
@@ -175,6 +184,7 @@ async fn measure(global: &GlobalArgs, scale: usize, url: &str) -> Result<()> {
         // The same rows as the sync's history import, written the same way.
         history: true,
     };
+    checkpoint(&db.pool).await?;
     let started = Instant::now();
     write_everything(&ctx, fetched).await?;
     let write_time = started.elapsed();
