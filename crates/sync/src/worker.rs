@@ -4,7 +4,7 @@
 
 use crate::connect::ClientOptions;
 use crate::connectors::{
-    CartsConnector, Connector, CreditMemosConnector, CustomersConnector, EntityCounts,
+    CartsConnector, Connector, CreditMemosConnector, CustomersConnector, EntityCounts, MappedPage,
     OrdersConnector, RunContext, map_page, write_page,
 };
 use crate::run::{JobOutcome, run_job};
@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use store::PgPool;
 use store::jobs::JobLease;
 use store::secrets::Cipher;
+use store::sync_errors::NewSyncError;
 use tokio::task::JoinSet;
 use tokio_util::sync::CancellationToken;
 
@@ -253,25 +254,76 @@ pub async fn retry_errors(ctx: &RunContext, out: &mut Vec<(Entity, EntityCounts)
     Ok(())
 }
 
+/// Re-fetches records by id, a chunk at a time. A chunk that keeps failing with a server
+/// error may hold a record the store cannot render (the reason it is in the error log): its
+/// ids are then fetched one by one, and those that still fail are handed back with the error,
+/// so one bad record neither fails the retry nor holds back the others.
+async fn fetch_by_ids<T: serde::de::DeserializeOwned>(
+    ctx: &RunContext,
+    path: &str,
+    id_field: &str,
+    chunk: &[i64],
+) -> Result<(Vec<SearchPage<T>>, Vec<(i64, String)>)> {
+    let ask = |ids: &[i64]| {
+        let criteria = SearchCriteria::new()
+            .filter(Filter::in_list(id_field, ids.to_vec()))
+            .page_size(ids.len() as u32)
+            .current_page(1);
+        async move { ctx.client.search::<T>(path, &criteria).await }
+    };
+    match ask(chunk).await {
+        Ok(page) => return Ok((vec![page], Vec::new())),
+        Err(e) if !crate::isolate::may_be_one_record(&e) => return Err(e.into()),
+        Err(_) => {}
+    }
+    let (mut pages, mut failed) = (Vec::new(), Vec::new());
+    for id in chunk {
+        match ask(std::slice::from_ref(id)).await {
+            Ok(page) => pages.push(page),
+            Err(e) if crate::isolate::may_be_one_record(&e) => {
+                failed.push((*id, format!("the store failed to return this record: {e}")))
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok((pages, failed))
+}
+
 pub(crate) async fn retry_ids<C: Connector>(ctx: &RunContext, ids: &[i64]) -> Result<EntityCounts> {
     let mut done = EntityCounts::default();
     for chunk in ids.chunks(100) {
-        let criteria = SearchCriteria::new()
-            .filter(Filter::in_list(
-                <C::R as magento::Resource>::ID_FIELD,
-                chunk.to_vec(),
-            ))
-            .page_size(chunk.len() as u32)
-            .current_page(1);
-        let page: SearchPage<<C::R as magento::Resource>::Item> = ctx
-            .client
-            .search(<C::R as magento::Resource>::SEARCH_PATH, &criteria)
-            .await
-            .with_context(|| format!("re-fetching failed {}", C::ENTITY))?;
-        let fetched = page.items.len();
-        let map_ctx = ctx.map.clone();
-        let mapped = map_page(page, |i, d| C::map(i, d, &map_ctx), C::item_id);
-        done += write_page::<C>(ctx, mapped, fetched, None, Some(ids.len() as i64)).await?;
+        let (pages, failed) = fetch_by_ids::<<C::R as magento::Resource>::Item>(
+            ctx,
+            <C::R as magento::Resource>::SEARCH_PATH,
+            <C::R as magento::Resource>::ID_FIELD,
+            chunk,
+        )
+        .await
+        .with_context(|| format!("re-fetching failed {}", C::ENTITY))?;
+        for page in pages {
+            let fetched = page.items.len();
+            let map_ctx = ctx.map.clone();
+            let mapped = map_page(page, |i, d| C::map(i, d, &map_ctx), C::item_id);
+            done += write_page::<C>(ctx, mapped, fetched, None, Some(ids.len() as i64)).await?;
+        }
+        if !failed.is_empty() {
+            let mapped = MappedPage {
+                records: Vec::new(),
+                errors: failed
+                    .into_iter()
+                    .map(|(id, message)| {
+                        (
+                            Some(id.to_string()),
+                            String::new(),
+                            message,
+                            serde_json::Value::Null,
+                        )
+                    })
+                    .collect(),
+            };
+            let fetched = mapped.errors.len();
+            done += write_page::<C>(ctx, mapped, fetched, None, Some(ids.len() as i64)).await?;
+        }
     }
     Ok(done)
 }
@@ -279,37 +331,56 @@ pub(crate) async fn retry_ids<C: Connector>(ctx: &RunContext, ids: &[i64]) -> Re
 pub(crate) async fn retry_subscribers(ctx: &RunContext, ids: &[i64]) -> Result<EntityCounts> {
     let mut done = EntityCounts::default();
     for chunk in ids.chunks(100) {
-        let criteria = SearchCriteria::new()
-            .filter(Filter::in_list("subscriber_id", chunk.to_vec()))
-            .page_size(chunk.len() as u32)
-            .current_page(1);
-        let page: SearchPage<magento::types::NewsletterSubscriber> = ctx
-            .client
-            .search("cartwise/newsletter-subscribers/search", &criteria)
-            .await
-            .context("re-fetching failed newsletter subscribers")?;
-        let fetched = page.items.len();
-        let mapped = map_page(page, crate::map::subscribers::subscriber, |s| {
-            s.subscriber_id
-        });
+        let (pages, failed) = fetch_by_ids::<magento::types::NewsletterSubscriber>(
+            ctx,
+            "cartwise/newsletter-subscribers/search",
+            "subscriber_id",
+            chunk,
+        )
+        .await
+        .context("re-fetching failed newsletter subscribers")?;
         let mut tx = ctx.pool.begin().await?;
-        let (counts, _) =
-            store::sync_write::subscribers::upsert(&mut tx, ctx.channel_id, &mapped.records)
-                .await?;
-        let ok: Vec<String> = mapped
-            .records
+        let failures: Vec<NewSyncError> = failed
             .iter()
-            .filter_map(|r| r.magento_id)
-            .map(|i| i.to_string())
+            .map(|(id, message)| NewSyncError {
+                entity: Entity::NewsletterSubscribers,
+                magento_id: Some(id.to_string()),
+                field_path: None,
+                message: message.clone(),
+                payload: None,
+            })
             .collect();
-        store::sync_errors::resolve(&mut tx, ctx.channel_id, Entity::NewsletterSubscribers, &ok)
+        store::sync_errors::record(&mut tx, ctx.channel_id, ctx.job_id, &failures).await?;
+        done.fetched += failures.len() as u64;
+        done.failed += failures.len() as u64;
+        for page in pages {
+            let fetched = page.items.len();
+            let mapped = map_page(page, crate::map::subscribers::subscriber, |s| {
+                s.subscriber_id
+            });
+            let (counts, _) =
+                store::sync_write::subscribers::upsert(&mut tx, ctx.channel_id, &mapped.records)
+                    .await?;
+            let ok: Vec<String> = mapped
+                .records
+                .iter()
+                .filter_map(|r| r.magento_id)
+                .map(|i| i.to_string())
+                .collect();
+            store::sync_errors::resolve(
+                &mut tx,
+                ctx.channel_id,
+                Entity::NewsletterSubscribers,
+                &ok,
+            )
             .await?;
+            done += EntityCounts {
+                fetched: fetched as u64,
+                counts,
+                failed: mapped.errors.len() as u64,
+            };
+        }
         tx.commit().await?;
-        done += EntityCounts {
-            fetched: fetched as u64,
-            counts,
-            failed: mapped.errors.len() as u64,
-        };
     }
     Ok(done)
 }

@@ -569,6 +569,28 @@ async fn a_record_that_breaks_its_pages_is_isolated_logged_and_skipped(pool: PgP
         let want: std::collections::BTreeSet<String> = ids.iter().map(|i| i.to_string()).collect();
         assert_eq!(logged, want, "{entity}");
     }
+
+    // Retrying them while the store still fails on them: the retry itself succeeds, and they
+    // stay in the log; once the store serves them again, a retry brings them in.
+    let retry = sync_kind(&pool, channel, JobKind::RetryErrors).await;
+    assert_eq!(retry.status, JobStatus::Succeeded, "{:?}", retry.error);
+    let (still_open, _) = store::sync_errors::list(&pool, channel, None, true, 1000, 0)
+        .await
+        .unwrap();
+    assert_eq!(still_open.len(), open.len());
+    store.set_faults(FaultConfig::default());
+    let retry = sync_kind(&pool, channel, JobKind::RetryErrors).await;
+    assert_eq!(retry.status, JobStatus::Succeeded, "{:?}", retry.error);
+    let (left, _) = store::sync_errors::list(&pool, channel, None, true, 1000, 0)
+        .await
+        .unwrap();
+    assert!(left.is_empty(), "{left:?}");
+    let orders: i64 = sqlx::query_scalar("select count(*) from orders where channel_id = $1")
+        .bind(channel)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(orders as usize, store.state().read().orders.len());
 }
 
 #[sqlx::test(migrator = "store::MIGRATOR")]
