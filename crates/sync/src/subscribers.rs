@@ -164,7 +164,7 @@ pub async fn scan_all(ctx: &RunContext, after: i64) -> Result<(EntityCounts, Vec
     Ok((done, seen))
 }
 
-fn empty_page() -> SearchPage<NewsletterSubscriber> {
+pub(crate) fn empty_page() -> SearchPage<NewsletterSubscriber> {
     SearchPage {
         items: Vec::new(),
         total_count: None,
@@ -225,7 +225,9 @@ async fn changed_since(ctx: &RunContext, since: DateTime<Utc>) -> Result<EntityC
     Ok(done)
 }
 
-async fn write(
+/// Writes one page of subscribers with its failures, the cursor (unchanged when neither
+/// position is given) and the job's progress, in one transaction.
+pub(crate) async fn write(
     ctx: &RunContext,
     page: SearchPage<NewsletterSubscriber>,
     last_id: Option<i64>,

@@ -339,48 +339,24 @@ pub(crate) async fn retry_subscribers(ctx: &RunContext, ids: &[i64]) -> Result<E
         )
         .await
         .context("re-fetching failed newsletter subscribers")?;
-        let mut tx = ctx.pool.begin().await?;
-        let failures: Vec<NewSyncError> = failed
-            .iter()
-            .map(|(id, message)| NewSyncError {
-                entity: Entity::NewsletterSubscribers,
-                magento_id: Some(id.to_string()),
-                field_path: None,
-                message: message.clone(),
-                payload: None,
-            })
-            .collect();
-        store::sync_errors::record(&mut tx, ctx.channel_id, ctx.job_id, &failures).await?;
-        done.fetched += failures.len() as u64;
-        done.failed += failures.len() as u64;
+        let total = Some(ids.len() as i64);
         for page in pages {
-            let fetched = page.items.len();
-            let mapped = map_page(page, crate::map::subscribers::subscriber, |s| {
-                s.subscriber_id
-            });
-            let (counts, _) =
-                store::sync_write::subscribers::upsert(&mut tx, ctx.channel_id, &mapped.records)
-                    .await?;
-            let ok: Vec<String> = mapped
-                .records
-                .iter()
-                .filter_map(|r| r.magento_id)
-                .map(|i| i.to_string())
-                .collect();
-            store::sync_errors::resolve(
-                &mut tx,
-                ctx.channel_id,
-                Entity::NewsletterSubscribers,
-                &ok,
-            )
-            .await?;
-            done += EntityCounts {
-                fetched: fetched as u64,
-                counts,
-                failed: mapped.errors.len() as u64,
-            };
+            done += crate::subscribers::write(ctx, page, None, None, total, Vec::new()).await?;
         }
-        tx.commit().await?;
+        if !failed.is_empty() {
+            let failures = failed
+                .into_iter()
+                .map(|(id, message)| NewSyncError {
+                    entity: Entity::NewsletterSubscribers,
+                    magento_id: Some(id.to_string()),
+                    field_path: None,
+                    message,
+                    payload: None,
+                })
+                .collect();
+            let page = crate::subscribers::empty_page();
+            done += crate::subscribers::write(ctx, page, None, None, total, failures).await?;
+        }
     }
     Ok(done)
 }

@@ -205,11 +205,7 @@ async fn a_sync_aborted_mid_run_resumes_exactly(pool: PgPool) {
     });
     // Let it commit a few pages of orders, then pull the plug.
     loop {
-        let orders: i64 = sqlx::query_scalar("select count(*) from orders where channel_id = $1")
-            .bind(channel)
-            .fetch_one(&pool)
-            .await
-            .unwrap();
+        let orders = orders_stored(&pool, channel).await;
         if orders >= 100 {
             break;
         }
@@ -490,11 +486,7 @@ async fn carts_that_leave_the_store_expire_and_deleted_customers_are_marked(pool
     .unwrap();
     assert!(removed);
     // Orders are never deleted by sync.
-    let orders: i64 = sqlx::query_scalar("select count(*) from orders where channel_id = $1")
-        .bind(channel)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let orders = orders_stored(&pool, channel).await;
     assert_eq!(orders as usize, store.state().read().orders.len());
 }
 
@@ -585,11 +577,7 @@ async fn a_record_that_breaks_its_pages_is_isolated_logged_and_skipped(pool: PgP
         .await
         .unwrap();
     assert!(left.is_empty(), "{left:?}");
-    let orders: i64 = sqlx::query_scalar("select count(*) from orders where channel_id = $1")
-        .bind(channel)
-        .fetch_one(&pool)
-        .await
-        .unwrap();
+    let orders = orders_stored(&pool, channel).await;
     assert_eq!(orders as usize, store.state().read().orders.len());
 }
 
@@ -777,15 +765,8 @@ async fn a_canceled_sync_stops_and_the_next_one_completes_exactly(pool: PgPool) 
         let pool = pool.clone();
         tokio::spawn(async move { sync(&pool, channel).await })
     };
-    let orders = || async {
-        sqlx::query_scalar::<_, i64>("select count(*) from orders where channel_id = $1")
-            .bind(channel)
-            .fetch_one(&pool)
-            .await
-            .unwrap()
-    };
     let started = std::time::Instant::now();
-    while orders().await < 100 {
+    while orders_stored(&pool, channel).await < 100 {
         assert!(started.elapsed().as_secs() < 60, "the sync never got going");
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
@@ -796,7 +777,7 @@ async fn a_canceled_sync_stops_and_the_next_one_completes_exactly(pool: PgPool) 
         .unwrap();
     assert_eq!(outcome.status, JobStatus::Canceled, "{:?}", outcome.error);
     assert!(
-        (orders().await as usize) < store.state().read().orders.len(),
+        (orders_stored(&pool, channel).await as usize) < store.state().read().orders.len(),
         "canceled before the end"
     );
     let status: String = sqlx::query_scalar("select status from channels where id = $1")

@@ -397,3 +397,12 @@ pub async fn assert_derived_figures_match_rows(pool: &PgPool, channel: i64) {
     .unwrap();
     assert!(customers > 0, "the check must see customers with orders");
 }
+
+/// How many orders the CRM holds for a channel.
+pub async fn orders_stored(pool: &PgPool, channel: i64) -> i64 {
+    sqlx::query_scalar("select count(*) from orders where channel_id = $1")
+        .bind(channel)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
