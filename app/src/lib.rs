@@ -6,6 +6,7 @@
 // Release builds type every view statically (no erase_components): deep pages need more room.
 #![recursion_limit = "512"]
 
+pub mod actions;
 pub mod auth;
 pub mod channels;
 pub mod charts;

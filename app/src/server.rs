@@ -10,6 +10,8 @@ pub struct AppState {
     pub pool: PgPool,
     /// Encrypts store credentials at rest (the server's secret key).
     pub cipher: store::secrets::Cipher,
+    /// Runs the store actions this process's users ask for.
+    pub actions: std::sync::Arc<sync::outbound::Actions>,
 }
 
 /// The database pool of this request's server.
@@ -23,6 +25,14 @@ pub fn pool() -> Result<PgPool, AppError> {
 /// The cipher for stored secrets.
 pub fn cipher() -> Result<store::secrets::Cipher, AppError> {
     use_context::<AppState>().map(|s| s.cipher).ok_or_else(|| {
+        tracing::error!("AppState missing from the Leptos context");
+        AppError::Internal
+    })
+}
+
+/// The store action runner.
+pub fn actions() -> Result<std::sync::Arc<sync::outbound::Actions>, AppError> {
+    use_context::<AppState>().map(|s| s.actions).ok_or_else(|| {
         tracing::error!("AppState missing from the Leptos context");
         AppError::Internal
     })

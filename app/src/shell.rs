@@ -1,5 +1,6 @@
 //! The HTML document and the route table.
 
+use crate::actions::ActionRoutes;
 use crate::auth::SessionResource;
 use crate::channels::ChannelRoutes;
 use crate::components::layout::AppLayout;
@@ -65,6 +66,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <ChannelRoutes />
                     <GridRoutes />
+                    <ActionRoutes />
                     <ReportRoutes />
                 </ParentRoute>
             </Routes>

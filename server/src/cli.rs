@@ -111,6 +111,9 @@ pub enum Command {
     Sync(SyncArgs),
     /// Export a channel's synced records (JSON lines or CSV) to standard output.
     Export(ExportArgs),
+    /// Build a shopper's cart and place the order (store actions, as in the cart builder).
+    #[command(subcommand)]
+    Cart(CartCommand),
     /// Performance benchmarks (each on its own private database).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -141,6 +144,13 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 100_000)]
         scale: usize,
     },
+    /// Phone orders placed through store actions (open, 3 × add, rates, shipping, place):
+    /// Cartwise's own time per action beside the store's, and against the bare client.
+    Actions {
+        /// Orders to place.
+        #[arg(long, default_value_t = 40)]
+        orders: usize,
+    },
     /// Grid pages (filter + sort + total count) and CSV export over a seeded store.
     Grid {
         /// 1.0 = 1M carts, 1M orders, 300k customers.
@@ -152,6 +162,104 @@ pub enum BenchCommand {
         /// 1.0 = 1M orders, 1M carts, 300k customers.
         #[arg(long, default_value_t = 1.0)]
         scale: f64,
+    },
+}
+
+/// Where to ship: a saved address of the customer, or one given as JSON.
+#[derive(Debug, Clone, Args)]
+pub struct AddressArgs {
+    /// The Magento id of one of the customer's saved addresses (default: their default
+    /// shipping address).
+    #[arg(long, conflicts_with = "address")]
+    pub address_id: Option<i64>,
+    /// A typed address as JSON: firstname, lastname, street (list), city, region or region_id,
+    /// postcode, country_id, telephone, email.
+    #[arg(long)]
+    pub address: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CartCommand {
+    /// Ask the store for a customer's cart (their live cart if they have one) or a new guest
+    /// cart; prints the cart id.
+    Open {
+        #[arg(long)]
+        channel: String,
+        /// A registered customer's email.
+        #[arg(long, conflicts_with = "guest")]
+        customer: Option<String>,
+        /// A guest's email (a cart without an account).
+        #[arg(long)]
+        guest: Option<String>,
+        /// The customer's website, when the email has accounts in several.
+        #[arg(long)]
+        website: Option<i64>,
+        /// The Magento store view to open a new cart in.
+        #[arg(long)]
+        store_view: Option<i64>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a product to a cart.
+    Add {
+        #[arg(long)]
+        channel: String,
+        /// The cart (Magento quote) id.
+        cart: i64,
+        sku: String,
+        qty: String,
+        /// A configurable's option: ATTRIBUTE_ID=VALUE (repeat for each option).
+        #[arg(long = "option")]
+        options: Vec<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set the quantity of a cart line.
+    Update {
+        #[arg(long)]
+        channel: String,
+        cart: i64,
+        /// The line (Magento item) id.
+        item: i64,
+        qty: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a line from a cart.
+    Remove {
+        #[arg(long)]
+        channel: String,
+        cart: i64,
+        item: i64,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the shipping rates the store offers the cart for an address.
+    Shipping {
+        #[arg(long)]
+        channel: String,
+        cart: i64,
+        #[command(flatten)]
+        address: AddressArgs,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Set shipping (address and CARRIER_METHOD) and place the order with a payment method;
+    /// prints the order's number.
+    Place {
+        #[arg(long)]
+        channel: String,
+        cart: i64,
+        /// The rate, as CARRIER_METHOD (e.g. flatrate_flatrate).
+        #[arg(long)]
+        shipping: String,
+        /// A payment method code the store offers (e.g. checkmo).
+        #[arg(long)]
+        payment: String,
+        #[command(flatten)]
+        address: AddressArgs,
+        #[arg(long)]
+        json: bool,
     },
 }
 
@@ -198,7 +306,7 @@ pub struct ChannelAddArgs {
     /// Entities to sync, separated by commas (customers are always synced).
     #[arg(
         long,
-        default_value = "customers,carts,orders,credit-memos,newsletter-subscribers"
+        default_value = "customers,carts,orders,credit-memos,newsletter-subscribers,products"
     )]
     pub entities: String,
     /// History before this date (YYYY-MM-DD) is not imported.
@@ -243,7 +351,7 @@ pub enum ExportFormat {
 
 #[derive(Debug, Clone, Args)]
 pub struct ExportArgs {
-    /// customers, carts, orders, credit-memos or newsletter-subscribers.
+    /// customers, carts, orders, credit-memos, newsletter-subscribers or products.
     pub entity: domain::Entity,
     #[arg(long)]
     pub channel: String,

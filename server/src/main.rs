@@ -28,6 +28,7 @@ fn main() -> std::process::ExitCode {
             Command::Channel(cmd) => server::commands::channel::run(cli.global, cmd).await,
             Command::Sync(args) => server::commands::sync::run(cli.global, args).await,
             Command::Export(args) => server::commands::export::run(cli.global, args).await,
+            Command::Cart(cmd) => server::commands::cart::run(cli.global, cmd).await,
             Command::Bench(cmd) => server::commands::bench::run(cli.global, cmd).await,
             Command::DemoStore(args) => server::commands::demo_store::run(args).await,
         }

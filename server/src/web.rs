@@ -42,6 +42,11 @@ pub fn router(state: WebState) -> Router {
     let app_state = AppState {
         pool: state.pool.clone(),
         cipher: state.cipher.clone(),
+        actions: sync::outbound::Actions::new(
+            state.pool.clone(),
+            state.cipher.clone(),
+            sync::connect::ClientOptions::default(),
+        ),
     };
     let app_state_ext = app_state.clone();
     let context = move || provide_context(app_state.clone());

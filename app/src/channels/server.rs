@@ -358,6 +358,7 @@ fn entity_noun(entity: Entity) -> &'static str {
         Entity::Orders => "order",
         Entity::CreditMemos => "credit memo",
         Entity::NewsletterSubscribers => "subscriber",
+        Entity::Products => "product",
     }
 }
 

@@ -50,6 +50,9 @@ pub fn sections(session: &SessionInfo) -> Vec<NavSection> {
     if shows(Entity::CreditMemos) {
         sales.push(item("Credit Memos", "/credit-memos"));
     }
+    if shows(Entity::Products) {
+        sales.push(item("Products", "/products"));
+    }
     all.push(NavSection {
         title: "Sales",
         items: sales,
@@ -79,6 +82,10 @@ pub fn sections(session: &SessionInfo) -> Vec<NavSection> {
     let mut system = Vec::new();
     if user.can(Permission::ManageIntegrations) {
         system.push(item("Channels", "/channels"));
+    }
+    // What the CRM sent to the stores: everyone may read it (only some may send).
+    if read && session.has_channels {
+        system.push(item("Store actions", "/store-actions"));
     }
     if user.can(Permission::ManageUsers) {
         system.push(item("Users & roles", "/users"));

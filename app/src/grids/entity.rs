@@ -11,6 +11,7 @@ use domain::grid::lines::{
     AddressRow, CartItemField, CreditMemoItemField, HistoryRow, Item, OrderItemField,
 };
 use domain::grid::orders::OrderRow;
+use domain::grid::products::ProductRow;
 use domain::grid::subscribers::SubscriberRow;
 use domain::grid::{GridPage, GridRecord};
 use std::future::Future;
@@ -73,6 +74,12 @@ entity!(
     "subscribers",
     Some("/api/export_subscribers"),
     api::list_subscribers
+);
+entity!(
+    ProductRow,
+    "products",
+    Some("/api/export_products"),
+    api::list_products
 );
 entity!(Item<CartItemField>, "items", None, api::list_cart_items);
 entity!(Item<OrderItemField>, "items", None, api::list_order_items);

@@ -12,7 +12,7 @@ pub mod codec;
 pub mod entity;
 mod grid;
 mod pages;
-mod record;
+pub(crate) mod record;
 
 #[cfg(feature = "ssr")]
 pub mod csv;
@@ -39,6 +39,8 @@ pub fn GridRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("/orders/:id") view=pages::orders::OrderPage ssr=SsrMode::Async />
             <Route path=path!("/credit-memos") view=pages::credit_memos::CreditMemosPage ssr=SsrMode::Async />
             <Route path=path!("/credit-memos/:id") view=pages::credit_memos::CreditMemoPage ssr=SsrMode::Async />
+            <Route path=path!("/products") view=pages::products::ProductsPage ssr=SsrMode::Async />
+            <Route path=path!("/products/:id") view=pages::products::ProductPage ssr=SsrMode::Async />
             <Route path=path!("/newsletter-subscribers") view=pages::subscribers::SubscribersPage ssr=SsrMode::Async />
             <Route path=path!("/newsletter-subscribers/:id") view=pages::subscribers::SubscriberPage ssr=SsrMode::Async />
         </ParentRoute>

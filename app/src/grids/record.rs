@@ -157,6 +157,20 @@ pub fn related<R: GridEntity>(
     })
 }
 
+/// A related list filtered by several fixed filters (a product's orders: its SKU and channel).
+pub fn related_by<R: GridEntity>(
+    fixed: Vec<(String, String)>,
+    tab: &'static str,
+    label: &'static str,
+) -> impl IntoView {
+    grid::<R>(GridSetup {
+        fixed,
+        keep: vec![("tab".to_string(), tab.to_string())],
+        compact: true,
+        label,
+    })
+}
+
 /// A record that could not be shown: not found (with the way back), or another error.
 pub fn failed(error: AppError, back: (&'static str, &'static str)) -> AnyView {
     if error == AppError::NotFound {

@@ -180,6 +180,7 @@ const VIEW_GRIDS: &[&str] = &[
     domain::grid::orders::OrderField::GRID,
     domain::grid::credit_memos::CreditMemoField::GRID,
     domain::grid::subscribers::SubscriberField::GRID,
+    domain::grid::products::ProductField::GRID,
 ];
 
 /// Refuses an unknown grid name.
@@ -194,7 +195,7 @@ pub fn check_grid(grid: &str) -> Result<(), AppError> {
 /// A view's state, validated against its grid and stored canonical (defaults, the page and
 /// the view marker left out).
 pub async fn canonical_view(pool: &PgPool, grid: &str, raw: &str) -> Result<String, AppError> {
-    use domain::grid::{accounts, carts, credit_memos, customers, orders, subscribers};
+    use domain::grid::{accounts, carts, credit_memos, customers, orders, products, subscribers};
     check_grid(grid)?;
     let tz = crate::timezone::server::current();
     let pairs = match grid {
@@ -208,6 +209,9 @@ pub async fn canonical_view(pool: &PgPool, grid: &str, raw: &str) -> Result<Stri
         g if g == orders::OrderField::GRID => state::<orders::OrderField>(pool, raw, tz).await?,
         g if g == credit_memos::CreditMemoField::GRID => {
             state::<credit_memos::CreditMemoField>(pool, raw, tz).await?
+        }
+        g if g == products::ProductField::GRID => {
+            state::<products::ProductField>(pool, raw, tz).await?
         }
         _ => state::<subscribers::SubscriberField>(pool, raw, tz).await?,
     };

@@ -13,16 +13,19 @@ pub enum Entity {
     Orders,
     CreditMemos,
     NewsletterSubscribers,
+    /// The catalog: what a cart built from the CRM can hold.
+    Products,
 }
 
 impl Entity {
     /// In dependency order: a connector may rely on every entity before it.
-    pub const ALL: [Entity; 5] = [
+    pub const ALL: [Entity; 6] = [
         Entity::Customers,
         Entity::Carts,
         Entity::Orders,
         Entity::CreditMemos,
         Entity::NewsletterSubscribers,
+        Entity::Products,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -32,6 +35,7 @@ impl Entity {
             Entity::Orders => "orders",
             Entity::CreditMemos => "credit-memos",
             Entity::NewsletterSubscribers => "newsletter-subscribers",
+            Entity::Products => "products",
         }
     }
 
@@ -42,6 +46,7 @@ impl Entity {
             Entity::Orders => "Orders",
             Entity::CreditMemos => "Credit memos",
             Entity::NewsletterSubscribers => "Newsletter subscribers",
+            Entity::Products => "Products",
         }
     }
 }
@@ -62,7 +67,7 @@ impl FromStr for Entity {
             .find(|e| e.as_str() == normalised)
             .ok_or_else(|| {
                 format!(
-                    "unknown entity \"{s}\": expected customers, carts, orders, credit-memos or newsletter-subscribers"
+                    "unknown entity \"{s}\": expected customers, carts, orders, credit-memos, newsletter-subscribers or products"
                 )
             })
     }

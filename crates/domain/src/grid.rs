@@ -17,6 +17,7 @@ pub mod customers;
 pub mod detail;
 pub mod lines;
 pub mod orders;
+pub mod products;
 pub mod subscribers;
 pub mod view;
 

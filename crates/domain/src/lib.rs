@@ -1,7 +1,9 @@
 //! Types shared by the browser and the server. No I/O lives here: this crate compiles to WASM.
 
+pub mod actions;
 pub mod auth;
 pub mod channel;
+pub mod checkout;
 pub mod dates;
 pub mod entity;
 pub mod error;

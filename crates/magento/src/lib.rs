@@ -66,7 +66,8 @@ pub use criteria::{
     Condition, CriteriaParseError, Direction, Filter, FilterValue, SearchCriteria, SortOrder,
     magento_datetime,
 };
-pub use error::{ConnectionKind, Error, TimeoutPhase};
+pub use endpoints::{StoreWrite, WriteMethod, answered_id};
+pub use error::{ConnectionKind, Error, StoreMessage, TimeoutPhase};
 pub use page::{RecordError, SearchPage, decode_record, digest};
 pub use paging::{IdPage, IdScan, KeysetCursor, KeysetPage, KeysetPager, OffsetPager};
 pub use resources::{Incremental, Resource};

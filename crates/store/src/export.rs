@@ -175,6 +175,41 @@ pub fn subscribers(pool: &PgPool, channel_id: i64) -> Rows<'_, SubscriberExport>
     .boxed()
 }
 
+fn id_list<S: Serializer>(ids: &[i64], s: S) -> Result<S::Ok, S::Error> {
+    let text: Vec<String> = ids.iter().map(i64::to_string).collect();
+    s.serialize_str(&text.join(","))
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProductExport {
+    pub magento_id: i64,
+    pub sku: String,
+    pub name: Option<String>,
+    pub type_id: Option<String>,
+    pub status: Option<i16>,
+    pub visibility: Option<i16>,
+    #[serde(serialize_with = "money")]
+    pub price: Option<Decimal>,
+    /// `1,2`: one text field, so the CSV keeps one column per field.
+    #[serde(serialize_with = "id_list")]
+    pub website_ids: Vec<i64>,
+    pub is_in_stock: Option<bool>,
+    pub removed: bool,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+pub fn products(pool: &PgPool, channel_id: i64) -> Rows<'_, ProductExport> {
+    sqlx::query_as!(
+        ProductExport,
+        r#"select magento_id, sku, name, type_id, status, visibility, price, website_ids,
+               is_in_stock, removed_at is not null as "removed!", magento_updated_at as updated_at
+           from products where channel_id = $1 order by magento_id"#,
+        channel_id
+    )
+    .fetch(pool)
+    .boxed()
+}
+
 /// Record counts per entity for a channel (for `channel list` and the console).
 pub async fn counts(pool: &PgPool, channel_id: i64) -> crate::Result<Vec<(String, i64)>> {
     let row = sqlx::query!(
@@ -183,7 +218,8 @@ pub async fn counts(pool: &PgPool, channel_id: i64) -> crate::Result<Vec<(String
              (select count(*) from carts where channel_id = $1) as "carts!",
              (select count(*) from orders where channel_id = $1) as "orders!",
              (select count(*) from credit_memos where channel_id = $1) as "credit_memos!",
-             (select count(*) from newsletter_subscribers where channel_id = $1) as "subscribers!""#,
+             (select count(*) from newsletter_subscribers where channel_id = $1) as "subscribers!",
+             (select count(*) from products where channel_id = $1) as "products!""#,
         channel_id
     )
     .fetch_one(pool)
@@ -194,5 +230,6 @@ pub async fn counts(pool: &PgPool, channel_id: i64) -> crate::Result<Vec<(String
         ("orders".into(), row.orders),
         ("credit-memos".into(), row.credit_memos),
         ("newsletter-subscribers".into(), row.subscribers),
+        ("products".into(), row.products),
     ])
 }

@@ -2,6 +2,7 @@
 //! small row structs; nothing above this crate writes SQL.
 
 pub mod channels;
+pub mod checkout;
 pub mod credentials;
 pub mod cursors;
 pub mod error;
@@ -11,6 +12,7 @@ pub mod jobs;
 pub mod metrics;
 pub mod secrets;
 pub mod sessions;
+pub mod store_actions;
 pub mod sync_errors;
 pub mod sync_write;
 pub mod throttle;

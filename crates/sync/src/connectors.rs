@@ -151,7 +151,7 @@ impl Connector for CartsConnector {
     type R = Carts;
     type Record = sync_write::CartRecord;
     const ENTITY: Entity = Entity::Carts;
-    const DEFERRABLE_TABLES: &'static [&'static str] = &["carts"];
+    const DEFERRABLE_TABLES: &'static [&'static str] = &["carts", "cart_items"];
     fn item_id(item: &magento::types::Cart) -> Option<i64> {
         item.id
     }
@@ -180,7 +180,7 @@ impl Connector for OrdersConnector {
     type R = Orders;
     type Record = sync_write::OrderRecord;
     const ENTITY: Entity = Entity::Orders;
-    const DEFERRABLE_TABLES: &'static [&'static str] = &["orders"];
+    const DEFERRABLE_TABLES: &'static [&'static str] = &["orders", "order_items"];
     fn item_id(item: &magento::types::Order) -> Option<i64> {
         item.entity_id
     }
@@ -238,6 +238,68 @@ impl Connector for CreditMemosConnector {
     ) -> store::Result<(UpsertCounts, Vec<i64>)> {
         sync_write::credit_memos::upsert(tx, channel_id, records).await
     }
+}
+
+pub struct ProductsConnector;
+impl Connector for ProductsConnector {
+    type R = magento::resources::Products;
+    type Record = sync_write::ProductRecord;
+    const ENTITY: Entity = Entity::Products;
+    const DEFERRABLE_TABLES: &'static [&'static str] = &["products"];
+    fn item_id(item: &magento::types::Product) -> Option<i64> {
+        item.id
+    }
+    fn map(
+        item: &magento::types::Product,
+        digest: &Digest,
+        _: &MapContext,
+    ) -> Result<Self::Record, MapError> {
+        map::products::product(item, digest)
+    }
+    fn magento_id(r: &Self::Record) -> i64 {
+        r.magento_id
+    }
+    async fn write(
+        tx: &mut PgConnection,
+        channel_id: i64,
+        records: &[Self::Record],
+        _history: bool,
+    ) -> store::Result<(UpsertCounts, Vec<i64>)> {
+        sync_write::products::upsert(tx, channel_id, records).await
+    }
+    /// The catalog is the store's, not a website's: every product is read, each keeping its
+    /// website ids (a cart only takes those of its own website).
+    fn scope(_: &RunContext) -> Option<Filter> {
+        None
+    }
+}
+
+/// Reads the labels of configurable options the stored products name (only the new ones, or
+/// all of them on a full sync). A store that hides its attributes costs the labels, not the
+/// sync: the pickers then show the value numbers.
+pub async fn label_product_options(ctx: &RunContext, all: bool) -> Result<usize> {
+    let mut conn = ctx.pool.acquire().await?;
+    let ids =
+        sync_write::products::attributes_to_label(&mut conn, ctx.channel_id, all).await?;
+    drop(conn);
+    if ids.is_empty() {
+        return Ok(0);
+    }
+    let attributes = match ctx.client.product_attributes(&ids).await {
+        Ok(a) => a,
+        Err(e) => {
+            tracing::warn!(channel = ctx.channel_id, error = %e, "could not read the labels of configurable options");
+            return Ok(0);
+        }
+    };
+    let records: Vec<_> = attributes
+        .iter()
+        .filter_map(map::products::attribute_options)
+        .collect();
+    let mut tx = ctx.pool.begin().await?;
+    sync_write::products::save_attribute_options(&mut tx, ctx.channel_id, &records).await?;
+    tx.commit().await?;
+    Ok(records.len())
 }
 
 /// What the fetching task hands to the writing one: a page already mapped (mapping there

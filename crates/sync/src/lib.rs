@@ -11,6 +11,7 @@ pub mod connect;
 pub mod connectors;
 pub mod isolate;
 pub mod map;
+pub mod outbound;
 pub mod reconcile;
 pub mod retry;
 pub mod run;

@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use chrono::Duration;
 use domain::Entity;
 use magento::Filter;
-use magento::resources::{Carts, Customers};
+use magento::resources::{Carts, Customers, Products};
 
 /// How often the reconciliation runs by itself (a Full job always runs it).
 pub const EVERY: Duration = Duration::hours(1);
@@ -24,6 +24,15 @@ pub struct Reconciled {
     pub customers_removed: u64,
     pub carts_left_store: u64,
     pub subscribers_removed: u64,
+    pub products_removed: u64,
+}
+
+/// Which of the optional passes to run (customers are always re-read).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Scope {
+    pub carts: bool,
+    pub subscribers: bool,
+    pub products: bool,
 }
 
 /// Whether the periodic pass is due for this channel.
@@ -37,7 +46,12 @@ pub async fn due(ctx: &RunContext) -> Result<bool> {
     })
 }
 
-pub async fn run(ctx: &RunContext, carts: bool, subscribers: bool) -> Result<Reconciled> {
+pub async fn run(ctx: &RunContext, scope: Scope) -> Result<Reconciled> {
+    let Scope {
+        carts,
+        subscribers,
+        products,
+    } = scope;
     let mut out = Reconciled::default();
     let (refreshed, present) = reread_customers(ctx).await?;
     out.customers_refreshed = refreshed;
@@ -66,6 +80,15 @@ pub async fn run(ctx: &RunContext, carts: bool, subscribers: bool) -> Result<Rec
         tx.commit().await?;
         store::cursors::mark_full_scan(&ctx.pool, ctx.channel_id, Entity::NewsletterSubscribers)
             .await?;
+    }
+    if products {
+        let present = scan_product_ids(ctx).await?;
+        let mut tx = ctx.pool.begin().await?;
+        out.products_removed =
+            store::sync_write::products::mark_removed_except(&mut tx, ctx.channel_id, &present)
+                .await?;
+        tx.commit().await?;
+        store::cursors::mark_full_scan(&ctx.pool, ctx.channel_id, Entity::Products).await?;
     }
     tracing::info!(channel = ctx.channel_id, ?out, "reconciliation done");
     Ok(out)
@@ -125,6 +148,18 @@ async fn reread_customers(ctx: &RunContext) -> Result<(EntityCounts, Vec<i64>)> 
         done += counts;
     }
     Ok((done, present))
+}
+
+async fn scan_product_ids(ctx: &RunContext) -> Result<Vec<i64>> {
+    let mut scan = ctx.client.id_scan::<Products>(magento::MAX_PAGE_SIZE);
+    let mut present = Vec::new();
+    while let Some(page) = scan.next_page().await.context("scanning product ids")? {
+        if ctx.cancel.is_cancelled() {
+            return Err(crate::connectors::Canceled.into());
+        }
+        present.extend(page.ids);
+    }
+    Ok(present)
 }
 
 async fn scan_cart_ids(ctx: &RunContext) -> Result<Vec<i64>> {

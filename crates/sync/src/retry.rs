@@ -1,10 +1,11 @@
-//! Retrying one failed record at once (the error log's "Retry"): fetch it by id, map it, write
-//! it. Success closes its error; a new failure updates it.
+//! Re-reading single records outside a sync job: the error log's "Retry", a record page's "Sync
+//! this record", and what a store action touched. Fetch by id, map, write; success closes the
+//! record's error, a new failure updates it.
 
 use crate::connect::{self, ClientOptions};
 use crate::connectors::{
     CartsConnector, CreditMemosConnector, CustomersConnector, EntityCounts, OrdersConnector,
-    RunContext,
+    ProductsConnector, RunContext,
 };
 use crate::map::MapContext;
 use anyhow::{Context, Result};
@@ -14,26 +15,33 @@ use store::PgPool;
 use store::secrets::Cipher;
 use tokio_util::sync::CancellationToken;
 
-/// Re-fetches one record of a channel and writes it. Returns what happened.
-pub async fn retry_one(
+/// A run context for one-off reads of a channel (no job, pages of one record).
+pub async fn context_for(
     pool: &PgPool,
     cipher: &Cipher,
     channel_id: i64,
-    entity: Entity,
-    magento_id: i64,
     options: &ClientOptions,
-) -> Result<EntityCounts> {
+) -> Result<RunContext> {
     let channel = store::channels::for_sync(pool, cipher, channel_id)
         .await
         .context("loading the channel")?;
-    let client = connect::client_for(&channel, options)?;
-    let careful_client = connect::client_for(&channel, &connect::careful(options))?;
+    Ok(context_with(pool, &channel, options)?)
+}
+
+/// The same, for a channel already loaded.
+pub fn context_with(
+    pool: &PgPool,
+    channel: &store::channels::ChannelForSync,
+    options: &ClientOptions,
+) -> Result<RunContext, magento::Error> {
+    let client = connect::client_for(channel, options)?;
+    let careful_client = connect::client_for(channel, &connect::careful(options))?;
     let settings = &channel.summary.settings;
-    let ctx = RunContext {
+    Ok(RunContext {
         pool: pool.clone(),
         client,
         careful_client,
-        channel_id,
+        channel_id: channel.summary.id,
         job_id: None,
         page_size: 1,
         start_date: None,
@@ -45,14 +53,31 @@ pub async fn retry_one(
         },
         cancel: CancellationToken::new(),
         history: false,
-    };
-    let ids = [magento_id];
-    let counts = match entity {
-        Entity::Customers => crate::worker::retry_ids::<CustomersConnector>(&ctx, &ids).await?,
-        Entity::Carts => crate::worker::retry_ids::<CartsConnector>(&ctx, &ids).await?,
-        Entity::Orders => crate::worker::retry_ids::<OrdersConnector>(&ctx, &ids).await?,
-        Entity::CreditMemos => crate::worker::retry_ids::<CreditMemosConnector>(&ctx, &ids).await?,
-        Entity::NewsletterSubscribers => crate::worker::retry_subscribers(&ctx, &ids).await?,
-    };
-    Ok(counts)
+    })
+}
+
+/// Re-fetches records of one entity by Magento id and writes them.
+pub async fn reread(ctx: &RunContext, entity: Entity, ids: &[i64]) -> Result<EntityCounts> {
+    use crate::worker::{retry_ids, retry_subscribers};
+    Ok(match entity {
+        Entity::Customers => retry_ids::<CustomersConnector>(ctx, ids).await?,
+        Entity::Carts => retry_ids::<CartsConnector>(ctx, ids).await?,
+        Entity::Orders => retry_ids::<OrdersConnector>(ctx, ids).await?,
+        Entity::CreditMemos => retry_ids::<CreditMemosConnector>(ctx, ids).await?,
+        Entity::NewsletterSubscribers => retry_subscribers(ctx, ids).await?,
+        Entity::Products => retry_ids::<ProductsConnector>(ctx, ids).await?,
+    })
+}
+
+/// Re-fetches one record of a channel and writes it. Returns what happened.
+pub async fn retry_one(
+    pool: &PgPool,
+    cipher: &Cipher,
+    channel_id: i64,
+    entity: Entity,
+    magento_id: i64,
+    options: &ClientOptions,
+) -> Result<EntityCounts> {
+    let ctx = context_for(pool, cipher, channel_id, options).await?;
+    reread(&ctx, entity, &[magento_id]).await
 }

@@ -4,7 +4,7 @@
 use crate::connect::{self, ClientOptions};
 use crate::connectors::{
     Canceled, CartsConnector, CreditMemosConnector, CustomersConnector, EntityCounts,
-    OrdersConnector, RunContext, run_incremental,
+    OrdersConnector, ProductsConnector, RunContext, label_product_options, run_incremental,
 };
 use crate::map::{self, MapContext};
 use crate::{reconcile, subscribers};
@@ -149,6 +149,14 @@ async fn run(
         Entity::Customers,
         run_incremental::<CustomersConnector>(&ctx).await?,
     ));
+    // The catalog first changes rarely; it comes before what refers to it only in the UI.
+    if settings.syncs(Entity::Products) {
+        out.push((
+            Entity::Products,
+            run_incremental::<ProductsConnector>(&ctx).await?,
+        ));
+        label_product_options(&ctx, job.kind == JobKind::Full).await?;
+    }
     // Orders before carts: a cart whose order is already stored is written Purchased at once,
     // where the other way round every purchased cart is written twice (a history import's
     // carts are mostly purchased).
@@ -201,7 +209,15 @@ async fn run(
     if job.kind == JobKind::Full || reconcile::due(&ctx).await? {
         let companion = subscriber_source == Some(SubscriberSource::CompanionRoute)
             && settings.syncs(Entity::NewsletterSubscribers);
-        reconcile::run(&ctx, settings.syncs(Entity::Carts), companion).await?;
+        reconcile::run(
+            &ctx,
+            reconcile::Scope {
+                carts: settings.syncs(Entity::Carts),
+                subscribers: companion,
+                products: settings.syncs(Entity::Products),
+            },
+        )
+        .await?;
         if subscriber_source == Some(SubscriberSource::CustomerFlag)
             && settings.syncs(Entity::NewsletterSubscribers)
         {

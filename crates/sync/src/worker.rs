@@ -5,7 +5,7 @@
 use crate::connect::ClientOptions;
 use crate::connectors::{
     CartsConnector, Connector, CreditMemosConnector, CustomersConnector, EntityCounts, MappedPage,
-    OrdersConnector, RunContext, map_page, write_page,
+    OrdersConnector, ProductsConnector, RunContext, map_page, write_page,
 };
 use crate::run::{JobOutcome, run_job};
 use anyhow::{Context, Result};
@@ -66,6 +66,14 @@ impl Worker {
     /// Runs until `shutdown` fires; jobs in flight are interrupted between pages (what they
     /// committed stays) and resume with the next sync.
     pub async fn run_until_stopped(self, shutdown: CancellationToken) {
+        // Store actions their requester left behind, and those whose answer never came.
+        let actions = crate::outbound::Actions::new(
+            self.pool.clone(),
+            self.cipher.clone(),
+            self.config.client.clone(),
+        )
+        .run_until_stopped(self.config.poll_interval, shutdown.clone());
+        let actions = AbortOnDrop(tokio::spawn(actions));
         let mut running: JoinSet<()> = JoinSet::new();
         let jobs_cancel = CancellationToken::new();
         let mut last_reap: Option<Instant> = None;
@@ -119,6 +127,7 @@ impl Worker {
         }
         jobs_cancel.cancel();
         while running.join_next().await.is_some() {}
+        drop(actions);
         tracing::info!("sync worker stopped");
     }
 }
@@ -245,6 +254,7 @@ pub async fn retry_errors(ctx: &RunContext, out: &mut Vec<(Entity, EntityCounts)
             Entity::Orders => retry_ids::<OrdersConnector>(ctx, &ids).await?,
             Entity::CreditMemos => retry_ids::<CreditMemosConnector>(ctx, &ids).await?,
             Entity::NewsletterSubscribers => retry_subscribers(ctx, &ids).await?,
+            Entity::Products => retry_ids::<ProductsConnector>(ctx, &ids).await?,
         };
         if let Some(job) = ctx.job_id {
             store::jobs::finish_entity(&ctx.pool, job, entity.as_str()).await?;

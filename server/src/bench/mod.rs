@@ -2,6 +2,7 @@
 //! the same run. Each benchmark starts its own embedded Postgres under `target/bench` (or
 //! uses DATABASE_URL) so it never touches real data.
 
+pub mod actions;
 pub mod dashboard;
 pub mod grid;
 pub mod seed;

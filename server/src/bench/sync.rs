@@ -30,14 +30,17 @@ const PAGE_SIZE: i32 = 300;
 
 pub async fn run(global: &GlobalArgs, scale: usize) -> Result<()> {
     println!("Cartwise sync benchmark: demo store with {scale} orders, page size {PAGE_SIZE}");
-    let (mut store_process, url) = start_demo_store(scale).await?;
+    let (mut store_process, url) = start_demo_store(scale, &[]).await?;
     let result = measure(global, scale, &url).await;
     let _ = store_process.kill().await;
     result
 }
 
-/// Starts `cartwise demo-store` on a free port and reads its address.
-async fn start_demo_store(scale: usize) -> Result<(tokio::process::Child, String)> {
+/// Starts `cartwise demo-store` on a free port (with `extra` arguments) and reads its address.
+pub(crate) async fn start_demo_store(
+    scale: usize,
+    extra: &[&str],
+) -> Result<(tokio::process::Child, String)> {
     let started = Instant::now();
     let mut child = tokio::process::Command::new(std::env::current_exe()?)
         .args([
@@ -49,6 +52,7 @@ async fn start_demo_store(scale: usize) -> Result<(tokio::process::Child, String
             "--scale",
             &scale.to_string(),
         ])
+        .args(extra)
         .stdout(std::process::Stdio::piped())
         .kill_on_drop(true)
         .spawn()
@@ -77,7 +81,7 @@ async fn checkpoint(admin: &PgPool) -> Result<()> {
 }
 
 /// A fresh, migrated database in the benchmark's cluster.
-async fn fresh_database(admin: &PgPool, base: &PgConnectOptions, name: &str) -> Result<PgPool> {
+pub(crate) async fn fresh_database(admin: &PgPool, base: &PgConnectOptions, name: &str) -> Result<PgPool> {
     sqlx::query(&format!("drop database if exists {name} with (force)"))
         .execute(admin)
         .await?;

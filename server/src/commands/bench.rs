@@ -12,6 +12,7 @@ pub async fn run(mut global: GlobalArgs, cmd: BenchCommand) -> Result<()> {
     }
     match cmd {
         BenchCommand::Sync { scale } => crate::bench::sync::run(&global, scale).await,
+        BenchCommand::Actions { orders } => crate::bench::actions::run(&global, orders).await,
         BenchCommand::Grid { scale } => {
             let (db, cipher) = super::open(&global).await?;
             let result = crate::bench::grid::run(&db.pool, &cipher, scale).await;

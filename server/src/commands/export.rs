@@ -26,6 +26,7 @@ pub async fn run(global: GlobalArgs, args: ExportArgs) -> Result<()> {
             Entity::NewsletterSubscribers => {
                 write(store::export::subscribers(pool, channel.id), args.format).await
             }
+            Entity::Products => write(store::export::products(pool, channel.id), args.format).await,
         }
     }
     .await;

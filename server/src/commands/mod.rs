@@ -1,6 +1,7 @@
 //! Subcommands other than `serve`.
 
 pub mod bench;
+pub mod cart;
 pub mod channel;
 pub mod db;
 pub mod demo_store;

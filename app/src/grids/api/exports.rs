@@ -47,3 +47,10 @@ pub async fn export_subscribers(query: String) -> Result<TextStream<AppError>, A
     crate::auth::server::require(domain::Permission::ReadData)?;
     crate::grids::server::export::<domain::grid::subscribers::SubscriberField>(&query).await
 }
+
+/// Products as CSV.
+#[server(input = GetUrl, output = StreamingText, endpoint = "export_products")]
+pub async fn export_products(query: String) -> Result<TextStream<AppError>, AppError> {
+    crate::auth::server::require(domain::Permission::ReadData)?;
+    crate::grids::server::export::<domain::grid::products::ProductField>(&query).await
+}

@@ -12,6 +12,7 @@ use domain::grid::lines::{
     AddressRow, CartItemField, CreditMemoItemField, HistoryRow, Item, OrderItemField,
 };
 use domain::grid::orders::OrderRow;
+use domain::grid::products::ProductRow;
 use domain::grid::subscribers::SubscriberRow;
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -49,6 +50,13 @@ pub async fn list_orders(query: String) -> Result<GridPage<OrderRow>, AppError> 
 pub async fn list_credit_memos(query: String) -> Result<GridPage<CreditMemoRow>, AppError> {
     crate::auth::server::require(domain::Permission::ReadData)?;
     crate::grids::server::list::<domain::grid::credit_memos::CreditMemoField>(&query).await
+}
+
+/// A page of products.
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "list_products")]
+pub async fn list_products(query: String) -> Result<GridPage<ProductRow>, AppError> {
+    crate::auth::server::require(domain::Permission::ReadData)?;
+    crate::grids::server::list::<domain::grid::products::ProductField>(&query).await
 }
 
 /// A page of newsletter subscribers.

@@ -2,7 +2,8 @@
 
 use domain::AppError;
 use domain::grid::detail::{
-    AccountDetail, CartDetail, CreditMemoDetail, CustomerDetail, OrderDetail, SubscriberDetail,
+    AccountDetail, CartDetail, CreditMemoDetail, CustomerDetail, OrderDetail, ProductDetail,
+    SubscriberDetail,
 };
 use leptos::prelude::*;
 use leptos::server_fn::codec::GetUrl;
@@ -60,5 +61,15 @@ pub async fn get_subscriber(id: i64) -> Result<SubscriberDetail, AppError> {
     let tz = crate::timezone::server::current();
     crate::grids::server::answer(
         store::grid::record::subscriber(&crate::server::pool()?, id, tz).await,
+    )
+}
+
+/// A product, with how many orders and carts hold it.
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "get_product")]
+pub async fn get_product(id: i64) -> Result<ProductDetail, AppError> {
+    crate::auth::server::require(domain::Permission::ReadData)?;
+    let tz = crate::timezone::server::current();
+    crate::grids::server::answer(
+        store::grid::record::product(&crate::server::pool()?, id, tz).await,
     )
 }

@@ -1,6 +1,8 @@
 //! Sales › Shopping Carts: the grid, and a cart's page (items incl. removed, its order), where
 //! Sales may mark a cart lost or reopen it.
 
+use crate::actions::api::SyncRecord;
+use crate::actions::timeline::{ActionTimeline, SyncRecordButton};
 use crate::auth::SessionResource;
 use crate::components::error::ErrorMessage;
 use crate::components::guard::RequirePermission;
@@ -12,7 +14,7 @@ use crate::grids::record::{
 use domain::grid::carts::{CartRow, status_tone};
 use domain::grid::detail::CartDetail;
 use domain::grid::lines::{CartItemField, Item};
-use domain::{CartStatus, Permission};
+use domain::{CartStatus, Entity, Permission};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -20,14 +22,32 @@ use leptos_meta::Title;
 pub fn CartsPage() -> impl IntoView {
     view! {
         <Title text="Shopping carts" />
-        <div class="page-header"><h1>"Shopping carts"</h1></div>
+        <div class="page-header">
+            <h1>"Shopping carts"</h1>
+            <NewCartLink />
+        </div>
         <RequirePermission permission=Permission::ReadData>
             {grid::<CartRow>(GridSetup { label: "Shopping carts", ..Default::default() })}
         </RequirePermission>
     }
 }
 
-const TABS: &[&str] = &["details", "items", "order"];
+/// "New cart", for those who may act into the store.
+#[component]
+fn NewCartLink() -> impl IntoView {
+    let session = SessionResource::get().0;
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                session.await.unwrap_or_default().can(Permission::StoreActions).then(|| view! {
+                    <a class="button button-primary" href="/new-cart">"New cart"</a>
+                })
+            })}
+        </Suspense>
+    }
+}
+
+const TABS: &[&str] = &["details", "items", "order", "actions"];
 
 #[component]
 pub fn CartPage() -> impl IntoView {
@@ -35,9 +55,17 @@ pub fn CartPage() -> impl IntoView {
     let tab = record::use_tab(TABS);
     let mark_lost = ServerAction::<MarkCartLost>::new();
     let reopen = ServerAction::<ReopenCart>::new();
+    let sync = ServerAction::<SyncRecord>::new();
     let cart = crate::data::data(
-        move || (id.get(), mark_lost.version().get(), reopen.version().get()),
-        |(id, _, _)| get_cart(id),
+        move || {
+            (
+                id.get(),
+                mark_lost.version().get(),
+                reopen.version().get(),
+                sync.version().get(),
+            )
+        },
+        |(id, _, _, _)| get_cart(id),
     );
     let session = SessionResource::get().0;
     view! {
@@ -46,7 +74,7 @@ pub fn CartPage() -> impl IntoView {
                 {move || Suspend::new(async move {
                     let may_act = session.await.unwrap_or_default().can(Permission::StoreActions);
                     match cart.await {
-                        Ok(cart) => page(cart, tab.get(), may_act, mark_lost, reopen).into_any(),
+                        Ok(cart) => page(cart, tab.get(), may_act, mark_lost, reopen, sync).into_any(),
                         Err(e) => record::failed(e, ("Back to shopping carts", "/carts")),
                     }
                 })}
@@ -61,6 +89,7 @@ fn page(
     may_act: bool,
     mark_lost: ServerAction<MarkCartLost>,
     reopen: ServerAction<ReopenCart>,
+    sync: ServerAction<SyncRecord>,
 ) -> impl IntoView {
     let path = format!("/carts/{}", cart.id);
     let title = format!("Cart {}", cart.magento_id);
@@ -69,20 +98,34 @@ fn page(
         {cart.abandoned.then(|| view! { <span class="badge tone-warning">"Abandoned"</span> })}
     }
     .into_any();
-    let actions = if may_act {
+    let build = (may_act && cart.is_active && cart.order.is_none()).then(|| {
+        view! { <a class="button button-primary" href=format!("/carts/{}/build", cart.id)>"Build and check out"</a> }
+    });
+    let store_actions = if may_act {
         actions(&cart, mark_lost, reopen).into_any()
     } else {
         ().into_any()
     };
+    let actions = view! {
+        {build}
+        {store_actions}
+        <SyncRecordButton entity=Entity::Carts id=cart.id action=sync />
+    }
+    .into_any();
     let tabs = vec![
         Tab::new("details", "Details", None),
         Tab::new("items", "Items", Some(cart.items + cart.removed_items)),
         Tab::new("order", "Order", Some(i64::from(cart.order.is_some()))),
+        Tab::new("actions", "Store actions", None),
     ];
     let body = match tab {
         "items" => related::<Item<CartItemField>>("cart", cart.id, "items", "Items in this cart")
             .into_any(),
         "order" => order_tab(&cart).into_any(),
+        "actions" => view! {
+            <ActionTimeline entity=Entity::Carts id=cart.id version=Signal::derive(move || sync.version().get()) />
+        }
+        .into_any(),
         _ => details(&cart).into_any(),
     };
     let action_error = move || {

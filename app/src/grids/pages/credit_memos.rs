@@ -1,10 +1,12 @@
 //! Sales › Credit Memos: the grid, and a credit memo's page (items, its order).
 
+use crate::actions::api::SyncRecord;
+use crate::actions::timeline::{ActionTimeline, SyncRecordButton};
 use crate::components::guard::RequirePermission;
 use crate::grids::api::get_credit_memo;
 use crate::grids::grid::{GridSetup, grid};
 use crate::grids::record::{self, Tab, fields, header, link, money, related, section, time};
-use domain::Permission;
+use domain::{Entity, Permission};
 use domain::grid::credit_memos::{CreditMemoRow, state_label};
 use domain::grid::detail::CreditMemoDetail;
 use domain::grid::lines::{CreditMemoItemField, Item};
@@ -22,19 +24,20 @@ pub fn CreditMemosPage() -> impl IntoView {
     }
 }
 
-const TABS: &[&str] = &["details", "items", "order"];
+const TABS: &[&str] = &["details", "items", "order", "actions"];
 
 #[component]
 pub fn CreditMemoPage() -> impl IntoView {
     let id = record::use_record_id();
     let tab = record::use_tab(TABS);
-    let memo = crate::data::data(move || id.get(), get_credit_memo);
+    let sync = ServerAction::<SyncRecord>::new();
+    let memo = crate::data::data(move || (id.get(), sync.version().get()), |(id, _)| get_credit_memo(id));
     view! {
         <RequirePermission permission=Permission::ReadData>
             <Transition fallback=record::loading>
                 {move || Suspend::new(async move {
                     match memo.await {
-                        Ok(memo) => page(memo, tab.get()).into_any(),
+                        Ok(memo) => page(memo, tab.get(), sync).into_any(),
                         Err(e) => record::failed(e, ("Back to credit memos", "/credit-memos")),
                     }
                 })}
@@ -43,7 +46,7 @@ pub fn CreditMemoPage() -> impl IntoView {
     }
 }
 
-fn page(m: CreditMemoDetail, tab: &'static str) -> impl IntoView {
+fn page(m: CreditMemoDetail, tab: &'static str, sync: ServerAction<SyncRecord>) -> impl IntoView {
     let path = format!("/credit-memos/{}", m.id);
     let title = format!(
         "Credit memo {}",
@@ -57,10 +60,15 @@ fn page(m: CreditMemoDetail, tab: &'static str) -> impl IntoView {
         Tab::new("details", "Details", None),
         Tab::new("items", "Items", Some(m.items)),
         Tab::new("order", "Order", Some(i64::from(m.order.is_some()))),
+        Tab::new("actions", "Store actions", None),
     ];
     let body = match tab {
         "items" => related::<Item<CreditMemoItemField>>("credit_memo", m.id, tab, "Refunded items")
             .into_any(),
+        "actions" => view! {
+            <ActionTimeline entity=Entity::CreditMemos id=m.id version=Signal::derive(move || sync.version().get()) />
+        }
+        .into_any(),
         "order" => {
             let body = match &m.order {
                 Some(order) => view! {
@@ -107,7 +115,7 @@ fn page(m: CreditMemoDetail, tab: &'static str) -> impl IntoView {
     };
     view! {
         <Title text=title.clone() />
-        {header(("Credit memos", "/credit-memos"), title, badges, ().into_any())}
+        {header(("Credit memos", "/credit-memos"), title, badges, view! { <SyncRecordButton entity=Entity::CreditMemos id=m.id action=sync /> }.into_any())}
         {record::tabs(&path, tabs, tab)}
         <div class="record-body">{body}</div>
     }

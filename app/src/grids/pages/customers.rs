@@ -1,11 +1,14 @@
 //! Customers › Magento Customers: the grid, and a customer's page (details, addresses, orders,
 //! carts, credit memos, subscriptions) with lifetime sales explained.
 
+use crate::actions::api::SyncRecord;
+use crate::actions::timeline::{ActionTimeline, SyncRecordButton};
+use crate::auth::SessionResource;
 use crate::components::guard::RequirePermission;
 use crate::grids::api::get_customer;
 use crate::grids::grid::{GridSetup, grid};
 use crate::grids::record::{self, Tab, fields, header, link, related, section, text, time, yes_no};
-use domain::Permission;
+use domain::{Entity, Permission};
 use domain::grid::carts::CartRow;
 use domain::grid::credit_memos::CreditMemoRow;
 use domain::grid::customers::CustomerRow;
@@ -34,19 +37,26 @@ const TABS: &[&str] = &[
     "carts",
     "credit-memos",
     "subscriptions",
+    "actions",
 ];
 
 #[component]
 pub fn CustomerPage() -> impl IntoView {
     let id = record::use_record_id();
     let tab = record::use_tab(TABS);
-    let customer = crate::data::data(move || id.get(), get_customer);
+    let sync = ServerAction::<SyncRecord>::new();
+    let customer = crate::data::data(
+        move || (id.get(), sync.version().get()),
+        |(id, _)| get_customer(id),
+    );
+    let session = SessionResource::get().0;
     view! {
         <RequirePermission permission=Permission::ReadData>
             <Transition fallback=record::loading>
                 {move || Suspend::new(async move {
+                    let may_act = session.await.unwrap_or_default().can(Permission::StoreActions);
                     match customer.await {
-                        Ok(customer) => page(customer, tab.get()).into_any(),
+                        Ok(customer) => page(customer, tab.get(), may_act, sync).into_any(),
                         Err(e) => record::failed(e, ("Back to customers", "/customers")),
                     }
                 })}
@@ -55,7 +65,12 @@ pub fn CustomerPage() -> impl IntoView {
     }
 }
 
-fn page(c: CustomerDetail, tab: &'static str) -> impl IntoView {
+fn page(
+    c: CustomerDetail,
+    tab: &'static str,
+    may_act: bool,
+    sync: ServerAction<SyncRecord>,
+) -> impl IntoView {
     let path = format!("/customers/{}", c.id);
     let title = if c.name.trim().is_empty() {
         c.email.clone()
@@ -67,6 +82,14 @@ fn page(c: CustomerDetail, tab: &'static str) -> impl IntoView {
         {c.removed_at.is_some().then(|| view! { <span class="badge tone-danger">"Removed from the store"</span> })}
     }
     .into_any();
+    // Sales and administrators build this customer's cart; a guest has no account to hold one.
+    let actions = view! {
+        {(may_act && !c.is_guest && c.removed_at.is_none()).then(|| view! {
+            <a class="button button-primary" href=format!("/new-cart?customer={}", c.id)>"Cart for this customer"</a>
+        })}
+        {c.magento_id.is_some().then(|| view! { <SyncRecordButton entity=Entity::Customers id=c.id action=sync /> })}
+    }
+    .into_any();
     let n = &c.counts;
     let tabs = vec![
         Tab::new("details", "Details", None),
@@ -75,6 +98,7 @@ fn page(c: CustomerDetail, tab: &'static str) -> impl IntoView {
         Tab::new("carts", "Carts", Some(n.carts)),
         Tab::new("credit-memos", "Credit memos", Some(n.credit_memos)),
         Tab::new("subscriptions", "Subscriptions", Some(n.subscriptions)),
+        Tab::new("actions", "Store actions", None),
     ];
     let body = match tab {
         "addresses" => related::<AddressRow>("customer", c.id, tab, "Addresses").into_any(),
@@ -89,11 +113,15 @@ fn page(c: CustomerDetail, tab: &'static str) -> impl IntoView {
         "subscriptions" => {
             related::<SubscriberRow>("customer", c.id, tab, "Newsletter subscriptions").into_any()
         }
+        "actions" => view! {
+            <ActionTimeline entity=Entity::Customers id=c.id version=Signal::derive(move || sync.version().get()) />
+        }
+        .into_any(),
         _ => details(&c),
     };
     view! {
         <Title text=title.clone() />
-        {header(("Magento customers", "/customers"), title, badges, ().into_any())}
+        {header(("Magento customers", "/customers"), title, badges, actions)}
         {lifetime(&c)}
         {record::tabs(&path, tabs, tab)}
         <div class="record-body">{body}</div>

@@ -5,4 +5,5 @@ pub mod carts;
 pub mod credit_memos;
 pub mod customers;
 pub mod orders;
+pub mod products;
 pub mod subscribers;

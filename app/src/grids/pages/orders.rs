@@ -1,13 +1,15 @@
 //! Sales › Orders: the grid, and an order's page (items, addresses, status history, credit
 //! memos, its cart).
 
+use crate::actions::api::SyncRecord;
+use crate::actions::timeline::{ActionTimeline, SyncRecordButton};
 use crate::components::guard::RequirePermission;
 use crate::grids::api::get_order;
 use crate::grids::grid::{GridSetup, grid};
 use crate::grids::record::{
     self, Tab, fields, header, link, money, related, section, text, time, yes_no,
 };
-use domain::Permission;
+use domain::{Entity, Permission};
 use domain::grid::credit_memos::CreditMemoRow;
 use domain::grid::detail::{OrderAddress, OrderDetail};
 use domain::grid::lines::{HistoryRow, Item, OrderItemField};
@@ -33,19 +35,21 @@ const TABS: &[&str] = &[
     "history",
     "credit-memos",
     "cart",
+    "actions",
 ];
 
 #[component]
 pub fn OrderPage() -> impl IntoView {
     let id = record::use_record_id();
     let tab = record::use_tab(TABS);
-    let order = crate::data::data(move || id.get(), get_order);
+    let sync = ServerAction::<SyncRecord>::new();
+    let order = crate::data::data(move || (id.get(), sync.version().get()), |(id, _)| get_order(id));
     view! {
         <RequirePermission permission=Permission::ReadData>
             <Transition fallback=record::loading>
                 {move || Suspend::new(async move {
                     match order.await {
-                        Ok(order) => page(order, tab.get()).into_any(),
+                        Ok(order) => page(order, tab.get(), sync).into_any(),
                         Err(e) => record::failed(e, ("Back to orders", "/orders")),
                     }
                 })}
@@ -54,7 +58,7 @@ pub fn OrderPage() -> impl IntoView {
     }
 }
 
-fn page(o: OrderDetail, tab: &'static str) -> impl IntoView {
+fn page(o: OrderDetail, tab: &'static str, sync: ServerAction<SyncRecord>) -> impl IntoView {
     let path = format!("/orders/{}", o.id);
     let title = format!(
         "Order {}",
@@ -75,6 +79,7 @@ fn page(o: OrderDetail, tab: &'static str) -> impl IntoView {
         Tab::new("history", "Status history", Some(o.history)),
         Tab::new("credit-memos", "Credit memos", Some(o.credit_memos)),
         Tab::new("cart", "Cart", Some(i64::from(o.cart.is_some()))),
+        Tab::new("actions", "Store actions", None),
     ];
     let body = match tab {
         "items" => {
@@ -95,11 +100,15 @@ fn page(o: OrderDetail, tab: &'static str) -> impl IntoView {
             };
             section("Its cart", body).into_any()
         }
+        "actions" => view! {
+            <ActionTimeline entity=Entity::Orders id=o.id version=Signal::derive(move || sync.version().get()) />
+        }
+        .into_any(),
         _ => details(&o),
     };
     view! {
         <Title text=title.clone() />
-        {header(("Orders", "/orders"), title, badges, ().into_any())}
+        {header(("Orders", "/orders"), title, badges, view! { <SyncRecordButton entity=Entity::Orders id=o.id action=sync /> }.into_any())}
         {record::tabs(&path, tabs, tab)}
         <div class="record-body">{body}</div>
     }

@@ -1,10 +1,12 @@
 //! Marketing › Newsletter Subscribers: the grid, and a subscriber's page.
 
+use crate::actions::api::SyncRecord;
+use crate::actions::timeline::SyncRecordButton;
 use crate::components::guard::RequirePermission;
 use crate::grids::api::get_subscriber;
 use crate::grids::grid::{GridSetup, grid};
 use crate::grids::record::{self, fields, header, link, section, text, time};
-use domain::Permission;
+use domain::{Entity, Permission};
 use domain::grid::detail::SubscriberDetail;
 use domain::grid::subscribers::{SubscriberRow, status_label, status_tone};
 use leptos::prelude::*;
@@ -24,13 +26,15 @@ pub fn SubscribersPage() -> impl IntoView {
 #[component]
 pub fn SubscriberPage() -> impl IntoView {
     let id = record::use_record_id();
-    let subscriber = crate::data::data(move || id.get(), get_subscriber);
+    let sync = ServerAction::<SyncRecord>::new();
+    let subscriber =
+        crate::data::data(move || (id.get(), sync.version().get()), |(id, _)| get_subscriber(id));
     view! {
         <RequirePermission permission=Permission::ReadData>
             <Transition fallback=record::loading>
                 {move || Suspend::new(async move {
                     match subscriber.await {
-                        Ok(s) => page(s).into_any(),
+                        Ok(s) => page(s, sync).into_any(),
                         Err(e) => record::failed(e, ("Back to subscribers", "/newsletter-subscribers")),
                     }
                 })}
@@ -39,7 +43,12 @@ pub fn SubscriberPage() -> impl IntoView {
     }
 }
 
-fn page(s: SubscriberDetail) -> impl IntoView {
+fn page(s: SubscriberDetail, sync: ServerAction<SyncRecord>) -> impl IntoView {
+    // Subscribers read from customers' flags have no id of their own in the store.
+    let sync_button = s
+        .magento_id
+        .map(|_| view! { <SyncRecordButton entity=Entity::NewsletterSubscribers id=s.id action=sync /> }.into_any())
+        .unwrap_or_else(|| ().into_any());
     let badges = view! {
         <span class=format!("badge tone-{}", status_tone(s.status).as_str())>{status_label(s.status)}</span>
     }
@@ -74,7 +83,7 @@ fn page(s: SubscriberDetail) -> impl IntoView {
     ]);
     view! {
         <Title text=s.email.clone() />
-        {header(("Newsletter subscribers", "/newsletter-subscribers"), s.email.clone(), badges, ().into_any())}
+        {header(("Newsletter subscribers", "/newsletter-subscribers"), s.email.clone(), badges, sync_button)}
         <div class="record-body">{section("Subscriber", list)}</div>
     }
 }

@@ -26,6 +26,8 @@ pub enum CartField {
     WithItems,
     /// … and checkout reached (a billing address, or purchased).
     Checkout,
+    /// Carts holding a line of this SKU (`sku_eq=`) or a SKU containing this text (`sku=`).
+    Sku,
 }
 
 /// The five statuses of product.md §3.
@@ -70,6 +72,7 @@ impl GridField for CartField {
         CartField::Account,
         CartField::WithItems,
         CartField::Checkout,
+        CartField::Sku,
     ];
     const DEFAULT_SORT: Sort<Self> = Sort::desc(CartField::CreatedAt);
 
@@ -107,6 +110,10 @@ impl GridField for CartField {
             CartField::Account => FieldDef::link_filter("account", "Account", Id),
             CartField::WithItems => FieldDef::link_filter("with_items", "With items", Bool),
             CartField::Checkout => FieldDef::link_filter("checkout", "Checkout reached", Bool),
+            CartField::Sku => FieldDef {
+                in_panel: true,
+                ..FieldDef::link_filter("sku", "Contains SKU", Text)
+            },
         }
     }
 }
@@ -200,7 +207,9 @@ impl GridRecord for CartRow {
             CartField::CreatedAt => Cell::time(&self.created_at),
             CartField::UpdatedAt => Cell::time(&self.updated_at),
             CartField::BillingCountry => Cell::opt_text(self.billing_country.as_deref()),
-            CartField::Account | CartField::WithItems | CartField::Checkout => Cell::Empty,
+            CartField::Account | CartField::WithItems | CartField::Checkout | CartField::Sku => {
+                Cell::Empty
+            }
         }
     }
 }

@@ -301,3 +301,33 @@ mod tests {
         );
     }
 }
+
+/// A product page: the catalog entry and where it was bought or left in a cart.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProductDetail {
+    pub id: i64,
+    pub channel_id: i64,
+    pub channel: String,
+    pub magento_id: i64,
+    pub sku: String,
+    pub name: Option<String>,
+    pub type_id: Option<String>,
+    pub status: Option<i16>,
+    pub visibility: Option<i16>,
+    /// The base price (the store's base currency; products carry none of their own).
+    #[serde(with = "crate::wire::decimal_option")]
+    pub price: Option<rust_decimal::Decimal>,
+    pub websites: Vec<String>,
+    /// A configurable's options with their values' labels.
+    pub options: Vec<crate::checkout::ProductOptionChoice>,
+    pub children: i64,
+    #[serde(with = "crate::wire::decimal_option")]
+    pub stock_qty: Option<rust_decimal::Decimal>,
+    pub in_stock: Option<bool>,
+    pub created_at: Option<LocalTime>,
+    pub updated_at: Option<LocalTime>,
+    pub removed_at: Option<LocalTime>,
+    /// Orders with a line of this SKU, and carts holding it.
+    pub orders: i64,
+    pub carts: i64,
+}

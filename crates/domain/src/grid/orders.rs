@@ -30,6 +30,8 @@ pub enum OrderField {
     Canceled,
     /// With a discount (≠ 0), as the dashboard's discounted-orders share counts them.
     Discounted,
+    /// Orders with a line of this SKU (`sku_eq=`) or a SKU containing this text (`sku=`).
+    Sku,
 }
 
 /// Magento's order states (sales_order.state); statuses are free text per store.
@@ -90,6 +92,7 @@ impl GridField for OrderField {
         OrderField::Account,
         OrderField::Canceled,
         OrderField::Discounted,
+        OrderField::Sku,
     ];
     const DEFAULT_SORT: Sort<Self> = Sort::desc(OrderField::CreatedAt);
 
@@ -144,6 +147,10 @@ impl GridField for OrderField {
             OrderField::Account => FieldDef::link_filter("account", "Account", Id),
             OrderField::Canceled => FieldDef::link_filter("canceled", "Canceled", Bool),
             OrderField::Discounted => FieldDef::link_filter("discounted", "Discounted", Bool),
+            OrderField::Sku => FieldDef {
+                in_panel: true,
+                ..FieldDef::link_filter("sku", "Contains SKU", Text)
+            },
         }
     }
 }
@@ -245,7 +252,10 @@ impl GridRecord for OrderRow {
             OrderField::CreatedAt => Cell::time(&self.created_at),
             OrderField::UpdatedAt => Cell::time(&self.updated_at),
             OrderField::IsGuest => Cell::Flag(self.is_guest),
-            OrderField::Account | OrderField::Canceled | OrderField::Discounted => Cell::Empty,
+            OrderField::Account
+            | OrderField::Canceled
+            | OrderField::Discounted
+            | OrderField::Sku => Cell::Empty,
         }
     }
 }

@@ -37,6 +37,9 @@ struct Inner {
     limiter: Semaphore,
     timeout: Duration,
     connect_timeout: Duration,
+    /// Nanoseconds spent waiting for the store (sending and reading), summed over every
+    /// request: what a caller subtracts from its own time to see what it adds.
+    busy_nanos: std::sync::atomic::AtomicU64,
 }
 
 impl fmt::Debug for Client {
@@ -99,8 +102,26 @@ impl Client {
                 limiter: Semaphore::new(max),
                 timeout: config.timeout,
                 connect_timeout: config.connect_timeout,
+                busy_nanos: std::sync::atomic::AtomicU64::new(0),
             }),
         })
+    }
+
+    /// The time spent waiting for the store so far, over every request of this client and its
+    /// clones (from sending a request to having read its whole answer).
+    pub fn time_in_requests(&self) -> Duration {
+        Duration::from_nanos(
+            self.inner
+                .busy_nanos
+                .load(std::sync::atomic::Ordering::Relaxed),
+        )
+    }
+
+    pub(crate) fn add_request_time(&self, spent: Duration) {
+        self.inner.busy_nanos.fetch_add(
+            spent.as_nanos().min(u64::MAX as u128) as u64,
+            std::sync::atomic::Ordering::Relaxed,
+        );
     }
 
     /// The normalised REST root every path is joined to, e.g. `https://shop/rest/default/V1/`.
@@ -113,10 +134,33 @@ impl Client {
     }
 
     fn url(&self, path: &str, query: &str) -> Result<Url, Error> {
-        let mut url = self
-            .inner
-            .roots
-            .rest
+        self.url_in(None, path, query)
+    }
+
+    /// The URL of `path` under the REST root, or under another store view's root
+    /// (`…/rest/<code>/V1/`) when `store_code` names one: Magento takes the store of some
+    /// writes (a new cart) from the URL.
+    fn url_in(&self, store_code: Option<&str>, path: &str, query: &str) -> Result<Url, Error> {
+        let scoped;
+        let root = match store_code {
+            None => &self.inner.roots.rest,
+            Some(code) => {
+                if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                {
+                    return Err(Error::InvalidConfig(format!(
+                        "`{code}` is not a valid store code (letters, digits and _ only)"
+                    )));
+                }
+                scoped = self
+                    .inner
+                    .roots
+                    .site
+                    .join(&format!("rest/{code}/V1/"))
+                    .map_err(|e| Error::InvalidConfig(format!("bad store code {code}: {e}")))?;
+                &scoped
+            }
+        };
+        let mut url = root
             .join(path.trim_start_matches('/'))
             .map_err(|e| Error::InvalidConfig(format!("bad API path {path}: {e}")))?;
         url.set_query(if query.is_empty() { None } else { Some(query) });
@@ -126,7 +170,7 @@ impl Client {
     /// Sends a call: authenticates, retries per policy and, with an admin password, logs in
     /// again once when the store rejects the cached token.
     pub(crate) async fn call(&self, call: &Call) -> Result<Reply, Error> {
-        let url = self.url(&call.path, &call.query)?;
+        let url = self.url_in(call.store_code.as_deref(), &call.path, &call.query)?;
         let (result, generation) = self.attempts(call, &url, true).await;
         match (result, generation, &self.inner.auth) {
             (

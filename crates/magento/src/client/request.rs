@@ -34,6 +34,8 @@ pub(crate) struct Call {
     /// `currentPage`, for the log line.
     pub page: Option<u32>,
     pub retry: RetryMode,
+    /// Send to this store view's REST root instead of the channel's (`…/rest/<code>/V1/`).
+    pub store_code: Option<String>,
 }
 
 impl Call {
@@ -45,6 +47,7 @@ impl Call {
             body: None,
             page: None,
             retry: RetryMode::Always,
+            store_code: None,
         }
     }
 
@@ -106,6 +109,7 @@ impl Client {
                 .body(body.clone());
         }
         let log = |status: Option<u16>, bytes: usize| {
+            self.add_request_time(started.elapsed());
             tracing::debug!(
                 method = %call.method,
                 path = %url.path(),

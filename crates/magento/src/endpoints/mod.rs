@@ -3,3 +3,5 @@
 mod reads;
 mod search;
 mod writes;
+
+pub use writes::{StoreWrite, WriteMethod, answered_id};

@@ -5,8 +5,8 @@ use serde::de::DeserializeOwned;
 use crate::client::Call;
 use crate::page::decode_value;
 use crate::types::{
-    Cart, CartItem, Country, CreditMemo, Customer, Invoice, Order, StoreGroup, StoreView, Totals,
-    Website,
+    Cart, CartItem, Country, CreditMemo, Customer, Invoice, Order, ProductAttribute, StoreGroup,
+    StoreView, Totals, Website,
 };
 use crate::{Client, Error};
 
@@ -48,6 +48,33 @@ impl Client {
     /// `GET /V1/invoices/{id}`.
     pub async fn get_invoice(&self, id: i64) -> Result<Invoice, Error> {
         self.get_as(format!("invoices/{id}")).await
+    }
+
+    /// `GET /V1/products/attributes` for these attribute ids: the labels of configurable
+    /// options (a product names them by attribute id and value index only).
+    pub async fn product_attributes(&self, ids: &[i64]) -> Result<Vec<ProductAttribute>, Error> {
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let criteria = crate::SearchCriteria::new()
+            .filter(crate::Filter::in_list("attribute_id", ids.to_vec()))
+            .page_size(ids.len().min(300) as u32)
+            .current_page(1);
+        let page = self
+            .search::<ProductAttribute>("products/attributes", &criteria)
+            .await?;
+        Ok(page.items.into_iter().filter_map(Result::ok).collect())
+    }
+
+    /// The orders made from a cart (`GET /V1/orders` with `quote_id` = the cart): how the
+    /// CRM finds an order whose placing it could not confirm (contract §1.7).
+    pub async fn orders_of_cart(&self, cart_id: i64) -> Result<Vec<Order>, Error> {
+        let criteria = crate::SearchCriteria::new()
+            .filter(crate::Filter::eq("quote_id", cart_id))
+            .page_size(10)
+            .current_page(1);
+        let page = self.search::<Order>("orders", &criteria).await?;
+        Ok(page.items.into_iter().filter_map(Result::ok).collect())
     }
 
     /// `GET /V1/store/websites`.

@@ -42,6 +42,13 @@ impl MagentoMessage {
     fn text(&self) -> String {
         substitute(&self.raw, self.parameters.as_ref())
     }
+
+    fn store_message(&self) -> super::StoreMessage {
+        super::StoreMessage {
+            message: self.raw.clone(),
+            parameters: self.parameters.clone(),
+        }
+    }
 }
 
 /// Replaces `%name` (object parameters) and `%1`, `%2`… (array parameters, 1-based) the way
@@ -145,7 +152,10 @@ pub(crate) fn from_response(status: u16, headers: &HeaderMap, body: &[u8], path:
             Some(m) if m.raw.trim() == ROUTE_MISSING => Error::RouteNotFound {
                 path: path.to_owned(),
             },
-            Some(_) => Error::NotFound { message },
+            Some(m) => Error::NotFound {
+                raw: Some(m.store_message()),
+                message,
+            },
             None => Error::NotMagento {
                 status,
                 path: path.to_owned(),
@@ -175,6 +185,7 @@ pub(crate) fn from_response(status: u16, headers: &HeaderMap, body: &[u8], path:
         _ => Error::BadRequest {
             status,
             message,
+            raw: magento.as_ref().map(MagentoMessage::store_message),
             errors: magento.map(|m| m.errors).unwrap_or_default(),
         },
     }

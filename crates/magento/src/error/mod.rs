@@ -97,6 +97,8 @@ pub enum Error {
     NotFound {
         /// Magento's message, parameters substituted.
         message: String,
+        /// The message as Magento sent it (placeholders and parameters), when it sent one.
+        raw: Option<StoreMessage>,
     },
 
     /// HTTP 404 `Request does not match any route.`: this Magento has no such route
@@ -129,6 +131,8 @@ pub enum Error {
         message: String,
         /// The rendered entries of an aggregate `errors` array.
         errors: Vec<String>,
+        /// The message as Magento sent it (placeholders and parameters), when it sent one.
+        raw: Option<StoreMessage>,
     },
 
     /// HTTP 429.
@@ -188,6 +192,24 @@ pub enum Error {
         /// What was wrong.
         message: String,
     },
+}
+
+/// A message exactly as Magento sent it: the phrase with its `%name` / `%1` placeholders and
+/// the `parameters` that fill them (an object or an array). Kept so that the CRM can record the
+/// store's own words and show them next to the field they name.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StoreMessage {
+    /// The raw phrase, e.g. `The most you may purchase is %1.`
+    pub message: String,
+    /// `parameters` as sent (`{"fieldName": "qty"}` or `[5]`), if any.
+    pub parameters: Option<serde_json::Value>,
+}
+
+impl StoreMessage {
+    /// The phrase with its placeholders filled in, as Magento renders it.
+    pub fn rendered(&self) -> String {
+        classify::substitute(&self.message, self.parameters.as_ref())
+    }
 }
 
 fn resource_list(resources: &[String]) -> String {
@@ -330,6 +352,28 @@ impl Error {
                 | Self::Forbidden { .. }
                 | Self::TwoFactorRequired { .. }
         )
+    }
+
+    /// The store's own message (raw phrase and parameters) behind a 4xx refusal.
+    pub fn store_message(&self) -> Option<&StoreMessage> {
+        match self {
+            Self::BadRequest { raw, .. } | Self::NotFound { raw, .. } => raw.as_ref(),
+            _ => None,
+        }
+    }
+
+    /// True when the request may have reached the store and been acted on, but no answer came
+    /// back (a timeout while waiting, a connection dropped after sending). A non-idempotent
+    /// write in this state must be checked in the store before it is sent again.
+    pub fn outcome_unknown(&self) -> bool {
+        match self {
+            Self::Timeout {
+                phase: TimeoutPhase::Response,
+                ..
+            } => true,
+            Self::Connection { kind, .. } => matches!(kind, ConnectionKind::Other),
+            _ => false,
+        }
     }
 
     /// The HTTP status behind this error, when there was an answer.

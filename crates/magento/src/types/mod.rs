@@ -51,7 +51,7 @@ pub use order::{
     PaymentAdditionalInfo,
 };
 pub use order_parts::{OrderAddress, OrderItem, OrderPayment, StatusHistory};
-pub use product::Product;
+pub use product::{AttributeOption, Product, ProductAttribute};
 pub use requests::{NewCartItem, ShippingInformation};
 pub use sales::{CreditMemo, CreditMemoItem, Invoice, InvoiceItem, SalesComment};
 pub use store::{Country, CustomerGroup, Region, StoreGroup, StoreView, Website};

@@ -43,3 +43,33 @@ pub struct Product {
     #[serde(flatten)]
     pub extra: Extra,
 }
+
+/// A product attribute (`GET /V1/products/attributes`), read for the labels of configurable
+/// options: a configurable product names its options by attribute id and value index only.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct ProductAttribute {
+    #[serde(default, with = "de::int", skip_serializing_if = "Option::is_none")]
+    pub attribute_id: Option<i64>,
+    #[serde(default, with = "de::text", skip_serializing_if = "Option::is_none")]
+    pub attribute_code: Option<String>,
+    #[serde(default, with = "de::text", skip_serializing_if = "Option::is_none")]
+    pub default_frontend_label: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub options: Option<Vec<AttributeOption>>,
+    /// Every field this type does not name, kept verbatim so nothing is lost.
+    #[serde(flatten)]
+    pub extra: Extra,
+}
+
+/// One choice of a select attribute: `value` is what a cart item's
+/// `configurable_item_options[].option_value` carries.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct AttributeOption {
+    #[serde(default, with = "de::text", skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+    #[serde(default, with = "de::text", skip_serializing_if = "Option::is_none")]
+    pub value: Option<String>,
+    /// Every field this type does not name, kept verbatim so nothing is lost.
+    #[serde(flatten)]
+    pub extra: Extra,
+}

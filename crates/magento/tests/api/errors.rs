@@ -69,7 +69,7 @@ async fn a_404_route_differs_from_a_404_entity() {
     let client = store.client();
     let err = client.get_customer(999).await.unwrap_err();
     assert!(
-        matches!(&err, Error::NotFound { message } if message == "No such entity with customerId = 999"),
+        matches!(&err, Error::NotFound { message, .. } if message == "No such entity with customerId = 999"),
         "{err:?}"
     );
     assert!(!err.is_missing_route());

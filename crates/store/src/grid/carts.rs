@@ -77,6 +77,13 @@ impl GridSource for CartField {
                 ")",
             ),
             // The funnel's cumulative stages, as the dashboard counts them (store::metrics).
+            // Lines removed in the store no longer count.
+            CartField::Sku => Target::TextVia {
+                prefix: "c.id in (select i.cart_id from cart_items i where i.removed_at is null and ",
+                expr: "i.sku",
+                eq: "lower(i.sku)",
+                suffix: ")",
+            },
             CartField::WithItems => Target::Flag {
                 yes: "(c.items_count > 0 or c.has_billing_address or c.status = 'purchased')",
                 no: "not (c.items_count > 0 or c.has_billing_address or c.status = 'purchased')",

@@ -31,6 +31,7 @@ pub mod customers;
 pub mod lines;
 pub mod options;
 pub mod orders;
+pub mod products;
 pub mod record;
 pub mod subscribers;
 pub mod views;

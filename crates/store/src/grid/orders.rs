@@ -85,6 +85,12 @@ impl GridSource for OrderField {
                 yes: "(coalesce(c.state, '') = 'canceled' or coalesce(c.status, '') = 'canceled')",
                 no: "(coalesce(c.state, '') <> 'canceled' and coalesce(c.status, '') <> 'canceled')",
             },
+            OrderField::Sku => Target::TextVia {
+                prefix: "c.id in (select i.order_id from order_items i where ",
+                expr: "i.sku",
+                eq: "lower(i.sku)",
+                suffix: ")",
+            },
             OrderField::Discounted => Target::Flag {
                 yes: "coalesce(c.discount_amount, 0) <> 0",
                 no: "coalesce(c.discount_amount, 0) = 0",

@@ -30,6 +30,14 @@ pub enum Target {
     Flag { yes: &'static str, no: &'static str },
     /// An id matched through a subquery: `prefix $1 suffix`.
     IdVia(&'static str, &'static str),
+    /// Text matched through a subquery: `prefix <expr ilike $1 | eq = lower($1)> suffix`
+    /// ("orders that contain this SKU").
+    TextVia {
+        prefix: &'static str,
+        expr: &'static str,
+        eq: &'static str,
+        suffix: &'static str,
+    },
     /// A date range matched through a subquery: `prefix <bounds on expr> suffix`.
     DatesVia {
         prefix: &'static str,
@@ -74,6 +82,34 @@ fn push_condition<F: GridField>(
                 .push(" = lower(")
                 .push_bind(text.clone())
                 .push(")");
+        }
+        (
+            Target::TextVia {
+                prefix,
+                expr,
+                suffix,
+                ..
+            },
+            Condition::Contains(text),
+        ) => {
+            qb.push(prefix)
+                .push(expr)
+                .push(" ilike ")
+                .push_bind(contains_pattern(text))
+                .push(suffix);
+        }
+        (
+            Target::TextVia {
+                prefix, eq, suffix, ..
+            },
+            Condition::Equals(text),
+        ) => {
+            qb.push(prefix)
+                .push(eq)
+                .push(" = lower(")
+                .push_bind(text.clone())
+                .push(")")
+                .push(suffix);
         }
         (Target::TextIn(expr), Condition::AnyOf(values)) => {
             qb.push(expr)

@@ -74,6 +74,16 @@ pub const DEFERRABLE: &[(&str, &[&str])] = &[
             "customers_updated_idx",
         ],
     ),
+    ("order_items", &["order_items_sku_idx", "order_items_sku_trgm_idx"]),
+    ("cart_items", &["cart_items_sku_idx"]),
+    (
+        "products",
+        &[
+            "products_name_idx",
+            "products_search_trgm_idx",
+            "products_updated_idx",
+        ],
+    ),
     (
         "accounts",
         &[
@@ -113,12 +123,13 @@ pub async fn defer_for_import(
         return Ok(0);
     }
     // `reltuples` is an estimate (-1 before the first analyze): good enough to tell a nearly
-    // empty table from a full one without counting it.
+    // empty table from a full one without counting it. The entity's own table (the first) is
+    // what compares with the records coming; its line tables hold several rows per record.
     let stored: f32 = sqlx::query_scalar(
         "select coalesce(sum(greatest(c.reltuples, 0)), 0)::float4 from pg_class c
          where c.relname = any($1) and c.relnamespace = current_schema()::regnamespace",
     )
-    .bind(tables)
+    .bind(&tables[..1])
     .fetch_one(pool)
     .await?;
     if stored as i64 >= incoming {

@@ -15,6 +15,7 @@ pub mod dictionaries;
 pub mod links;
 pub mod orders;
 pub mod planner_stats;
+pub mod products;
 pub mod records;
 pub mod subscribers;
 

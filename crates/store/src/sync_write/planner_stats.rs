@@ -34,6 +34,7 @@ fn tables(entity: Entity) -> &'static [&'static str] {
         ],
         Entity::CreditMemos => &["credit_memos", "credit_memo_items"],
         Entity::NewsletterSubscribers => &["newsletter_subscribers"],
+        Entity::Products => &["products"],
     }
 }
 

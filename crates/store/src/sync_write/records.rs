@@ -228,3 +228,33 @@ pub struct SubscriberRecord {
     pub status_changed_at: Option<DateTime<Utc>>,
     pub payload_hash: Vec<u8>,
 }
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ProductRecord {
+    pub magento_id: i64,
+    pub sku: String,
+    pub name: Option<String>,
+    pub type_id: Option<String>,
+    pub status: Option<i16>,
+    pub visibility: Option<i16>,
+    pub price: Option<Decimal>,
+    pub website_ids: Vec<i64>,
+    /// A configurable's options as JSON: `[{attribute_id, label, values: [value index]}]`.
+    pub options: Option<serde_json::Value>,
+    pub children: Option<Vec<i64>>,
+    pub stock_qty: Option<Decimal>,
+    pub is_in_stock: Option<bool>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+    pub payload_hash: Vec<u8>,
+}
+
+/// The labels of a select attribute's values (a configurable's color or size).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct AttributeOptionsRecord {
+    pub attribute_id: i64,
+    pub code: Option<String>,
+    pub label: Option<String>,
+    /// `[{value, label}]`
+    pub options: serde_json::Value,
+}

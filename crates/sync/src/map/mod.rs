@@ -6,6 +6,7 @@ pub mod credit_memos;
 pub mod customers;
 pub mod dictionaries;
 pub mod orders;
+pub mod products;
 pub mod subscribers;
 
 use chrono::{DateTime, Duration, Utc};

@@ -6,6 +6,7 @@ mod cart;
 mod credit_memo;
 mod customer;
 mod order;
+mod product;
 mod subscriber;
 
 pub use account::account;
@@ -13,6 +14,7 @@ pub use cart::cart;
 pub use credit_memo::credit_memo;
 pub use customer::customer;
 pub use order::order;
+pub use product::product;
 pub use subscriber::subscriber;
 
 use domain::grid::Money;
