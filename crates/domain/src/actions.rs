@@ -636,13 +636,20 @@ fn named_address_field(rendered: &str) -> Option<&'static str> {
 pub fn field_named(command: &ActionCommand, raw: &str, rendered: &str) -> Option<String> {
     let lower = raw.to_ascii_lowercase();
     match command {
-        ActionCommand::CartAddItem { .. } => Some(if lower.contains("option") {
-            "options".into()
-        } else if lower.contains("product") && !lower.contains("qty") {
-            "sku".into()
-        } else {
-            "qty".into()
-        }),
+        ActionCommand::CartAddItem { .. } => Some(
+            if ["stock", "qty", "quantity", "purchase"]
+                .iter()
+                .any(|w| lower.contains(w))
+            {
+                "qty".into()
+            } else if lower.contains("option") {
+                "options".into()
+            } else if lower.contains("product") {
+                "sku".into()
+            } else {
+                "qty".into()
+            },
+        ),
         ActionCommand::CartUpdateItem { item_id, .. }
         | ActionCommand::CartRemoveItem { item_id, .. } => Some(format!("item:{item_id}")),
         ActionCommand::CartRates { .. } | ActionCommand::CartShipping { .. } => {
@@ -737,6 +744,14 @@ mod tests {
         assert_eq!(
             f(&add, "You need to choose options for your item.", None).as_deref(),
             Some("options")
+        );
+        assert_eq!(
+            f(&add, "This product is out of stock.", None).as_deref(),
+            Some("qty")
+        );
+        assert_eq!(
+            f(&add, "Product that you are trying to add is not available.", None).as_deref(),
+            Some("sku")
         );
         assert_eq!(
             f(

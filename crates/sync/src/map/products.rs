@@ -99,7 +99,11 @@ pub fn product(p: &Product, digest: &Digest) -> Result<ProductRecord, MapError> 
         website_ids,
         options,
         children,
-        stock_qty: stock.and_then(|s| s.get("qty")).and_then(decimal),
+        // A quantity means something only where the store counts stock (`manage_stock`).
+        stock_qty: stock
+            .filter(|s| s.get("manage_stock").and_then(flag) != Some(false))
+            .and_then(|s| s.get("qty"))
+            .and_then(decimal),
         is_in_stock: stock.and_then(|s| s.get("is_in_stock")).and_then(flag),
         created_at: p.created_at,
         updated_at: p.updated_at,
@@ -157,6 +161,17 @@ mod tests {
         );
         assert_eq!(r.stock_qty, Some(Decimal::from(12)));
         assert_eq!(r.is_in_stock, Some(true));
+    }
+
+    #[test]
+    fn unmanaged_stock_has_no_quantity() {
+        let p: Product = serde_json::from_value(json!({
+            "id": 3, "sku": "GIFT", "extension_attributes": {
+                "stock_item": {"qty": 0, "is_in_stock": true, "manage_stock": false}}
+        }))
+        .unwrap();
+        let r = product(&p, &[0; 32]).unwrap();
+        assert_eq!((r.stock_qty, r.is_in_stock), (None, Some(true)));
     }
 
     #[test]
