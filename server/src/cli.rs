@@ -133,6 +133,9 @@ pub struct DemoStoreArgs {
     /// Live changes per second (0: none).
     #[arg(long, default_value_t = 0.0)]
     pub live_rate: f64,
+    /// Catalogue size at least N: benchmark products (BENCH-000001…) fill it up.
+    #[arg(long)]
+    pub products: Option<usize>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -150,6 +153,12 @@ pub enum BenchCommand {
         /// Orders to place.
         #[arg(long, default_value_t = 40)]
         orders: usize,
+    },
+    /// The catalog's first sync: products per second and peak RSS, beside the fetch floor.
+    Products {
+        /// Products in the demo store's catalogue.
+        #[arg(long, default_value_t = 20_000)]
+        count: usize,
     },
     /// Grid pages (filter + sort + total count) and CSV export over a seeded store.
     Grid {

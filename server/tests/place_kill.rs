@@ -40,9 +40,10 @@ async fn an_order_placed_by_a_killed_process_is_found_not_placed_again(pool: PgP
         .await
         .unwrap();
     let options = sync::connect::ClientOptions::default();
-    let (_, outcome) = sync::worker::sync_and_wait(&pool, &cipher, channel, JobKind::Sync, &options)
-        .await
-        .unwrap();
+    let (_, outcome) =
+        sync::worker::sync_and_wait(&pool, &cipher, channel, JobKind::Sync, &options)
+            .await
+            .unwrap();
     assert_eq!(outcome.status, JobStatus::Succeeded);
 
     // A cart with a line, built through store actions here.
@@ -136,11 +137,17 @@ async fn an_order_placed_by_a_killed_process_is_found_not_placed_again(pool: PgP
     let orders_of = || {
         let state = store.state();
         let s = state.read();
-        s.orders.iter().filter(|o| o.quote_id as i64 == cart).count()
+        s.orders
+            .iter()
+            .filter(|o| o.quote_id as i64 == cart)
+            .count()
     };
     let started = Instant::now();
     while orders_of() == 0 {
-        assert!(started.elapsed() < Duration::from_secs(60), "the order was never sent");
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the order was never sent"
+        );
         assert!(child.try_wait().unwrap().is_none(), "the child ended early");
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
@@ -184,7 +191,9 @@ async fn an_order_placed_by_a_killed_process_is_found_not_placed_again(pool: PgP
         .expect("start cartwise serve");
     let started = Instant::now();
     let view = loop {
-        let view = store::store_actions::get(&pool, place.0, Tz::UTC).await.unwrap();
+        let view = store::store_actions::get(&pool, place.0, Tz::UTC)
+            .await
+            .unwrap();
         if view.state.is_final() {
             break view;
         }

@@ -80,10 +80,7 @@ pub async fn load_new_cart(customer: Option<i64>) -> Result<NewCartSetup, AppErr
             store_views,
         });
     }
-    Ok(NewCartSetup {
-        customer,
-        channels,
-    })
+    Ok(NewCartSetup { customer, channels })
 }
 
 /// Asks the store for the customer's cart: the shopper's live cart if there is one, else a
@@ -110,6 +107,49 @@ pub async fn open_customer_cart(customer: i64) -> Result<ActionView, AppError> {
         },
         store::store_actions::Targets {
             customer_id: Some(c.id),
+            ..Default::default()
+        },
+    )
+    .await
+}
+
+/// The cart of the registered customer with this email in a channel (the New cart page, where
+/// the rep knows the shopper's email, not their record).
+#[server(output = Postcard, endpoint = "open_cart_for_email")]
+pub async fn open_cart_for_email(channel: i64, email: String) -> Result<ActionView, AppError> {
+    let user = crate::auth::server::require(domain::Permission::StoreActions)?;
+    let pool = crate::server::pool()?;
+    let found = crate::grids::server::answer(
+        store::checkout::customer_by_email(&pool, channel, email.trim()).await,
+    )?;
+    let customer = match found.as_slice() {
+        [] => {
+            return Err(AppError::invalid(
+                "email",
+                "No registered customer of this channel has this email. Open a guest cart for                  it instead, or sync the channel if the account is new.",
+            ));
+        }
+        [one] => one.clone(),
+        several => {
+            return Err(AppError::invalid(
+                "email",
+                format!(
+                    "This email has accounts in {} websites: open the right one from its customer page.",
+                    several.len()
+                ),
+            ));
+        }
+    };
+    super::server::run(
+        &user,
+        customer.channel_id,
+        domain::actions::ActionCommand::CartOpen {
+            customer_magento_id: customer.magento_id,
+            guest_email: None,
+            store_view: None,
+        },
+        store::store_actions::Targets {
+            customer_id: Some(customer.id),
             ..Default::default()
         },
     )

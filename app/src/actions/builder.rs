@@ -3,7 +3,7 @@
 //! the store answered, never a guess. Steps: lines, shipping address and rate, payment, place.
 
 use super::api::{
-    add_to_cart, ask_shipping_rates, get_cart_builder, change_cart_line, find_products,
+    add_to_cart, ask_shipping_rates, change_cart_line, find_products, get_cart_builder,
     place_cart_order, remove_cart_line, set_cart_shipping,
 };
 use super::timeline::{action_item, state_tone};
@@ -102,7 +102,7 @@ fn choice(value: &str, typed: AddressInput) -> AddressChoice {
         .and_then(|id| id.parse::<i64>().ok())
     {
         Some(id) => AddressChoice::Saved(id),
-        None => AddressChoice::Typed(typed),
+        None => AddressChoice::Typed(Box::new(typed)),
     }
 }
 
@@ -171,7 +171,13 @@ fn page(cart: CartBuilder, may_act: bool, form: Form) -> impl IntoView {
         None => view! { {format!("for a guest ({})", cart.guest_email.clone().or(cart.email.clone()).unwrap_or_else(|| "no email yet".into()))} }.into_any(),
     };
     let notice = if cart.order.is_some() {
-        let order = cart.order.clone().unwrap_or_else(|| domain::grid::detail::RecordLink { id: 0, label: String::new() });
+        let order = cart
+            .order
+            .clone()
+            .unwrap_or_else(|| domain::grid::detail::RecordLink {
+                id: 0,
+                label: String::new(),
+            });
         view! {
             <div class="alert alert-success" role="status">
                 "This cart was purchased: it is order " <a href=format!("/orders/{}", order.id)>{order.label}</a> "."
@@ -287,11 +293,7 @@ fn lines(cart: &CartBuilder, editable: bool, form: Form) -> impl IntoView {
 
 fn line_row(cart: i64, line: &CartLine, editable: bool, form: Form) -> impl IntoView {
     let item = line.item_id;
-    let qty = RwSignal::new(
-        line.qty
-            .map(domain::grid::format_qty)
-            .unwrap_or_default(),
-    );
+    let qty = RwSignal::new(line.qty.map(domain::grid::format_qty).unwrap_or_default());
     let key = format!("item:{item}");
     let key2 = key.clone();
     let error = move || form.error_at(&key2);
@@ -370,11 +372,11 @@ fn add_product(cart: i64, form: Form) -> impl IntoView {
             return;
         };
         let chosen = form.options.get_untracked();
-        if let Some(missing) = p
-            .options
-            .iter()
-            .find(|o| chosen.iter().any(|(a, v)| *a == o.attribute_id && v.is_none()))
-        {
+        if let Some(missing) = p.options.iter().find(|o| {
+            chosen
+                .iter()
+                .any(|(a, v)| *a == o.attribute_id && v.is_none())
+        }) {
             form.last.set(Some(Err(AppError::invalid(
                 "options",
                 format!("Choose the {}.", missing.label.to_lowercase()),
@@ -383,7 +385,12 @@ fn add_product(cart: i64, form: Form) -> impl IntoView {
         }
         let options = chosen
             .into_iter()
-            .filter_map(|(attribute_id, value)| Some(ItemOption { attribute_id, value: value? }))
+            .filter_map(|(attribute_id, value)| {
+                Some(ItemOption {
+                    attribute_id,
+                    value: value?,
+                })
+            })
             .collect();
         form.send(
             "add".into(),
@@ -458,8 +465,15 @@ fn add_product(cart: i64, form: Form) -> impl IntoView {
 }
 
 /// The fields of a typed address (shipping or billing).
-fn address_fields(prefix: &'static str, address: RwSignal<AddressInput>, form: Form) -> impl IntoView {
-    let field = move |name: &'static str, label: &'static str, get: fn(&AddressInput) -> String, set: fn(&mut AddressInput, String)| {
+fn address_fields(
+    prefix: &'static str,
+    address: RwSignal<AddressInput>,
+    form: Form,
+) -> impl IntoView {
+    let field = move |name: &'static str,
+                      label: &'static str,
+                      get: fn(&AddressInput) -> String,
+                      set: fn(&mut AddressInput, String)| {
         let key = format!("{prefix}.{name}");
         let key2 = key.clone();
         view! {
@@ -539,7 +553,10 @@ fn shipping(cart: &CartBuilder, form: Form) -> impl IntoView {
             .split_once("__")
             .map(|(c, m)| (c.to_string(), m.to_string()))
         else {
-            form.last.set(Some(Err(AppError::invalid("shipping_method", "Choose a shipping rate."))));
+            form.last.set(Some(Err(AppError::invalid(
+                "shipping_method",
+                "Choose a shipping rate.",
+            ))));
             return;
         };
         let shipping = choice(&form.ship_to.get_untracked(), form.address.get_untracked());
@@ -617,7 +634,10 @@ fn payment(cart: &CartBuilder, form: Form) -> impl IntoView {
     let place = move |_| {
         let payment = form.payment.get_untracked();
         if payment.is_empty() {
-            form.last.set(Some(Err(AppError::invalid("payment", "Choose a payment method."))));
+            form.last.set(Some(Err(AppError::invalid(
+                "payment",
+                "Choose a payment method.",
+            ))));
             return;
         }
         form.send("place".into(), place_cart_order(cart_id, payment));

@@ -2,7 +2,9 @@
 //! back the shopper's live cart if there is one) or opens a guest cart for an email, then goes
 //! on to the cart builder.
 
-use super::api::{NewCartSetup, load_new_cart, open_customer_cart, open_guest_cart};
+use super::api::{
+    NewCartSetup, load_new_cart, open_cart_for_email, open_customer_cart, open_guest_cart,
+};
 use crate::components::error::ErrorMessage;
 use crate::components::guard::RequirePermission;
 use domain::actions::{ActionResult, ActionView};
@@ -50,7 +52,9 @@ fn form(setup: NewCartSetup) -> impl IntoView {
             navigate(&format!("/carts/{cart}/build"), Default::default());
         }
     });
-    let run = move |call: std::pin::Pin<Box<dyn std::future::Future<Output = Result<ActionView, AppError>>>>| {
+    let run = move |call: std::pin::Pin<
+        Box<dyn std::future::Future<Output = Result<ActionView, AppError>>>,
+    >| {
         busy.set(true);
         leptos::task::spawn_local(async move {
             let result = call.await;
@@ -60,8 +64,12 @@ fn form(setup: NewCartSetup) -> impl IntoView {
     };
     let answer = move || {
         opened.get().map(|r| match r {
-            Ok(a) if a.result.is_some() => view! { <p class="alert alert-info" role="status">{a.summary()}</p> }.into_any(),
-            Ok(a) => view! { <div class="alert alert-error" role="alert">{a.summary()}</div> }.into_any(),
+            Ok(a) if a.result.is_some() => {
+                view! { <p class="alert alert-info" role="status">{a.summary()}</p> }.into_any()
+            }
+            Ok(a) => {
+                view! { <div class="alert alert-error" role="alert">{a.summary()}</div> }.into_any()
+            }
             Err(error) => view! { <ErrorMessage error /> }.into_any(),
         })
     };
@@ -88,7 +96,15 @@ fn form(setup: NewCartSetup) -> impl IntoView {
     let channels = StoredValue::new(setup.channels.clone());
     let channel = RwSignal::new(setup.channels.first().map(|c| c.id).unwrap_or_default());
     let store_view = RwSignal::new(None::<i64>);
-    let email = RwSignal::new(setup.customer.as_ref().filter(|c| c.is_guest).map(|c| c.email.clone()).unwrap_or_default());
+    let customer_email = RwSignal::new(String::new());
+    let email = RwSignal::new(
+        setup
+            .customer
+            .as_ref()
+            .filter(|c| c.is_guest)
+            .map(|c| c.email.clone())
+            .unwrap_or_default(),
+    );
     let views = move || {
         channels.with_value(|list| {
             list.iter()
@@ -97,6 +113,29 @@ fn form(setup: NewCartSetup) -> impl IntoView {
                 .unwrap_or_default()
         })
     };
+    let by_email = setup.customer.is_none().then(|| view! {
+        <section class="card record-section">
+            <h2>"Registered customer"</h2>
+            <p class="muted">"The cart of the customer with this email (their live cart if they have one)."</p>
+            <div class="field-grid">
+                <label class="field">
+                    <span>"Channel"</span>
+                    <select name="channel" on:change=move |ev| channel.set(event_target_value(&ev).parse().unwrap_or_default())>
+                        {setup.channels.iter().map(|c| view! { <option value=c.id.to_string()>{c.name.clone()}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    <span>"Customer's email"</span>
+                    <input name="customer_email" type="email" prop:value=move || customer_email.get()
+                        on:input=move |ev| customer_email.set(event_target_value(&ev)) />
+                </label>
+            </div>
+            <button type="button" class="button button-primary" disabled=move || busy.get()
+                on:click=move |_| run(Box::pin(open_cart_for_email(channel.get_untracked(), customer_email.get_untracked())))>
+                "Open the customer's cart"
+            </button>
+        </section>
+    });
     let guest = view! {
         <section class="card record-section">
             <h2>"Guest cart"</h2>
@@ -131,6 +170,7 @@ fn form(setup: NewCartSetup) -> impl IntoView {
     view! {
         {answer}
         {for_customer}
+        {by_email}
         {guest}
     }
 }

@@ -16,7 +16,9 @@ pub async fn run(
     command: ActionCommand,
     targets: Targets,
 ) -> Result<ActionView, AppError> {
-    command.validate().inspect_err(crate::grids::server::status_for)?;
+    command
+        .validate()
+        .inspect_err(crate::grids::server::status_for)?;
     let pool = crate::server::pool()?;
     ensure_channel_active(&pool, channel_id).await?;
     let actions = crate::server::actions()?;

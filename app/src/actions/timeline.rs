@@ -94,7 +94,11 @@ pub fn ActionTimeline(
 /// "Sync this record": re-reads it (and what it hangs on) from the store now. A plain form, so
 /// it works before the page is interactive too.
 #[component]
-pub fn SyncRecordButton(entity: domain::Entity, id: i64, action: ServerAction<SyncRecord>) -> impl IntoView {
+pub fn SyncRecordButton(
+    entity: domain::Entity,
+    id: i64,
+    action: ServerAction<SyncRecord>,
+) -> impl IntoView {
     let outcome = move || match action.value().get() {
         Some(Ok(a)) => {
             let tone = state_tone(a.state).as_str();

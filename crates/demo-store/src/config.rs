@@ -6,6 +6,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::model::{PaymentMethod, ShippingMethod};
+
 #[derive(Clone, Debug)]
 pub struct DemoStoreConfig {
     pub seed: u64,
@@ -23,6 +25,11 @@ pub struct DemoStoreConfig {
     pub faults: FaultConfig,
     /// Quotes not updated for this many days are purged (Magento "Quote Lifetime").
     pub quote_lifetime_days: u32,
+    /// Payment and shipping methods switched on (Magento's defaults: checkmo, flatrate).
+    pub checkout: CheckoutConfig,
+    /// Simple products (`BENCH-000001`, ...) added to the catalogue for benchmarks; they are
+    /// in no generated order, so the rest of the data does not change.
+    pub extra_products: u32,
 }
 
 impl Default for DemoStoreConfig {
@@ -38,6 +45,8 @@ impl Default for DemoStoreConfig {
             live: None,
             faults: FaultConfig::default(),
             quote_lifetime_days: 30,
+            checkout: CheckoutConfig::default(),
+            extra_products: 0,
         }
     }
 }
@@ -147,4 +156,48 @@ impl FaultConfig {
     pub fn is_quiet(&self) -> bool {
         self.error_500 + self.error_503 + self.error_429 + self.hang + self.slow <= 0.0
     }
+}
+
+/// Which offline payment methods and carriers are active (`payment/*/active`,
+/// `carriers/*/active`). `free` needs no switch: Magento offers it exactly when the grand
+/// total is zero, and then nothing else.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CheckoutConfig {
+    pub payment_methods: Vec<PaymentMethod>,
+    pub shipping_methods: Vec<ShippingMethod>,
+}
+
+impl Default for CheckoutConfig {
+    /// A fresh Magento install: Check / Money order and Flat Rate only.
+    fn default() -> Self {
+        CheckoutConfig {
+            payment_methods: vec![PaymentMethod::Checkmo],
+            shipping_methods: vec![ShippingMethod::Flatrate],
+        }
+    }
+}
+
+impl CheckoutConfig {
+    /// Every offline method and carrier on (what stores that take phone orders configure).
+    pub fn all() -> Self {
+        CheckoutConfig {
+            payment_methods: PaymentMethod::OFFLINE.to_vec(),
+            shipping_methods: ShippingMethod::ALL.to_vec(),
+        }
+    }
+}
+
+/// Faults of `PUT …/order` (and guest `payment-information`), for testing a client's
+/// handling of an order it cannot confirm. Counters count down per placing request.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PlaceOrderFaults {
+    /// The next N placing calls answer 400 `The cart is locked for processing. Please try
+    /// again later.` (2.4.7 CartMutex) and place nothing.
+    pub cart_lock: u32,
+    /// The next N placing calls create the order, then drop the connection without an
+    /// answer: the client sees a transport error, the order exists.
+    pub drop_after_place: u32,
+    /// Every placing call that creates an order waits this long before answering (zero =
+    /// off), so a client timeout fires after the order exists.
+    pub hang_after_place: Duration,
 }

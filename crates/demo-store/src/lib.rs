@@ -29,16 +29,19 @@ mod store;
 pub use api::{ADMIN_TOKEN_SECS, router};
 pub use clock::{Clock, Ts};
 pub use config::{
-    AuthConfig, DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USER, DEMO_BEARER_TOKEN, DemoStoreConfig,
-    FaultConfig, LiveConfig, OAuthCredentials, PagingMode,
+    AuthConfig, CheckoutConfig, DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USER, DEMO_BEARER_TOKEN,
+    DemoStoreConfig, FaultConfig, LiveConfig, OAuthCredentials, PagingMode, PlaceOrderFaults,
 };
 pub use error::{ApiError, Params};
 pub use faults::malformation;
-pub use generate::{Dataset, HISTORY_DAYS, default_anchor, generate};
+pub use generate::{
+    Dataset, EXTRA_SKU_PREFIX, HISTORY_DAYS, base_product_count, default_anchor, generate,
+    generate_with_products,
+};
 pub use live::LiveEvent;
 pub use model::*;
 pub use render::{Malform, RecordRef, RenderCtx, to_json};
 pub use server::{DemoStoreHandle, spawn};
 pub use store::{
-    DemoStats, NewAddress, NewCustomer, RefundRequest, Row, SharedStore, Store, Table,
+    DemoStats, NewAddress, NewCustomer, PaymentInput, RefundRequest, Row, SharedStore, Store, Table,
 };

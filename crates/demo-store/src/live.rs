@@ -9,7 +9,9 @@ use rand::Rng;
 use serde::Serialize;
 
 use crate::generate::{chance, draw_lines, pick, weighted};
-use crate::model::{OrderState, PaymentMethod, ProductType, QuoteAddress, SubscriberStatus, text};
+use crate::model::{
+    OrderState, PaymentMethod, ProductType, QuoteAddress, StockItem, SubscriberStatus, text,
+};
 use crate::store::{NewAddress, NewCustomer, RefundRequest, Row, Store, Table};
 
 /// One applied live event (reported by `POST /_demo/live/tick`).
@@ -61,12 +63,17 @@ fn random_row<T: Row>(seed: u32, table: &Table<T>, ok: impl Fn(&T) -> bool) -> O
         .map(Row::id)
 }
 
-fn sellable(store: &Store) -> Vec<u32> {
+/// What a shopper can put in a cart of `website` without meeting a stock rule: enabled
+/// simple products there with unmanaged stock and the default sale limits (no benchmark
+/// products, as in the generated history).
+fn sellable(store: &Store, website: u16) -> Vec<u32> {
     store
-        .catalog
         .products
         .iter()
         .filter(|p| p.status == 1 && p.type_id == ProductType::Simple)
+        .filter(|p| p.website_ids.contains(&website))
+        .filter(|p| p.stock == StockItem::default())
+        .filter(|p| !p.sku.starts_with(crate::generate::EXTRA_SKU_PREFIX))
         .map(|p| p.id)
         .collect()
 }
@@ -111,7 +118,8 @@ fn fill_cart(store: &mut Store) -> Option<LiveEvent> {
 }
 
 fn add_random_items(store: &mut Store, cart: u32, max_lines: usize) -> Option<()> {
-    let products = sellable(store);
+    let store_id = store.carts.get(cart)?.store_id;
+    let products = sellable(store, store.catalog.website_of_store(store_id).id);
     let lines = draw_lines(&mut store.rng, &store.catalog, &products);
     for line in lines.into_iter().take(max_lines) {
         let product = store.catalog.product(line.product_id)?.clone();
@@ -181,14 +189,16 @@ fn change_cart_line(store: &mut Store) -> Option<LiveEvent> {
     event("cart_item_updated", "cart", cart_id)
 }
 
-/// Checkout of a random live cart, with a random offline payment method.
+/// Checkout of a random live cart, with a random active payment method.
 fn place_order(store: &mut Store) -> Option<LiveEvent> {
     let cart_id = random_row(store.rng.r#gen(), &store.carts, |c| {
         c.is_active && !c.items.is_empty()
     })?;
-    let payment = *pick(&mut store.rng, &PaymentMethod::OFFLINE);
-    store.set_payment_method(cart_id, payment.code()).ok()?;
-    let order = store.checkout(cart_id).ok()?;
+    let methods = store.checkout.payment_methods.clone();
+    let payment = (!methods.is_empty()).then(|| *pick(&mut store.rng, &methods));
+    let order = store
+        .checkout_with_payment(cart_id, payment.map(PaymentMethod::code))
+        .ok()?;
     event("order_placed", "order", order)
 }
 

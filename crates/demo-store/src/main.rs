@@ -7,8 +7,9 @@ use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
 use clap::Parser;
 use demo_store::{
-    AuthConfig, DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USER, DEMO_BEARER_TOKEN, DemoStoreConfig,
-    FaultConfig, LiveConfig, OAuthCredentials, PagingMode,
+    AuthConfig, CheckoutConfig, DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USER, DEMO_BEARER_TOKEN,
+    DemoStoreConfig, FaultConfig, LiveConfig, OAuthCredentials, PagingMode, PaymentMethod,
+    ShippingMethod,
 };
 
 #[derive(Parser, Debug)]
@@ -60,6 +61,16 @@ struct Args {
     /// Quote lifetime in days for the purge.
     #[arg(long, default_value_t = 30)]
     quote_lifetime_days: u32,
+    /// Catalogue size at least N: benchmark products BENCH-000001... fill it up.
+    #[arg(long)]
+    products: Option<usize>,
+    /// Active payment methods (comma-separated): checkmo, banktransfer, cashondelivery,
+    /// purchaseorder.
+    #[arg(long, value_delimiter = ',', default_value = "checkmo")]
+    payment_methods: Vec<String>,
+    /// Active carriers (comma-separated): flatrate, tablerate, freeshipping.
+    #[arg(long, value_delimiter = ',', default_value = "flatrate")]
+    shipping_methods: Vec<String>,
     #[arg(long, default_value_t = 0)]
     fault_seed: u64,
     #[arg(long, default_value_t = 0.0)]
@@ -95,6 +106,33 @@ fn oauth(text: &str) -> anyhow::Result<OAuthCredentials> {
         consumer_secret: cs.to_string(),
         access_token: at.to_string(),
         access_token_secret: ats.to_string(),
+    })
+}
+
+fn checkout(args: &Args) -> anyhow::Result<CheckoutConfig> {
+    let payment_methods = args
+        .payment_methods
+        .iter()
+        .map(|code| {
+            PaymentMethod::OFFLINE
+                .into_iter()
+                .find(|m| m.code() == code)
+                .with_context(|| format!("unknown payment method {code}"))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    let shipping_methods = args
+        .shipping_methods
+        .iter()
+        .map(|code| {
+            ShippingMethod::ALL
+                .into_iter()
+                .find(|m| m.carrier_code() == code)
+                .with_context(|| format!("unknown carrier {code}"))
+        })
+        .collect::<anyhow::Result<_>>()?;
+    Ok(CheckoutConfig {
+        payment_methods,
+        shipping_methods,
     })
 }
 
@@ -143,6 +181,11 @@ fn config(args: &Args) -> anyhow::Result<DemoStoreConfig> {
             poisoned_records: args.fault_poisoned,
         },
         quote_lifetime_days: args.quote_lifetime_days,
+        checkout: checkout(args)?,
+        extra_products: args
+            .products
+            .map(|n| n.saturating_sub(demo_store::base_product_count()) as u32)
+            .unwrap_or(0),
     })
 }
 
@@ -196,7 +239,7 @@ async fn main() -> anyhow::Result<()> {
         }
     );
     println!(
-        "  control:        POST {0}/_demo/faults, /_demo/paging, /_demo/live/tick, /_demo/purge; GET {0}/_demo/stats",
+        "  control:        POST {0}/_demo/faults, /_demo/checkout, /_demo/paging, /_demo/live/tick, /_demo/purge; GET {0}/_demo/stats",
         handle.base_url()
     );
     tokio::signal::ctrl_c()

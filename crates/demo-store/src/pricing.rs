@@ -66,6 +66,8 @@ pub fn shipping_amount(method: ShippingMethod, qty: u32, subtotal: Decimal) -> O
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
 pub struct Totals {
     pub items_qty: u32,
+    /// Quantity of items that ship (virtual ones do not): what per-item rates count.
+    pub shipped_qty: u32,
     pub subtotal: Decimal,
     /// Negative or zero.
     pub discount: Decimal,
@@ -87,16 +89,25 @@ pub fn cart_totals(cart: &Cart, catalog: &Catalog) -> Totals {
     for item in &cart.items {
         let l = line(item.price, item.qty, pct, rate);
         t.items_qty += item.qty;
+        if !catalog.is_virtual(item.product_id) {
+            t.shipped_qty += item.qty;
+        }
         t.subtotal += l.row_total;
         t.discount -= l.discount;
         t.tax += l.tax;
     }
     t.shipping = cart
         .shipping_method
-        .and_then(|m| shipping_amount(m, t.items_qty, t.subtotal))
+        .filter(|_| t.shipped_qty > 0)
+        .and_then(|m| shipping_amount(m, t.shipped_qty, t.subtotal))
         .unwrap_or_default();
     t.grand_total = t.subtotal + t.discount + t.shipping + t.tax;
     t
+}
+
+/// `Quote::isVirtual`: items, and all of them virtual (an empty cart is not virtual).
+pub fn is_virtual(cart: &Cart, catalog: &Catalog) -> bool {
+    !cart.items.is_empty() && cart.items.iter().all(|i| catalog.is_virtual(i.product_id))
 }
 
 #[cfg(test)]

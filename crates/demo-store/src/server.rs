@@ -8,7 +8,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::api::router;
-use crate::config::{DemoStoreConfig, FaultConfig, PagingMode};
+use crate::config::{CheckoutConfig, DemoStoreConfig, FaultConfig, PagingMode, PlaceOrderFaults};
 use crate::model::Entity;
 use crate::store::SharedStore;
 
@@ -101,6 +101,26 @@ impl DemoStoreHandle {
 
     pub fn set_paging(&self, paging: PagingMode) {
         self.store.set_paging(paging);
+    }
+
+    /// Switches payment methods and carriers on or off (`POST /_demo/checkout`).
+    pub fn set_checkout(&self, checkout: CheckoutConfig) {
+        self.store.set_checkout(checkout);
+    }
+
+    pub fn checkout(&self) -> CheckoutConfig {
+        self.store.checkout()
+    }
+
+    /// Arms the place-order faults (lock errors, dropped or delayed answers); the counters
+    /// replace any still pending.
+    pub fn set_place_order_faults(&self, faults: PlaceOrderFaults) {
+        self.store.set_place_order_faults(faults);
+    }
+
+    /// The place-order faults still pending.
+    pub fn place_order_faults(&self) -> PlaceOrderFaults {
+        self.store.place_order_faults()
     }
 
     /// Ids currently served malformed for an entity (see `FaultConfig::malformed_records`).

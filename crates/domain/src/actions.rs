@@ -177,7 +177,8 @@ pub struct AddressInput {
 pub enum AddressChoice {
     /// The Magento id of one of the customer's addresses.
     Saved(i64),
-    Typed(AddressInput),
+    /// Boxed: an address is large, a saved one's id small.
+    Typed(Box<AddressInput>),
 }
 
 /// What the user asked the store to do. Carts are named by their Magento quote id (a new cart
@@ -301,10 +302,7 @@ impl ActionCommand {
                     return Err(AppError::invalid("sku", "Choose a product."));
                 }
                 if sku.len() > 64 {
-                    return Err(AppError::invalid(
-                        "sku",
-                        "A SKU has at most 64 characters.",
-                    ));
+                    return Err(AppError::invalid("sku", "A SKU has at most 64 characters."));
                 }
                 qty(q)
             }
@@ -349,7 +347,10 @@ fn valid_email(email: &str, field: &str) -> Result<(), crate::AppError> {
     let e = email.trim();
     let ok = e.len() <= 254
         && e.split_once('@').is_some_and(|(local, host)| {
-            !local.is_empty() && host.contains('.') && !host.starts_with('.') && !host.ends_with('.')
+            !local.is_empty()
+                && host.contains('.')
+                && !host.starts_with('.')
+                && !host.ends_with('.')
         })
         && !e.chars().any(|c| c.is_whitespace() || c.is_control());
     if ok {
@@ -534,7 +535,9 @@ impl ActionView {
                     increment_id.as_deref().unwrap_or("(number not known yet)")
                 ),
                 Some(ActionResult::CartOpened { cart, items, .. }) if *items > 0 => {
-                    format!("Cart {cart}: the shopper's live cart, already holding {items} line(s).")
+                    format!(
+                        "Cart {cart}: the shopper's live cart, already holding {items} line(s)."
+                    )
                 }
                 Some(ActionResult::CartOpened { cart, .. }) => format!("Cart {cart} is open."),
                 Some(ActionResult::ItemSaved { sku, qty, .. }) => {
@@ -750,7 +753,12 @@ mod tests {
             Some("qty")
         );
         assert_eq!(
-            f(&add, "Product that you are trying to add is not available.", None).as_deref(),
+            f(
+                &add,
+                "Product that you are trying to add is not available.",
+                None
+            )
+            .as_deref(),
             Some("sku")
         );
         assert_eq!(
@@ -768,7 +776,12 @@ mod tests {
             qty: Decimal::TEN,
         };
         assert_eq!(
-            f(&update, "The most you may purchase is %1.", Some(json!([5]))).as_deref(),
+            f(
+                &update,
+                "The most you may purchase is %1.",
+                Some(json!([5]))
+            )
+            .as_deref(),
             Some("item:7")
         );
         let ship = ActionCommand::CartShipping {
@@ -799,8 +812,12 @@ mod tests {
             Some("shipping.country_id")
         );
         assert_eq!(
-            f(&ship, "Carrier with such method not found: %1, %2", Some(json!(["a", "b"])))
-                .as_deref(),
+            f(
+                &ship,
+                "Carrier with such method not found: %1, %2",
+                Some(json!(["a", "b"]))
+            )
+            .as_deref(),
             Some("shipping_method")
         );
         let place = ActionCommand::CartPlace {
@@ -808,7 +825,12 @@ mod tests {
             payment: "cashondelivery".into(),
         };
         assert_eq!(
-            f(&place, "The requested Payment Method is not available.", None).as_deref(),
+            f(
+                &place,
+                "The requested Payment Method is not available.",
+                None
+            )
+            .as_deref(),
             Some("payment")
         );
         assert_eq!(
@@ -860,7 +882,9 @@ mod tests {
         assert!(address.validate("shipping").is_ok());
         address.postcode.clear();
         let e = address.validate("shipping").unwrap_err();
-        assert!(matches!(&e, crate::AppError::Invalid { field, .. } if field == "shipping.postcode"));
+        assert!(
+            matches!(&e, crate::AppError::Invalid { field, .. } if field == "shipping.postcode")
+        );
         address.postcode = "x".repeat(10_000);
         assert!(address.validate("shipping").is_err());
     }
@@ -869,11 +893,11 @@ mod tests {
     fn commands_survive_json_and_the_wire() {
         let cmd = ActionCommand::CartShipping {
             cart: 9,
-            shipping: AddressChoice::Typed(AddressInput {
+            shipping: AddressChoice::Typed(Box::new(AddressInput {
                 firstname: "Ana".into(),
                 street: vec!["1".into()],
                 ..AddressInput::default()
-            }),
+            })),
             billing: Some(AddressChoice::Saved(4)),
             carrier: "flatrate".into(),
             method: "flatrate".into(),
@@ -881,7 +905,10 @@ mod tests {
         let json = serde_json::to_string(&cmd).unwrap();
         assert_eq!(serde_json::from_str::<ActionCommand>(&json).unwrap(), cmd);
         let bytes = crate::wire::to_bytes(&cmd).unwrap();
-        assert_eq!(crate::wire::from_bytes::<ActionCommand>(&bytes).unwrap(), cmd);
+        assert_eq!(
+            crate::wire::from_bytes::<ActionCommand>(&bytes).unwrap(),
+            cmd
+        );
         let result = ActionResult::Shipping {
             payment_methods: vec![PaymentOption {
                 code: "checkmo".into(),

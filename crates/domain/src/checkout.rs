@@ -2,10 +2,10 @@
 //! in it, the customer's saved addresses, and where the checkout stands (rates asked, shipping
 //! set, payment methods offered).
 
+use crate::CartStatus;
 use crate::actions::{ActionView, PaymentOption, ShippingRate};
 use crate::grid::Money;
 use crate::grid::detail::RecordLink;
-use crate::CartStatus;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -127,10 +127,14 @@ impl CheckoutState {
             }
             match (&a.kind, &a.result) {
                 (
-                    ActionKind::CartAddItem | ActionKind::CartUpdateItem | ActionKind::CartRemoveItem,
+                    ActionKind::CartAddItem
+                    | ActionKind::CartUpdateItem
+                    | ActionKind::CartRemoveItem,
                     _,
                 ) => break,
-                (ActionKind::CartRates, Some(ActionResult::Rates(rates))) if state.rates.is_none() => {
+                (ActionKind::CartRates, Some(ActionResult::Rates(rates)))
+                    if state.rates.is_none() =>
+                {
                     state.rates = Some(rates.clone());
                 }
                 (
@@ -144,8 +148,9 @@ impl CheckoutState {
                 ) if state.payment_methods.is_none() => {
                     state.payment_methods = Some(payment_methods.clone());
                     state.grand_total = grand_total.map(|t| Money::new(t, currency.as_deref()));
-                    if let crate::actions::ActionCommand::CartShipping { carrier, method, .. } =
-                        &a.command
+                    if let crate::actions::ActionCommand::CartShipping {
+                        carrier, method, ..
+                    } = &a.command
                     {
                         state.shipping_method = Some(format!("{carrier}_{method}"));
                     }
@@ -162,7 +167,12 @@ mod tests {
     use super::*;
     use crate::actions::{ActionCommand, ActionKind, ActionResult, ActionState};
 
-    fn action(id: i64, kind: ActionKind, state: ActionState, result: Option<ActionResult>) -> ActionView {
+    fn action(
+        id: i64,
+        kind: ActionKind,
+        state: ActionState,
+        result: Option<ActionResult>,
+    ) -> ActionView {
         let command = match kind {
             ActionKind::CartShipping => ActionCommand::CartShipping {
                 cart: 1,
@@ -220,8 +230,18 @@ mod tests {
         let rates = ActionResult::Rates(vec![]);
         // Newest first: shipping set after the rates, after the last line change.
         let done = [
-            action(4, ActionKind::CartShipping, ActionState::Done, Some(shipping.clone())),
-            action(3, ActionKind::CartRates, ActionState::Done, Some(rates.clone())),
+            action(
+                4,
+                ActionKind::CartShipping,
+                ActionState::Done,
+                Some(shipping.clone()),
+            ),
+            action(
+                3,
+                ActionKind::CartRates,
+                ActionState::Done,
+                Some(rates.clone()),
+            ),
             action(2, ActionKind::CartAddItem, ActionState::Done, None),
         ];
         let state = CheckoutState::from_actions(&done);
@@ -229,12 +249,29 @@ mod tests {
         assert_eq!(state.shipping_method.as_deref(), Some("flatrate_flatrate"));
         assert!(state.rates.is_some());
         // A line removed since: start the checkout again.
-        let mut changed = vec![action(5, ActionKind::CartRemoveItem, ActionState::Done, None)];
+        let mut changed = vec![action(
+            5,
+            ActionKind::CartRemoveItem,
+            ActionState::Done,
+            None,
+        )];
         changed.extend(done.iter().cloned());
-        assert_eq!(CheckoutState::from_actions(&changed), CheckoutState::default());
+        assert_eq!(
+            CheckoutState::from_actions(&changed),
+            CheckoutState::default()
+        );
         // A failed line change changed nothing.
-        let mut failed = vec![action(5, ActionKind::CartAddItem, ActionState::Failed, None)];
+        let mut failed = vec![action(
+            5,
+            ActionKind::CartAddItem,
+            ActionState::Failed,
+            None,
+        )];
         failed.extend(done.iter().cloned());
-        assert!(CheckoutState::from_actions(&failed).payment_methods.is_some());
+        assert!(
+            CheckoutState::from_actions(&failed)
+                .payment_methods
+                .is_some()
+        );
     }
 }

@@ -209,7 +209,11 @@ pub struct CartIds {
     pub customer_id: Option<i64>,
 }
 
-pub async fn cart_ids(pool: &PgPool, channel_id: i64, cart_magento_id: i64) -> Result<Option<CartIds>> {
+pub async fn cart_ids(
+    pool: &PgPool,
+    channel_id: i64,
+    cart_magento_id: i64,
+) -> Result<Option<CartIds>> {
     Ok(sqlx::query_as!(
         CartIds,
         "select id, customer_id from carts where channel_id = $1 and magento_id = $2",
@@ -273,18 +277,17 @@ pub async fn magento_key(
         .fetch_optional(pool)
         .await?
         .map(|r| (r.channel_id, r.magento_id)),
-        Entity::Carts => {
-            sqlx::query!("select channel_id, magento_id from carts where id = $1", id)
-                .fetch_optional(pool)
-                .await?
-                .map(|r| (r.channel_id, Some(r.magento_id)))
-        }
-        Entity::Orders => {
-            sqlx::query!("select channel_id, magento_id from orders where id = $1", id)
-                .fetch_optional(pool)
-                .await?
-                .map(|r| (r.channel_id, Some(r.magento_id)))
-        }
+        Entity::Carts => sqlx::query!("select channel_id, magento_id from carts where id = $1", id)
+            .fetch_optional(pool)
+            .await?
+            .map(|r| (r.channel_id, Some(r.magento_id))),
+        Entity::Orders => sqlx::query!(
+            "select channel_id, magento_id from orders where id = $1",
+            id
+        )
+        .fetch_optional(pool)
+        .await?
+        .map(|r| (r.channel_id, Some(r.magento_id))),
         Entity::CreditMemos => sqlx::query!(
             "select channel_id, magento_id from credit_memos where id = $1",
             id
@@ -318,50 +321,61 @@ pub async fn crm_id(
     magento_id: i64,
 ) -> Result<Option<i64>> {
     use domain::Entity;
-    let id = match entity {
-        Entity::Customers => sqlx::query_scalar!(
-            "select id from customers where channel_id = $1 and magento_id = $2",
-            channel_id,
-            magento_id
-        )
-        .fetch_optional(pool)
-        .await?,
-        Entity::Carts => sqlx::query_scalar!(
-            "select id from carts where channel_id = $1 and magento_id = $2",
-            channel_id,
-            magento_id
-        )
-        .fetch_optional(pool)
-        .await?,
-        Entity::Orders => sqlx::query_scalar!(
-            "select id from orders where channel_id = $1 and magento_id = $2",
-            channel_id,
-            magento_id
-        )
-        .fetch_optional(pool)
-        .await?,
-        Entity::CreditMemos => sqlx::query_scalar!(
-            "select id from credit_memos where channel_id = $1 and magento_id = $2",
-            channel_id,
-            magento_id
-        )
-        .fetch_optional(pool)
-        .await?,
-        Entity::NewsletterSubscribers => sqlx::query_scalar!(
-            "select id from newsletter_subscribers where channel_id = $1 and magento_id = $2",
-            channel_id,
-            magento_id
-        )
-        .fetch_optional(pool)
-        .await?,
-        Entity::Products => sqlx::query_scalar!(
-            "select id from products where channel_id = $1 and magento_id = $2",
-            channel_id,
-            magento_id
-        )
-        .fetch_optional(pool)
-        .await?,
-    };
+    let id =
+        match entity {
+            Entity::Customers => {
+                sqlx::query_scalar!(
+                    "select id from customers where channel_id = $1 and magento_id = $2",
+                    channel_id,
+                    magento_id
+                )
+                .fetch_optional(pool)
+                .await?
+            }
+            Entity::Carts => {
+                sqlx::query_scalar!(
+                    "select id from carts where channel_id = $1 and magento_id = $2",
+                    channel_id,
+                    magento_id
+                )
+                .fetch_optional(pool)
+                .await?
+            }
+            Entity::Orders => {
+                sqlx::query_scalar!(
+                    "select id from orders where channel_id = $1 and magento_id = $2",
+                    channel_id,
+                    magento_id
+                )
+                .fetch_optional(pool)
+                .await?
+            }
+            Entity::CreditMemos => {
+                sqlx::query_scalar!(
+                    "select id from credit_memos where channel_id = $1 and magento_id = $2",
+                    channel_id,
+                    magento_id
+                )
+                .fetch_optional(pool)
+                .await?
+            }
+            Entity::NewsletterSubscribers => sqlx::query_scalar!(
+                "select id from newsletter_subscribers where channel_id = $1 and magento_id = $2",
+                channel_id,
+                magento_id
+            )
+            .fetch_optional(pool)
+            .await?,
+            Entity::Products => {
+                sqlx::query_scalar!(
+                    "select id from products where channel_id = $1 and magento_id = $2",
+                    channel_id,
+                    magento_id
+                )
+                .fetch_optional(pool)
+                .await?
+            }
+        };
     Ok(id)
 }
 
@@ -652,7 +666,10 @@ pub async fn builder(pool: &PgPool, cart_id: i64) -> Result<CartBuilder> {
         addresses,
         order: r.order_id.map(|id| RecordLink {
             id,
-            label: r.order_label.clone().unwrap_or_else(|| format!("Order {id}")),
+            label: r
+                .order_label
+                .clone()
+                .unwrap_or_else(|| format!("Order {id}")),
         }),
         pending: None,
         checkout: Default::default(),

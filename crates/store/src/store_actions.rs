@@ -610,7 +610,11 @@ pub async fn list(
 
 /// The most recent open action of a cart, if any is queued, running or unresolved (the page
 /// shows "sending…" and disables Place while one is).
-pub async fn open_on_cart(pool: &PgPool, channel_id: i64, cart_magento_id: i64) -> Result<Option<i64>> {
+pub async fn open_on_cart(
+    pool: &PgPool,
+    channel_id: i64,
+    cart_magento_id: i64,
+) -> Result<Option<i64>> {
     Ok(sqlx::query_scalar!(
         r#"select id from store_actions
            where channel_id = $1 and cart_magento_id = $2 and state in ('queued', 'running', 'unknown')

@@ -11,9 +11,15 @@ use store::store_actions::{self, ActionFilter, NewAction, Outcome, Queued, Targe
 async fn channel(pool: &PgPool) -> i64 {
     let settings = ChannelSettings::new("Shop", "https://shop.example.com");
     let credentials = Credentials::Bearer { token: "t".into() };
-    store::channels::create(pool, &Cipher::new(&[3u8; 32]), &settings, &credentials, false)
-        .await
-        .unwrap()
+    store::channels::create(
+        pool,
+        &Cipher::new(&[3u8; 32]),
+        &settings,
+        &credentials,
+        false,
+    )
+    .await
+    .unwrap()
 }
 
 fn add(cart: i64, sku: &str) -> ActionCommand {
@@ -50,10 +56,16 @@ async fn queue(pool: &PgPool, channel: i64, command: &ActionCommand) -> Queued {
 async fn an_action_records_what_was_sent_and_what_the_store_answered(pool: PgPool) {
     let ch = channel(&pool).await;
     let id = queue(&pool, ch, &add(12, "MS-01")).await.id();
-    let mut lease = store_actions::claim(&pool, id, "test").await.unwrap().unwrap();
+    let mut lease = store_actions::claim(&pool, id, "test")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(lease.command, add(12, "MS-01"));
     assert!(
-        store_actions::claim(&pool, id, "other").await.unwrap().is_none(),
+        store_actions::claim(&pool, id, "other")
+            .await
+            .unwrap()
+            .is_none(),
         "one runner per action"
     );
     let body = serde_json::json!({"cartItem": {"sku": "MS-01", "qty": 1, "quote_id": "12"}});
@@ -79,7 +91,10 @@ async fn an_action_records_what_was_sent_and_what_the_store_answered(pool: PgPoo
         body
     );
     assert_eq!(view.http_status, Some(400));
-    assert_eq!(view.message.as_deref(), Some("The most you may purchase is %1."));
+    assert_eq!(
+        view.message.as_deref(),
+        Some("The most you may purchase is %1.")
+    );
     assert_eq!(view.parameters.as_deref(), Some("[5]"));
     assert_eq!(view.field.as_deref(), Some("qty"));
     assert_eq!(view.attempts, 1);
@@ -94,25 +109,52 @@ async fn actions_on_one_cart_run_one_at_a_time_in_order(pool: PgPool) {
     let second = queue(&pool, ch, &add(7, "B")).await.id();
     let other_cart = queue(&pool, ch, &add(8, "C")).await.id();
     assert!(
-        store_actions::claim(&pool, second, "t").await.unwrap().is_none(),
+        store_actions::claim(&pool, second, "t")
+            .await
+            .unwrap()
+            .is_none(),
         "the later action waits for the earlier one"
     );
-    let lease = store_actions::claim(&pool, first, "t").await.unwrap().unwrap();
-    assert!(store_actions::claim(&pool, second, "t").await.unwrap().is_none());
+    let lease = store_actions::claim(&pool, first, "t")
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        store_actions::claim(&pool, second, "t")
+            .await
+            .unwrap()
+            .is_none()
+    );
     // Another cart is not held up.
-    let other = store_actions::claim(&pool, other_cart, "t").await.unwrap().unwrap();
+    let other = store_actions::claim(&pool, other_cart, "t")
+        .await
+        .unwrap()
+        .unwrap();
     store_actions::finish(other, &Outcome::done(ActionResult::ItemRemoved))
         .await
         .unwrap();
     store_actions::finish(lease, &Outcome::done(ActionResult::ItemRemoved))
         .await
         .unwrap();
-    let lease = store_actions::claim(&pool, second, "t").await.unwrap().unwrap();
-    store_actions::finish(lease, &Outcome::failed("no")).await.unwrap();
+    let lease = store_actions::claim(&pool, second, "t")
+        .await
+        .unwrap()
+        .unwrap();
+    store_actions::finish(lease, &Outcome::failed("no"))
+        .await
+        .unwrap();
     // The worker takes only what waited long enough (requesters run their own at once).
     let orphan = queue(&pool, ch, &add(9, "D")).await.id();
-    assert!(store_actions::claim_next(&pool, 60_000, "w").await.unwrap().is_none());
-    let taken = store_actions::claim_next(&pool, 0, "w").await.unwrap().unwrap();
+    assert!(
+        store_actions::claim_next(&pool, 60_000, "w")
+            .await
+            .unwrap()
+            .is_none()
+    );
+    let taken = store_actions::claim_next(&pool, 0, "w")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(taken.id, orphan);
 }
 
@@ -127,9 +169,17 @@ async fn a_cart_is_placed_once_whatever_the_clicks(pool: PgPool) {
     assert_eq!(a, Queued::AlreadyPlacing(first.id()));
     assert_eq!(b, Queued::AlreadyPlacing(first.id()));
     // Unknown still blocks; a proven failure frees the cart for another try.
-    let lease = store_actions::claim(&pool, first.id(), "t").await.unwrap().unwrap();
-    store_actions::finish(lease, &Outcome::unknown("no answer")).await.unwrap();
-    assert_eq!(queue(&pool, ch, &place(5)).await, Queued::AlreadyPlacing(first.id()));
+    let lease = store_actions::claim(&pool, first.id(), "t")
+        .await
+        .unwrap()
+        .unwrap();
+    store_actions::finish(lease, &Outcome::unknown("no answer"))
+        .await
+        .unwrap();
+    assert_eq!(
+        queue(&pool, ch, &place(5)).await,
+        Queued::AlreadyPlacing(first.id())
+    );
     assert!(
         store_actions::resolve_unknown(&pool, first.id(), &Outcome::failed("cart still active"))
             .await
@@ -145,10 +195,18 @@ async fn a_cart_is_placed_once_whatever_the_clicks(pool: PgPool) {
 async fn a_dead_runners_action_becomes_unknown_then_resolved(pool: PgPool) {
     let ch = channel(&pool).await;
     let id = queue(&pool, ch, &place(3)).await.id();
-    let lease = store_actions::claim(&pool, id, "dying").await.unwrap().unwrap();
+    let lease = store_actions::claim(&pool, id, "dying")
+        .await
+        .unwrap()
+        .unwrap();
     // Alive: the reaper leaves it.
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    assert!(store_actions::reap_abandoned(&pool).await.unwrap().is_empty());
+    assert!(
+        store_actions::reap_abandoned(&pool)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // The process dies: its connection, and the lock with it, go.
     drop(lease);
     tokio::time::sleep(std::time::Duration::from_millis(200)).await;
@@ -167,12 +225,26 @@ async fn a_dead_runners_action_becomes_unknown_then_resolved(pool: PgPool) {
         increment_id: Some("000000040".into()),
         crm_order_id: None,
     });
-    assert!(store_actions::resolve_unknown(&pool, id, &placed).await.unwrap());
+    assert!(
+        store_actions::resolve_unknown(&pool, id, &placed)
+            .await
+            .unwrap()
+    );
     // A verdict lands once.
-    assert!(!store_actions::resolve_unknown(&pool, id, &Outcome::failed("late")).await.unwrap());
+    assert!(
+        !store_actions::resolve_unknown(&pool, id, &Outcome::failed("late"))
+            .await
+            .unwrap()
+    );
     let view = store_actions::get(&pool, id, Tz::UTC).await.unwrap();
     assert_eq!(view.state, ActionState::Done);
-    assert!(matches!(view.result, Some(ActionResult::Placed { order_magento_id: 40, .. })));
+    assert!(matches!(
+        view.result,
+        Some(ActionResult::Placed {
+            order_magento_id: 40,
+            ..
+        })
+    ));
 }
 
 #[sqlx::test(migrator = "store::MIGRATOR")]

@@ -279,8 +279,7 @@ impl Connector for ProductsConnector {
 /// sync: the pickers then show the value numbers.
 pub async fn label_product_options(ctx: &RunContext, all: bool) -> Result<usize> {
     let mut conn = ctx.pool.acquire().await?;
-    let ids =
-        sync_write::products::attributes_to_label(&mut conn, ctx.channel_id, all).await?;
+    let ids = sync_write::products::attributes_to_label(&mut conn, ctx.channel_id, all).await?;
     drop(conn);
     if ids.is_empty() {
         return Ok(0);

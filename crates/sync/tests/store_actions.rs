@@ -134,17 +134,21 @@ impl Shop {
     fn orders_of(&self, cart: i64) -> usize {
         let state = self.store.state();
         let s = state.read();
-        s.orders.iter().filter(|o| o.quote_id as i64 == cart).count()
+        s.orders
+            .iter()
+            .filter(|o| o.quote_id as i64 == cart)
+            .count()
     }
 
     async fn cart_status(&self, cart: i64) -> CartStatus {
-        let status: String =
-            sqlx::query_scalar("select status from carts where channel_id = $1 and magento_id = $2")
-                .bind(self.channel)
-                .bind(cart)
-                .fetch_one(&self.pool)
-                .await
-                .unwrap();
+        let status: String = sqlx::query_scalar(
+            "select status from carts where channel_id = $1 and magento_id = $2",
+        )
+        .bind(self.channel)
+        .bind(cart)
+        .fetch_one(&self.pool)
+        .await
+        .unwrap();
         status.parse().unwrap()
     }
 }
@@ -190,14 +194,24 @@ async fn the_catalog_syncs_with_configurable_options_and_their_labels(pool: PgPo
     for option in &choice.options {
         assert!(!option.values.is_empty());
         for v in &option.values {
-            assert_ne!(v.label, v.value.to_string(), "{configurable}: a value without its label");
+            assert_ne!(
+                v.label,
+                v.value.to_string(),
+                "{configurable}: a value without its label"
+            );
         }
     }
     // A price change in the store comes in with the next sync.
     let sku = {
         let state = shop.store.state();
         let s = state.read();
-        s.catalog.products.iter().find(|p| p.sku.starts_with("MS")).unwrap().sku.to_string()
+        s.catalog
+            .products
+            .iter()
+            .find(|p| p.sku.starts_with("MS"))
+            .unwrap()
+            .sku
+            .to_string()
     };
     shop.store
         .state()
@@ -206,7 +220,10 @@ async fn the_catalog_syncs_with_configurable_options_and_their_labels(pool: PgPo
         .unwrap();
     // The window ends a second before the store's clock: let the change's second pass.
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    assert_eq!(sync(&shop.pool, shop.channel).await.status, JobStatus::Succeeded);
+    assert_eq!(
+        sync(&shop.pool, shop.channel).await.status,
+        JobStatus::Succeeded
+    );
     let price: Decimal =
         sqlx::query_scalar("select price from products where channel_id = $1 and sku = $2")
             .bind(shop.channel)
@@ -231,9 +248,16 @@ async fn a_phone_order_is_built_and_placed_and_the_crm_follows(pool: PgPool) {
         panic!("{added:?}")
     };
     // The exact body is on the action, quote_id included (Magento 2.4 requires it).
-    let request: serde_json::Value = serde_json::from_str(added.request.as_deref().unwrap()).unwrap();
-    assert_eq!(request["cartItem"]["quote_id"], serde_json::json!(cart.to_string()));
-    assert_eq!(added.route.as_deref(), Some(format!("POST /V1/carts/{cart}/items").as_str()));
+    let request: serde_json::Value =
+        serde_json::from_str(added.request.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        request["cartItem"]["quote_id"],
+        serde_json::json!(cart.to_string())
+    );
+    assert_eq!(
+        added.route.as_deref(),
+        Some(format!("POST /V1/carts/{cart}/items").as_str())
+    );
     // A configurable with its options (one whose variants are all in stock).
     let (parent, child): (String, i64) = sqlx::query_as(
         "select p.sku, p.children[1] from products p where p.channel_id = $1
@@ -265,10 +289,19 @@ async fn a_phone_order_is_built_and_placed_and_the_crm_follows(pool: PgPool) {
         )
     };
     let with_options = shop.add(cart, &configurable.0, 1, configurable.1).await;
-    assert_eq!(with_options.state, ActionState::Done, "{}", with_options.summary());
+    assert_eq!(
+        with_options.state,
+        ActionState::Done,
+        "{}",
+        with_options.summary()
+    );
     let third = shop.add(cart, &skus[1], 1, vec![]).await;
     assert_eq!(third.state, ActionState::Done);
-    let Some(ActionResult::ItemSaved { item_id: third_item, .. }) = third.result else {
+    let Some(ActionResult::ItemSaved {
+        item_id: third_item,
+        ..
+    }) = third.result
+    else {
         panic!()
     };
     // Change a quantity, remove a line.
@@ -289,16 +322,21 @@ async fn a_phone_order_is_built_and_placed_and_the_crm_follows(pool: PgPool) {
     assert_eq!(removed.state, ActionState::Done);
     // The CRM's copy is the store's answer, read back after each change.
     let page = {
-        let crm: i64 = sqlx::query_scalar("select id from carts where channel_id = $1 and magento_id = $2")
-            .bind(shop.channel)
-            .bind(cart)
-            .fetch_one(&shop.pool)
-            .await
-            .unwrap();
+        let crm: i64 =
+            sqlx::query_scalar("select id from carts where channel_id = $1 and magento_id = $2")
+                .bind(shop.channel)
+                .bind(cart)
+                .fetch_one(&shop.pool)
+                .await
+                .unwrap();
         store::checkout::builder(&shop.pool, crm).await.unwrap()
     };
     assert_eq!(page.lines.len(), 2);
-    assert!(page.lines.iter().any(|l| l.item_id == item_id && l.qty == Some(Decimal::from(3))));
+    assert!(
+        page.lines
+            .iter()
+            .any(|l| l.item_id == item_id && l.qty == Some(Decimal::from(3)))
+    );
     // Rates for the saved address, then shipping: the store says which payment it takes.
     let rates = shop
         .run(ActionCommand::CartRates {
@@ -311,12 +349,20 @@ async fn a_phone_order_is_built_and_placed_and_the_crm_follows(pool: PgPool) {
     };
     assert!(rates.iter().any(|r| r.carrier == "flatrate"), "{rates:?}");
     let shipped = shop.ship(cart, AddressChoice::Saved(address)).await;
-    let Some(ActionResult::Shipping { payment_methods, .. }) = &shipped.result else {
+    let Some(ActionResult::Shipping {
+        payment_methods, ..
+    }) = &shipped.result
+    else {
         panic!("{shipped:?}")
     };
     let codes: Vec<&str> = payment_methods.iter().map(|m| m.code.as_str()).collect();
-    assert_eq!(codes, ["checkmo"], "a default store takes Check / Money order only");
-    let request: serde_json::Value = serde_json::from_str(shipped.request.as_deref().unwrap()).unwrap();
+    assert_eq!(
+        codes,
+        ["checkmo"],
+        "a default store takes Check / Money order only"
+    );
+    let request: serde_json::Value =
+        serde_json::from_str(shipped.request.as_deref().unwrap()).unwrap();
     assert_eq!(
         request["addressInformation"]["shipping_address"]["customer_address_id"],
         serde_json::json!(address),
@@ -404,7 +450,10 @@ async fn refusals_carry_magentos_message_its_parameters_and_the_field(pool: PgPo
     .unwrap();
     let refused = shop.add(cart, &out, 1, vec![]).await;
     assert_eq!(refused.state, ActionState::Failed);
-    assert_eq!(refused.message.as_deref(), Some("This product is out of stock."));
+    assert_eq!(
+        refused.message.as_deref(),
+        Some("This product is out of stock.")
+    );
     assert_eq!(refused.field.as_deref(), Some("qty"));
     let skus = shop.simple_skus().await;
     let (scarce, stock): (String, Decimal) = sqlx::query_as(
@@ -419,7 +468,12 @@ async fn refusals_carry_magentos_message_its_parameters_and_the_field(pool: PgPo
     let too_many = shop
         .add(cart, &scarce, i64::try_from(stock).unwrap() + 1, vec![])
         .await;
-    assert_eq!(too_many.state, ActionState::Failed, "{}", too_many.summary());
+    assert_eq!(
+        too_many.state,
+        ActionState::Failed,
+        "{}",
+        too_many.summary()
+    );
     assert_eq!(
         too_many.message.as_deref(),
         Some("The requested qty is not available")
@@ -442,10 +496,16 @@ async fn refusals_carry_magentos_message_its_parameters_and_the_field(pool: PgPo
     assert_eq!(free.state, ActionState::Failed, "{free:?}");
     assert_eq!(
         free.message.as_deref(),
-        Some("A server error stopped your order from being placed. Please try to place your order again.")
+        Some(
+            "A server error stopped your order from being placed. Please try to place your order again."
+        )
     );
     assert_eq!(shop.orders_of(cart), 0);
-    assert_eq!(shop.cart_status(cart).await, CartStatus::Expired, "read back inactive");
+    assert_eq!(
+        shop.cart_status(cart).await,
+        CartStatus::Expired,
+        "read back inactive"
+    );
     // Bad input never reaches the store.
     for qty in ["0", "-1", "100000"] {
         let command = ActionCommand::CartAddItem {
@@ -459,31 +519,45 @@ async fn refusals_carry_magentos_message_its_parameters_and_the_field(pool: PgPo
     // A new cart, for the checkout refusals.
     let (customer, _) = shop.customer(2);
     let cart = shop.open_cart(customer).await;
-    assert_eq!(shop.add(cart, &skus[0], 1, vec![]).await.state, ActionState::Done);
+    assert_eq!(
+        shop.add(cart, &skus[0], 1, vec![]).await.state,
+        ActionState::Done
+    );
     let mut bad_country = typed_us_address(None);
     bad_country.country_id = "XX".into();
     bad_country.region_id = None;
-    let refused = shop.ship(cart, AddressChoice::Typed(bad_country)).await;
+    let refused = shop
+        .ship(cart, AddressChoice::Typed(Box::new(bad_country)))
+        .await;
     assert_eq!(refused.state, ActionState::Failed);
     assert_eq!(
         refused.message.as_deref(),
         Some("The shipping information was unable to be saved. Error: \"%message\"")
     );
-    assert_eq!(refused.field.as_deref(), Some("shipping.country_id"), "{refused:?}");
+    assert_eq!(
+        refused.field.as_deref(),
+        Some("shipping.country_id"),
+        "{refused:?}"
+    );
     let wrong_rate = shop
         .run(ActionCommand::CartShipping {
             cart,
-            shipping: AddressChoice::Typed(typed_us_address(None)),
+            shipping: AddressChoice::Typed(Box::new(typed_us_address(None))),
             billing: None,
             carrier: "nosuch".into(),
             method: "rate".into(),
         })
         .await;
     assert_eq!(wrong_rate.http_status, Some(404));
-    assert_eq!(wrong_rate.parameters.as_deref(), Some(r#"["nosuch","rate"]"#));
+    assert_eq!(
+        wrong_rate.parameters.as_deref(),
+        Some(r#"["nosuch","rate"]"#)
+    );
     assert_eq!(wrong_rate.field.as_deref(), Some("shipping_method"));
     assert_eq!(
-        shop.ship(cart, AddressChoice::Typed(typed_us_address(None))).await.state,
+        shop.ship(cart, AddressChoice::Typed(Box::new(typed_us_address(None))))
+            .await
+            .state,
         ActionState::Done
     );
     let unoffered = shop
@@ -534,7 +608,13 @@ async fn a_lost_answer_is_found_in_the_store_not_sent_again(pool: PgPool) {
     });
     let placed = shop.place(cart).await;
     assert_eq!(placed.state, ActionState::Done, "{}", placed.summary());
-    assert!(matches!(placed.result, Some(ActionResult::Placed { crm_order_id: Some(_), .. })));
+    assert!(matches!(
+        placed.result,
+        Some(ActionResult::Placed {
+            crm_order_id: Some(_),
+            ..
+        })
+    ));
     assert_eq!(shop.orders_of(cart), 1, "never a second order");
     // A lock error (another request placing the same cart) is waited out.
     let (customer, address) = shop.customer(5);
@@ -558,7 +638,8 @@ async fn a_lost_answer_is_found_in_the_store_not_sent_again(pool: PgPool) {
         ..Default::default()
     });
     let placed = shop.place(cart).await;
-    shop.store.set_place_order_faults(PlaceOrderFaults::default());
+    shop.store
+        .set_place_order_faults(PlaceOrderFaults::default());
     assert_eq!(placed.state, ActionState::Done, "{}", placed.summary());
     assert_eq!(shop.orders_of(cart), 1);
 }
@@ -593,14 +674,26 @@ async fn a_runner_that_died_mid_place_is_resolved_from_the_store(pool: PgPool) {
         .await
         .unwrap()
         .unwrap();
-    shop.store.state().write().place_order(cart as u32, Some("checkmo")).unwrap();
+    shop.store
+        .state()
+        .write()
+        .place_order(cart as u32, Some("checkmo"))
+        .unwrap();
     drop(lease);
     tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
     // The worker's round finds it, reads the cart and the order from the store.
     shop.actions.tick().await.unwrap();
-    let view = store::store_actions::get(&shop.pool, id, Tz::UTC).await.unwrap();
+    let view = store::store_actions::get(&shop.pool, id, Tz::UTC)
+        .await
+        .unwrap();
     assert_eq!(view.state, ActionState::Done, "{}", view.summary());
-    assert!(matches!(view.result, Some(ActionResult::Placed { crm_order_id: Some(_), .. })));
+    assert!(matches!(
+        view.result,
+        Some(ActionResult::Placed {
+            crm_order_id: Some(_),
+            ..
+        })
+    ));
     assert_eq!(shop.orders_of(cart), 1);
     assert_eq!(shop.cart_status(cart).await, CartStatus::Purchased);
 
@@ -626,10 +719,16 @@ async fn a_runner_that_died_mid_place_is_resolved_from_the_store(pool: PgPool) {
     .await
     .unwrap()
     .id();
-    drop(store::store_actions::claim(&shop.pool, id, "dying").await.unwrap());
+    drop(
+        store::store_actions::claim(&shop.pool, id, "dying")
+            .await
+            .unwrap(),
+    );
     tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
     shop.actions.tick().await.unwrap();
-    let view = store::store_actions::get(&shop.pool, id, Tz::UTC).await.unwrap();
+    let view = store::store_actions::get(&shop.pool, id, Tz::UTC)
+        .await
+        .unwrap();
     assert_eq!(view.state, ActionState::Failed, "{}", view.summary());
     assert_eq!(shop.orders_of(cart), 0);
     assert_eq!(shop.place(cart).await.state, ActionState::Done);
@@ -649,7 +748,11 @@ async fn the_shopper_ordering_first_or_the_store_going_down_never_corrupts_the_c
     let placed = shop.place(cart).await;
     assert_eq!(placed.state, ActionState::Failed);
     assert!(
-        placed.rendered.as_deref().unwrap().contains("already turned into order"),
+        placed
+            .rendered
+            .as_deref()
+            .unwrap()
+            .contains("already turned into order"),
         "{placed:?}"
     );
     assert_eq!(shop.orders_of(cart), 1);
@@ -675,7 +778,11 @@ async fn the_shopper_ordering_first_or_the_store_going_down_never_corrupts_the_c
     let refused = shop.add(cart, &skus[0], 1, vec![]).await;
     assert_eq!(refused.state, ActionState::Failed);
     assert!(
-        refused.rendered.as_deref().unwrap().contains("could not be reached"),
+        refused
+            .rendered
+            .as_deref()
+            .unwrap()
+            .contains("could not be reached"),
         "{url}: {refused:?}"
     );
 }
@@ -694,18 +801,24 @@ async fn a_guest_order_needs_only_an_email_and_addresses(pool: PgPool) {
         panic!("{opened:?}")
     };
     let skus = shop.simple_skus().await;
-    assert_eq!(shop.add(cart, &skus[0], 2, vec![]).await.state, ActionState::Done);
+    assert_eq!(
+        shop.add(cart, &skus[0], 2, vec![]).await.state,
+        ActionState::Done
+    );
     let rates = shop
         .run(ActionCommand::CartRates {
             cart,
-            address: AddressChoice::Typed(typed_us_address(None)),
+            address: AddressChoice::Typed(Box::new(typed_us_address(None))),
         })
         .await;
     assert_eq!(rates.state, ActionState::Done, "{}", rates.summary());
-    let shipped = shop.ship(cart, AddressChoice::Typed(typed_us_address(None))).await;
+    let shipped = shop
+        .ship(cart, AddressChoice::Typed(Box::new(typed_us_address(None))))
+        .await;
     assert_eq!(shipped.state, ActionState::Done, "{}", shipped.summary());
     // The guest's email went on the addresses (Magento takes a guest order's email there).
-    let request: serde_json::Value = serde_json::from_str(shipped.request.as_deref().unwrap()).unwrap();
+    let request: serde_json::Value =
+        serde_json::from_str(shipped.request.as_deref().unwrap()).unwrap();
     assert_eq!(
         request["addressInformation"]["billing_address"]["email"],
         "walk-in@example.com"
@@ -730,7 +843,9 @@ async fn sync_this_record_rereads_it_and_what_it_hangs_on(pool: PgPool) {
     shop.store
         .state()
         .write()
-        .update_customer(customer as u32, |c| c.firstname = demo_store::text("Renamed"))
+        .update_customer(customer as u32, |c| {
+            c.firstname = demo_store::text("Renamed")
+        })
         .unwrap();
     let synced = shop
         .run(ActionCommand::RecordSync {
@@ -739,7 +854,10 @@ async fn sync_this_record_rereads_it_and_what_it_hangs_on(pool: PgPool) {
         })
         .await;
     assert_eq!(synced.state, ActionState::Done);
-    assert!(matches!(synced.result, Some(ActionResult::Synced { found: true })));
+    assert!(matches!(
+        synced.result,
+        Some(ActionResult::Synced { found: true })
+    ));
     let name: String = sqlx::query_scalar(
         "select first_name from customers where channel_id = $1 and magento_id = $2",
     )
@@ -756,5 +874,8 @@ async fn sync_this_record_rereads_it_and_what_it_hangs_on(pool: PgPool) {
             magento_id: 999_999,
         })
         .await;
-    assert!(matches!(gone.result, Some(ActionResult::Synced { found: false })));
+    assert!(matches!(
+        gone.result,
+        Some(ActionResult::Synced { found: false })
+    ));
 }

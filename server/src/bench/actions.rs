@@ -73,11 +73,17 @@ async fn measure(global: &GlobalArgs, orders: usize, url: &str) -> Result<()> {
     // Interleaved, so both see the same store and machine state.
     for (i, customer) in customers.iter().enumerate().skip(1) {
         if i % 2 == 0 {
-            merge(&mut crm, phone_order(&pool, &actions, channel, *customer, &skus).await?);
+            merge(
+                &mut crm,
+                phone_order(&pool, &actions, channel, *customer, &skus).await?,
+            );
             merge(&mut direct, direct_order(&client, customer.1, &skus).await?);
         } else {
             merge(&mut direct, direct_order(&client, customer.1, &skus).await?);
-            merge(&mut crm, phone_order(&pool, &actions, channel, *customer, &skus).await?);
+            merge(
+                &mut crm,
+                phone_order(&pool, &actions, channel, *customer, &skus).await?,
+            );
         }
     }
     let p95 = |v: &mut Vec<f64>| {
@@ -100,7 +106,10 @@ async fn measure(global: &GlobalArgs, orders: usize, url: &str) -> Result<()> {
         let mut own: Vec<f64> = samples.iter().map(|s| (s.0 - s.1).max(0.0)).collect();
         all_own.extend(own.iter().copied());
         crm_total += total.iter().sum::<f64>();
-        let mut d: Vec<f64> = direct.get(step).map(|v| v.iter().map(|s| s.0).collect()).unwrap_or_default();
+        let mut d: Vec<f64> = direct
+            .get(step)
+            .map(|v| v.iter().map(|s| s.0).collect())
+            .unwrap_or_default();
         direct_total += d.iter().sum::<f64>();
         println!(
             "{step:<16} {:>7} {:>11.1} {:>11.1} {:>11.1} {:>13.1} {:>7.1}",
@@ -155,7 +164,10 @@ async fn customers_with_an_address(
     .fetch_all(pool)
     .await?;
     if rows.len() < n + 1 {
-        bail!("the demo store has too few customers with a US address ({})", rows.len());
+        bail!(
+            "the demo store has too few customers with a US address ({})",
+            rows.len()
+        );
     }
     Ok(rows)
 }
@@ -199,7 +211,10 @@ async fn step(
     if view.state != ActionState::Done {
         bail!("{}: {}", command.kind(), view.summary());
     }
-    Ok((report, view.result.context("a done action without a result")?))
+    Ok((
+        report,
+        view.result.context("a done action without a result")?,
+    ))
 }
 
 fn label(kind: ActionKind) -> &'static str {
@@ -215,7 +230,8 @@ async fn phone_order(
     skus: &[String],
 ) -> Result<Vec<(&'static str, f64, f64)>> {
     let mut out = Vec::new();
-    let mut record = |kind: ActionKind, r: &RunReport| out.push((label(kind), ms(r.total), ms(r.store)));
+    let mut record =
+        |kind: ActionKind, r: &RunReport| out.push((label(kind), ms(r.total), ms(r.store)));
     let (r, result) = step(
         pool,
         actions,
@@ -298,7 +314,9 @@ async fn direct_order(
 ) -> Result<Vec<(&'static str, f64, f64)>> {
     let mut out = Vec::new();
     let timed = Instant::now();
-    let body = client.send_write(&StoreWrite::customer_cart(customer)).await?;
+    let body = client
+        .send_write(&StoreWrite::customer_cart(customer))
+        .await?;
     let cart = magento::answered_id(&body).context("no cart id")?;
     out.push((label(ActionKind::CartOpen), ms(timed.elapsed()), 0.0));
     for sku in skus {

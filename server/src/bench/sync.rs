@@ -81,7 +81,11 @@ async fn checkpoint(admin: &PgPool) -> Result<()> {
 }
 
 /// A fresh, migrated database in the benchmark's cluster.
-pub(crate) async fn fresh_database(admin: &PgPool, base: &PgConnectOptions, name: &str) -> Result<PgPool> {
+pub(crate) async fn fresh_database(
+    admin: &PgPool,
+    base: &PgConnectOptions,
+    name: &str,
+) -> Result<PgPool> {
     sqlx::query(&format!("drop database if exists {name} with (force)"))
         .execute(admin)
         .await?;

@@ -13,6 +13,7 @@ pub async fn run(mut global: GlobalArgs, cmd: BenchCommand) -> Result<()> {
     match cmd {
         BenchCommand::Sync { scale } => crate::bench::sync::run(&global, scale).await,
         BenchCommand::Actions { orders } => crate::bench::actions::run(&global, orders).await,
+        BenchCommand::Products { count } => crate::bench::products::run(&global, count).await,
         BenchCommand::Grid { scale } => {
             let (db, cipher) = super::open(&global).await?;
             let result = crate::bench::grid::run(&db.pool, &cipher, scale).await;

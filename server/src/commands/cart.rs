@@ -4,10 +4,10 @@
 
 use crate::cli::{CartCommand, GlobalArgs};
 use anyhow::{Context, Result, bail};
+use domain::Decimal;
 use domain::actions::{
     ActionCommand, ActionResult, ActionState, ActionView, AddressChoice, AddressInput, ItemOption,
 };
-use domain::Decimal;
 use std::sync::Arc;
 use std::time::Duration;
 use store::PgPool;
@@ -40,7 +40,8 @@ async fn run_with(pool: &PgPool, actions: &Arc<Actions>, cmd: CartCommand) -> Re
             let channel = super::channel_by_name(pool, &channel).await?;
             let (command, targets) = match (customer, guest) {
                 (Some(email), None) => {
-                    let found = store::checkout::customer_by_email(pool, channel.id, &email).await?;
+                    let found =
+                        store::checkout::customer_by_email(pool, channel.id, &email).await?;
                     let c = match (found.len(), website) {
                         (0, _) => bail!(
                             "no registered customer with the email {email} in channel {:?} (sync the channel, or use --guest)",
@@ -104,7 +105,14 @@ async fn run_with(pool: &PgPool, actions: &Arc<Actions>, cmd: CartCommand) -> Re
                 qty: parse_qty(&qty)?,
                 options,
             };
-            let view = submit(pool, actions, channel.id, command, cart_targets(pool, channel.id, cart).await?).await?;
+            let view = submit(
+                pool,
+                actions,
+                channel.id,
+                command,
+                cart_targets(pool, channel.id, cart).await?,
+            )
+            .await?;
             report(&view, json)
         }
         CartCommand::Update {
@@ -120,7 +128,14 @@ async fn run_with(pool: &PgPool, actions: &Arc<Actions>, cmd: CartCommand) -> Re
                 item_id: item,
                 qty: parse_qty(&qty)?,
             };
-            let view = submit(pool, actions, channel.id, command, cart_targets(pool, channel.id, cart).await?).await?;
+            let view = submit(
+                pool,
+                actions,
+                channel.id,
+                command,
+                cart_targets(pool, channel.id, cart).await?,
+            )
+            .await?;
             report(&view, json)
         }
         CartCommand::Remove {
@@ -134,7 +149,14 @@ async fn run_with(pool: &PgPool, actions: &Arc<Actions>, cmd: CartCommand) -> Re
                 cart,
                 item_id: item,
             };
-            let view = submit(pool, actions, channel.id, command, cart_targets(pool, channel.id, cart).await?).await?;
+            let view = submit(
+                pool,
+                actions,
+                channel.id,
+                command,
+                cart_targets(pool, channel.id, cart).await?,
+            )
+            .await?;
             report(&view, json)
         }
         CartCommand::Shipping {
@@ -146,7 +168,14 @@ async fn run_with(pool: &PgPool, actions: &Arc<Actions>, cmd: CartCommand) -> Re
             let channel = super::channel_by_name(pool, &channel).await?;
             let address = address_choice(pool, channel.id, cart, &address).await?;
             let command = ActionCommand::CartRates { cart, address };
-            let view = submit(pool, actions, channel.id, command, cart_targets(pool, channel.id, cart).await?).await?;
+            let view = submit(
+                pool,
+                actions,
+                channel.id,
+                command,
+                cart_targets(pool, channel.id, cart).await?,
+            )
+            .await?;
             report(&view, json)
         }
         CartCommand::Place {
@@ -160,7 +189,9 @@ async fn run_with(pool: &PgPool, actions: &Arc<Actions>, cmd: CartCommand) -> Re
             let channel = super::channel_by_name(pool, &channel).await?;
             let targets = cart_targets(pool, channel.id, cart).await?;
             let (carrier, method) = shipping.split_once('_').with_context(|| {
-                format!("--shipping takes CARRIER_METHOD, like flatrate_flatrate (got {shipping:?})")
+                format!(
+                    "--shipping takes CARRIER_METHOD, like flatrate_flatrate (got {shipping:?})"
+                )
             })?;
             let address = address_choice(pool, channel.id, cart, &address).await?;
             let set = ActionCommand::CartShipping {
@@ -213,9 +244,7 @@ async fn submit(
     command: ActionCommand,
     targets: Targets,
 ) -> Result<ActionView> {
-    command
-        .validate()
-        .map_err(|e| anyhow::anyhow!("{}", e))?;
+    command.validate().map_err(|e| anyhow::anyhow!("{}", e))?;
     let (id, _) = actions
         .submit(NewAction {
             channel_id,
@@ -228,14 +257,16 @@ async fn submit(
 }
 
 async fn cart_targets(pool: &PgPool, channel_id: i64, cart: i64) -> Result<Targets> {
-    Ok(match store::checkout::cart_ids(pool, channel_id, cart).await? {
-        Some(ids) => Targets {
-            cart_id: Some(ids.id),
-            customer_id: ids.customer_id,
-            ..Targets::default()
+    Ok(
+        match store::checkout::cart_ids(pool, channel_id, cart).await? {
+            Some(ids) => Targets {
+                cart_id: Some(ids.id),
+                customer_id: ids.customer_id,
+                ..Targets::default()
+            },
+            None => Targets::default(),
         },
-        None => Targets::default(),
-    })
+    )
 }
 
 /// `--address-id N`, `--address JSON`, or (neither) the customer's default shipping address.
@@ -252,7 +283,7 @@ async fn address_choice(
         let typed: AddressInput = serde_json::from_str(json).context(
             "--address takes JSON like {\"firstname\":\"Ana\",\"lastname\":\"Lee\",\"street\":[\"1 Main St\"],\"city\":\"Austin\",\"region_id\":57,\"postcode\":\"78701\",\"country_id\":\"US\",\"telephone\":\"512 555 0100\"}",
         )?;
-        return Ok(AddressChoice::Typed(typed));
+        return Ok(AddressChoice::Typed(Box::new(typed)));
     }
     let customer = store::checkout::cart_ids(pool, channel_id, cart)
         .await?
@@ -275,12 +306,18 @@ fn parse_qty(qty: &str) -> Result<Decimal> {
 
 /// `93=49`: a configurable's option (attribute id) and the chosen value.
 fn parse_option(option: &str) -> Result<ItemOption> {
-    let (attribute, value) = option
-        .split_once('=')
-        .with_context(|| format!("--option takes ATTRIBUTE_ID=VALUE, like 93=49 (got {option:?})"))?;
+    let (attribute, value) = option.split_once('=').with_context(|| {
+        format!("--option takes ATTRIBUTE_ID=VALUE, like 93=49 (got {option:?})")
+    })?;
     Ok(ItemOption {
-        attribute_id: attribute.trim().parse().context("the option's attribute id must be a number")?,
-        value: value.trim().parse().context("the option's value must be a number")?,
+        attribute_id: attribute
+            .trim()
+            .parse()
+            .context("the option's attribute id must be a number")?,
+        value: value
+            .trim()
+            .parse()
+            .context("the option's value must be a number")?,
     })
 }
 
@@ -295,7 +332,10 @@ fn report(view: &ActionView, json: bool) -> Result<()> {
                 items,
                 crm_cart_id,
             }) => {
-                println!("cart {cart} (CRM id {})", crm_cart_id.map_or("not synced yet".into(), |i| i.to_string()));
+                println!(
+                    "cart {cart} (CRM id {})",
+                    crm_cart_id.map_or("not synced yet".into(), |i| i.to_string())
+                );
                 if *items > 0 {
                     println!("This is the shopper's live cart: it already holds {items} line(s).");
                 }

@@ -12,6 +12,11 @@ pub async fn run(args: DemoStoreArgs) -> Result<()> {
         live: (args.live_rate > 0.0).then_some(LiveConfig {
             events_per_second: args.live_rate,
         }),
+        // Benchmark products fill the catalogue up to the size asked for.
+        extra_products: args
+            .products
+            .map(|n| n.saturating_sub(demo_store::base_product_count()) as u32)
+            .unwrap_or(0),
         ..DemoStoreConfig::default()
     };
     let handle = demo_store::spawn(config, args.listen).await?;

@@ -6,10 +6,10 @@ use crate::components::guard::RequirePermission;
 use crate::grids::api::get_credit_memo;
 use crate::grids::grid::{GridSetup, grid};
 use crate::grids::record::{self, Tab, fields, header, link, money, related, section, time};
-use domain::{Entity, Permission};
 use domain::grid::credit_memos::{CreditMemoRow, state_label};
 use domain::grid::detail::CreditMemoDetail;
 use domain::grid::lines::{CreditMemoItemField, Item};
+use domain::{Entity, Permission};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -31,7 +31,10 @@ pub fn CreditMemoPage() -> impl IntoView {
     let id = record::use_record_id();
     let tab = record::use_tab(TABS);
     let sync = ServerAction::<SyncRecord>::new();
-    let memo = crate::data::data(move || (id.get(), sync.version().get()), |(id, _)| get_credit_memo(id));
+    let memo = crate::data::data(
+        move || (id.get(), sync.version().get()),
+        |(id, _)| get_credit_memo(id),
+    );
     view! {
         <RequirePermission permission=Permission::ReadData>
             <Transition fallback=record::loading>

@@ -8,7 +8,6 @@ use crate::components::guard::RequirePermission;
 use crate::grids::api::get_customer;
 use crate::grids::grid::{GridSetup, grid};
 use crate::grids::record::{self, Tab, fields, header, link, related, section, text, time, yes_no};
-use domain::{Entity, Permission};
 use domain::grid::carts::CartRow;
 use domain::grid::credit_memos::CreditMemoRow;
 use domain::grid::customers::CustomerRow;
@@ -16,6 +15,7 @@ use domain::grid::detail::CustomerDetail;
 use domain::grid::lines::AddressRow;
 use domain::grid::orders::OrderRow;
 use domain::grid::subscribers::SubscriberRow;
+use domain::{Entity, Permission};
 use leptos::prelude::*;
 use leptos_meta::Title;
 

@@ -9,11 +9,11 @@ use crate::grids::grid::{GridSetup, grid};
 use crate::grids::record::{
     self, Tab, fields, header, link, money, related, section, text, time, yes_no,
 };
-use domain::{Entity, Permission};
 use domain::grid::credit_memos::CreditMemoRow;
 use domain::grid::detail::{OrderAddress, OrderDetail};
 use domain::grid::lines::{HistoryRow, Item, OrderItemField};
 use domain::grid::orders::{OrderRow, status_tone};
+use domain::{Entity, Permission};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -43,7 +43,10 @@ pub fn OrderPage() -> impl IntoView {
     let id = record::use_record_id();
     let tab = record::use_tab(TABS);
     let sync = ServerAction::<SyncRecord>::new();
-    let order = crate::data::data(move || (id.get(), sync.version().get()), |(id, _)| get_order(id));
+    let order = crate::data::data(
+        move || (id.get(), sync.version().get()),
+        |(id, _)| get_order(id),
+    );
     view! {
         <RequirePermission permission=Permission::ReadData>
             <Transition fallback=record::loading>

@@ -33,7 +33,10 @@ pub fn ProductPage() -> impl IntoView {
     let id = record::use_record_id();
     let tab = record::use_tab(TABS);
     let sync = ServerAction::<SyncRecord>::new();
-    let product = crate::data::data(move || (id.get(), sync.version().get()), |(id, _)| get_product(id));
+    let product = crate::data::data(
+        move || (id.get(), sync.version().get()),
+        |(id, _)| get_product(id),
+    );
     view! {
         <RequirePermission permission=Permission::ReadData>
             <Transition fallback=record::loading>
@@ -56,7 +59,8 @@ fn page(p: ProductDetail, tab: &'static str, sync: ServerAction<SyncRecord>) -> 
         {p.removed_at.is_some().then(|| view! { <span class="badge tone-danger">"Removed from the store"</span> })}
     }
     .into_any();
-    let actions = view! { <SyncRecordButton entity=Entity::Products id=p.id action=sync /> }.into_any();
+    let actions =
+        view! { <SyncRecordButton entity=Entity::Products id=p.id action=sync /> }.into_any();
     let tabs = vec![
         Tab::new("details", "Details", None),
         Tab::new("orders", "Orders", Some(p.orders)),

@@ -6,9 +6,9 @@ use crate::components::guard::RequirePermission;
 use crate::grids::api::get_subscriber;
 use crate::grids::grid::{GridSetup, grid};
 use crate::grids::record::{self, fields, header, link, section, text, time};
-use domain::{Entity, Permission};
 use domain::grid::detail::SubscriberDetail;
 use domain::grid::subscribers::{SubscriberRow, status_label, status_tone};
+use domain::{Entity, Permission};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -27,8 +27,10 @@ pub fn SubscribersPage() -> impl IntoView {
 pub fn SubscriberPage() -> impl IntoView {
     let id = record::use_record_id();
     let sync = ServerAction::<SyncRecord>::new();
-    let subscriber =
-        crate::data::data(move || (id.get(), sync.version().get()), |(id, _)| get_subscriber(id));
+    let subscriber = crate::data::data(
+        move || (id.get(), sync.version().get()),
+        |(id, _)| get_subscriber(id),
+    );
     view! {
         <RequirePermission permission=Permission::ReadData>
             <Transition fallback=record::loading>
@@ -47,7 +49,10 @@ fn page(s: SubscriberDetail, sync: ServerAction<SyncRecord>) -> impl IntoView {
     // Subscribers read from customers' flags have no id of their own in the store.
     let sync_button = s
         .magento_id
-        .map(|_| view! { <SyncRecordButton entity=Entity::NewsletterSubscribers id=s.id action=sync /> }.into_any())
+        .map(|_| {
+            view! { <SyncRecordButton entity=Entity::NewsletterSubscribers id=s.id action=sync /> }
+                .into_any()
+        })
         .unwrap_or_else(|| ().into_any());
     let badges = view! {
         <span class=format!("badge tone-{}", status_tone(s.status).as_str())>{status_label(s.status)}</span>

@@ -1,19 +1,39 @@
-//! Cart routes: search, get, create, items, addresses, shipping, payment, coupons, totals and
-//! order placement.
+//! Cart routes, admin (`carts/{id}`) and guest (`guest-carts/{mask}`): search, get, create,
+//! assign, items, addresses, shipping, payment, coupons, totals and order placement.
 
 use serde_json::Value;
 
 use super::input;
-use super::request::{Req, bool_field, field, int_field, parse_id, str_field, type_error};
+use super::request::{AfterReply, Req, bool_field, field, int_field, parse_id, str_field};
+use super::routes::CartRef;
 use super::search::search;
 use crate::error::ApiError;
 use crate::faults;
 use crate::json::JsonWriter;
-use crate::model::{Cart, Entity, PaymentMethod, ShippingMethod};
+use crate::model::{Cart, Entity, PaymentMethod, ShippingMethod, text};
 use crate::render::{RecordRef, write_cart_item, write_record, write_totals};
+use crate::store::PaymentInput;
 
 fn json<T: serde::Serialize>(v: &T) -> Vec<u8> {
     serde_json::to_vec(v).unwrap_or_default()
+}
+
+impl CartRef {
+    /// The cart's entity id. An unknown mask is Magento's `cartId` 404 naming the mask.
+    fn resolve(&self, req: &Req<'_>) -> Result<u32, ApiError> {
+        match self {
+            CartRef::Id(id) => parse_id(id),
+            CartRef::Mask(mask) => req
+                .shared
+                .read()
+                .cart_by_mask(mask)
+                .ok_or_else(|| ApiError::no_such_entity("cartId", mask.as_str())),
+        }
+    }
+
+    fn is_guest(&self) -> bool {
+        matches!(self, CartRef::Mask(_))
+    }
 }
 
 pub fn search_carts(req: &Req<'_>) -> Result<Vec<u8>, ApiError> {
@@ -27,8 +47,13 @@ pub fn search_carts(req: &Req<'_>) -> Result<Vec<u8>, ApiError> {
     )
 }
 
-pub fn get_cart(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError> {
-    let id = parse_id(id)?;
+/// `carts/mine/*` need a customer token; admin, integration and Bearer tokens are refused.
+pub fn mine() -> Result<Vec<u8>, ApiError> {
+    Err(ApiError::unauthorized(super::routes::SELF))
+}
+
+pub fn get_cart(req: &Req<'_>, cart: &CartRef) -> Result<Vec<u8>, ApiError> {
+    let id = cart.resolve(req)?;
     let store = req.shared.read();
     let cart = store
         .carts
@@ -53,6 +78,12 @@ pub fn create_cart(req: &Req<'_>, customer: Option<&str>) -> Result<Vec<u8>, Api
     Ok(json(&id))
 }
 
+/// `POST /V1/guest-carts` -> the masked id.
+pub fn create_guest_cart(req: &Req<'_>) -> Result<Vec<u8>, ApiError> {
+    let (_, mask) = req.shared.write().create_guest_cart(req.sales_store());
+    Ok(json(&mask))
+}
+
 /// `PUT /V1/carts/{id}` {customerId, storeId}.
 pub fn assign_cart(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError> {
     let id = parse_id(id)?;
@@ -63,15 +94,17 @@ pub fn assign_cart(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError> {
     let customer =
         int_field(body, "customerId")?.ok_or_else(|| ApiError::required("customerId"))?;
     let store_id = int_field(body, "storeId")?.ok_or_else(|| ApiError::required("storeId"))?;
-    req.shared
-        .write()
-        .assign_customer(id, customer as u32, store_id as u16)?;
+    req.shared.write().assign_customer(
+        id,
+        customer as u32,
+        store_id.clamp(0, u16::MAX as i64) as u16,
+    )?;
     Ok(b"true".to_vec())
 }
 
 /// Items of an active cart; an inactive cart is a 404 (`getActive`).
-pub fn get_items(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError> {
-    let id = parse_id(id)?;
+pub fn get_items(req: &Req<'_>, cart: &CartRef) -> Result<Vec<u8>, ApiError> {
+    let id = cart.resolve(req)?;
     let store = req.shared.read();
     let cart = store.active_cart(id)?;
     let mut w = req.writer();
@@ -90,25 +123,35 @@ fn render_item(req: &Req<'_>, cart_id: u32, item: &crate::model::CartItem) -> Ve
     w.into_bytes()
 }
 
-/// `quote_id` in the body must match the URL's cart (Magento reads the item's quote id).
-fn check_quote_id(item: &Value, cart_id: u32) -> Result<(), ApiError> {
-    if let Some(q) = int_field(item, "quote_id")?
-        && q != cart_id as i64
-    {
-        return Err(ApiError::no_such_entity("cartId", q));
+/// The cart an item body acts on. Admin routes: 2.4's `Repository::save` reads the item's
+/// `quote_id` and requires it (`quoteId`); one naming another cart than the URL is refused
+/// as that cart. Guest routes copy the URL's cart into the item (`UpdateCartId`).
+fn item_cart(req: &Req<'_>, cart: &CartRef, item: &Value) -> Result<u32, ApiError> {
+    if cart.is_guest() {
+        return cart.resolve(req);
     }
-    Ok(())
+    let id = cart.resolve(req)?;
+    let quote = int_field(item, "quote_id")?
+        .filter(|q| *q != 0)
+        .ok_or_else(|| ApiError::required("quoteId"))?;
+    if quote != id as i64 {
+        return Err(ApiError::no_such_entity("cartId", quote));
+    }
+    Ok(id)
 }
 
+/// `qty` must be a number above zero (`CartItemPersister`: `InputException::invalidFieldValue`
+/// with the value as sent). Fractions round like the non-decimal quantities they are.
 fn qty(item: &Value) -> Result<i64, ApiError> {
-    match field(item, "qty") {
-        Some(Value::Number(n)) => Ok(n.as_f64().unwrap_or(0.0).round() as i64),
-        Some(Value::String(s)) => s
-            .trim()
-            .parse::<f64>()
-            .map(|q| q.round() as i64)
-            .map_err(|_| type_error(s, "float")),
-        _ => Err(ApiError::invalid_value("qty", Value::Null)),
+    let raw = field(item, "qty").cloned().unwrap_or(Value::Null);
+    let number = match &raw {
+        Value::Number(n) => n.as_f64(),
+        Value::String(s) => s.trim().parse::<f64>().ok(),
+        _ => None,
+    };
+    match number.map(f64::round) {
+        Some(q) if q >= 1.0 => Ok(q as i64),
+        _ => Err(ApiError::invalid_value("qty", raw)),
     }
 }
 
@@ -128,22 +171,24 @@ fn options(item: &Value) -> Result<Vec<(u32, u32)>, ApiError> {
     Ok(out)
 }
 
-pub fn add_item(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError> {
-    let id = parse_id(id)?;
+pub fn add_item(req: &Req<'_>, cart: &CartRef) -> Result<Vec<u8>, ApiError> {
     let item = req.required("cartItem")?;
-    check_quote_id(item, id)?;
-    let sku = str_field(item, "sku").ok_or_else(|| ApiError::required("sku"))?;
+    let id = item_cart(req, cart, item)?;
+    req.shared.read().active_cart(id)?;
+    let qty = qty(item)?;
+    let sku = str_field(item, "sku").ok_or_else(ApiError::product_missing)?;
     let line = req
         .shared
         .write()
-        .add_cart_item(id, sku, qty(item)?, &options(item)?)?;
+        .add_cart_item(id, sku, qty, &options(item)?)?;
     Ok(render_item(req, id, &line))
 }
 
-pub fn update_item(req: &Req<'_>, id: &str, item_id: &str) -> Result<Vec<u8>, ApiError> {
-    let (id, item_id) = (parse_id(id)?, parse_id(item_id)?);
+pub fn update_item(req: &Req<'_>, cart: &CartRef, item_id: &str) -> Result<Vec<u8>, ApiError> {
+    let item_id = parse_id(item_id)?;
     let item = req.required("cartItem")?;
-    check_quote_id(item, id)?;
+    let id = item_cart(req, cart, item)?;
+    req.shared.read().active_cart(id)?;
     let line = req
         .shared
         .write()
@@ -151,15 +196,16 @@ pub fn update_item(req: &Req<'_>, id: &str, item_id: &str) -> Result<Vec<u8>, Ap
     Ok(render_item(req, id, &line))
 }
 
-pub fn delete_item(req: &Req<'_>, id: &str, item_id: &str) -> Result<Vec<u8>, ApiError> {
-    req.shared
-        .write()
-        .remove_cart_item(parse_id(id)?, parse_id(item_id)?)?;
+pub fn delete_item(req: &Req<'_>, cart: &CartRef, item_id: &str) -> Result<Vec<u8>, ApiError> {
+    let item_id = parse_id(item_id)?;
+    // Resolved before the write lock: resolving a mask reads the store.
+    let id = cart.resolve(req)?;
+    req.shared.write().remove_cart_item(id, item_id)?;
     Ok(b"true".to_vec())
 }
 
-pub fn get_billing_address(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError> {
-    let id = parse_id(id)?;
+pub fn get_billing_address(req: &Req<'_>, cart: &CartRef) -> Result<Vec<u8>, ApiError> {
+    let id = cart.resolve(req)?;
     let store = req.shared.read();
     let cart = store
         .carts
@@ -170,8 +216,8 @@ pub fn get_billing_address(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError>
     Ok(serde_json::to_vec(&full["billing_address"]).unwrap_or_default())
 }
 
-pub fn set_billing_address(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError> {
-    let id = parse_id(id)?;
+pub fn set_billing_address(req: &Req<'_>, cart: &CartRef) -> Result<Vec<u8>, ApiError> {
+    let id = cart.resolve(req)?;
     let catalog = req.shared.read().catalog.clone();
     let address = input::quote_address(&catalog, req.required("address")?)?;
     let same = req
@@ -201,27 +247,30 @@ fn write_rates(w: &mut JsonWriter<'_>, rates: &[(ShippingMethod, rust_decimal::D
     w.end_array();
 }
 
-/// Estimates for an address (or a saved address id): the cart's rates.
-pub fn estimate_shipping(
-    req: &Req<'_>,
-    id: &str,
-    by_address_id: bool,
-) -> Result<Vec<u8>, ApiError> {
+/// Estimates for an address: the cart's active rates (`[]` for an empty or virtual cart).
+pub fn estimate_shipping(req: &Req<'_>, cart: &CartRef) -> Result<Vec<u8>, ApiError> {
+    let id = cart.resolve(req)?;
+    let store = req.shared.read();
+    input::quote_address(&store.catalog, req.required("address")?)?;
+    let rates = store.shipping_rates(id)?;
+    let mut w = req.writer();
+    write_rates(&mut w, &rates);
+    Ok(w.into_bytes())
+}
+
+/// Estimates for a saved address of the customer.
+pub fn estimate_shipping_by_address_id(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError> {
     let id = parse_id(id)?;
     let store = req.shared.read();
-    if by_address_id {
-        let address_id = req
-            .body
-            .as_ref()
-            .map(|b| int_field(b, "addressId"))
-            .transpose()?
-            .flatten();
-        let address_id = address_id.ok_or_else(|| ApiError::required("addressId"))?;
-        if store.address_owner(address_id as u32).is_none() {
-            return Err(ApiError::no_such_entity("addressId", address_id));
-        }
-    } else {
-        input::quote_address(&store.catalog, req.required("address")?)?;
+    let address_id = req
+        .body
+        .as_ref()
+        .map(|b| int_field(b, "addressId"))
+        .transpose()?
+        .flatten()
+        .ok_or_else(|| ApiError::required("addressId"))?;
+    if store.address_owner(address_id as u32).is_none() {
+        return Err(ApiError::no_such_entity("addressId", address_id));
     }
     let rates = store.shipping_rates(id)?;
     let mut w = req.writer();
@@ -229,11 +278,12 @@ pub fn estimate_shipping(
     Ok(w.into_bytes())
 }
 
-pub fn shipping_methods(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError> {
-    let id = parse_id(id)?;
+pub fn shipping_methods(req: &Req<'_>, cart: &CartRef) -> Result<Vec<u8>, ApiError> {
+    let id = cart.resolve(req)?;
     let store = req.shared.read();
     let cart = store.active_cart(id)?;
-    if cart.shipping.is_none() {
+    let shippable = !cart.items.is_empty() && !store.is_virtual_cart(cart);
+    if shippable && cart.shipping.is_none() {
         return Err(ApiError::bad_request(
             "The shipping address is missing. Set the address and try again.",
         ));
@@ -256,8 +306,8 @@ fn write_payment_methods(w: &mut JsonWriter<'_>, methods: &[PaymentMethod]) {
 }
 
 /// `shipping-information` -> `{payment_methods, totals}`.
-pub fn shipping_information(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError> {
-    let id = parse_id(id)?;
+pub fn shipping_information(req: &Req<'_>, cart: &CartRef) -> Result<Vec<u8>, ApiError> {
+    let id = cart.resolve(req)?;
     let info = req.required("addressInformation")?;
     let catalog = req.shared.read().catalog.clone();
     let parse = |key: &str| {
@@ -284,8 +334,8 @@ pub fn shipping_information(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError
 }
 
 /// `totals-information`: totals for a hypothetical address/method, without saving.
-pub fn totals_information(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError> {
-    let id = parse_id(id)?;
+pub fn totals_information(req: &Req<'_>, cart: &CartRef) -> Result<Vec<u8>, ApiError> {
+    let id = cart.resolve(req)?;
     let store = req.shared.read();
     let mut cart: Cart = store.active_cart(id)?.clone();
     if let Some(info) = req.param("addressInformation") {
@@ -300,8 +350,8 @@ pub fn totals_information(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError> 
     Ok(w.into_bytes())
 }
 
-pub fn totals(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError> {
-    let id = parse_id(id)?;
+pub fn totals(req: &Req<'_>, cart: &CartRef) -> Result<Vec<u8>, ApiError> {
+    let id = cart.resolve(req)?;
     let store = req.shared.read();
     let cart = store.active_cart(id)?;
     let mut w = req.writer();
@@ -309,15 +359,16 @@ pub fn totals(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError> {
     Ok(w.into_bytes())
 }
 
-pub fn payment_methods(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError> {
-    let methods = req.shared.read().payment_methods(parse_id(id)?)?;
+pub fn payment_methods(req: &Req<'_>, cart: &CartRef) -> Result<Vec<u8>, ApiError> {
+    let id = cart.resolve(req)?;
+    let methods = req.shared.read().payment_methods(id)?;
     let mut w = req.writer();
     write_payment_methods(&mut w, &methods);
     Ok(w.into_bytes())
 }
 
-pub fn selected_payment(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError> {
-    let id = parse_id(id)?;
+pub fn selected_payment(req: &Req<'_>, cart: &CartRef) -> Result<Vec<u8>, ApiError> {
+    let id = cart.resolve(req)?;
     let store = req.shared.read();
     let cart = store.active_cart(id)?;
     let mut w = req.writer();
@@ -330,13 +381,22 @@ pub fn selected_payment(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError> {
     Ok(w.into_bytes())
 }
 
+/// A `paymentMethod` / `method` body object.
+fn payment_input(v: &Value) -> PaymentInput {
+    PaymentInput {
+        method: str_field(v, "method").unwrap_or("").to_string(),
+        po_number: str_field(v, "po_number").map(str::to_string),
+    }
+}
+
 /// PUT `{method: {method: "checkmo"}}` -> the payment id (as a string).
-pub fn set_selected_payment(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError> {
-    let id = parse_id(id)?;
-    let method = str_field(req.required("method")?, "method")
-        .ok_or_else(|| ApiError::required("method"))?
-        .to_string();
-    req.shared.write().set_payment_method(id, &method)?;
+pub fn set_selected_payment(req: &Req<'_>, cart: &CartRef) -> Result<Vec<u8>, ApiError> {
+    let id = cart.resolve(req)?;
+    let body = req.required("method")?;
+    if str_field(body, "method").is_none() {
+        return Err(ApiError::required("method"));
+    }
+    req.shared.write().set_payment(id, &payment_input(body))?;
     Ok(json(&id.to_string()))
 }
 
@@ -357,13 +417,73 @@ pub fn delete_coupon(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError> {
     Ok(b"true".to_vec())
 }
 
-/// `PUT /V1/carts/{id}/order` {paymentMethod?: {method}} -> order entity id.
-pub fn place_order(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError> {
-    let id = parse_id(id)?;
-    let method = req
+/// 2.4.7's `CartMutex`: another request is placing this cart.
+fn cart_locked() -> ApiError {
+    ApiError::bad_request("The cart is locked for processing. Please try again later.")
+}
+
+/// After an order exists: the place-order faults decide how (and whether) it is answered.
+fn placed(req: &Req<'_>) {
+    let after = if req.shared.take_drop_after_place() {
+        AfterReply::Drop
+    } else {
+        match req.shared.place_order_faults().hang_after_place {
+            d if d.is_zero() => AfterReply::Answer,
+            d => AfterReply::Delay(d),
+        }
+    };
+    req.after.set(after);
+}
+
+/// `PUT …/order` {paymentMethod?: {method}} -> order entity id. The lock comes first: the
+/// mutex wraps the whole placing.
+pub fn place_order(req: &Req<'_>, cart: &CartRef) -> Result<Vec<u8>, ApiError> {
+    let id = cart.resolve(req)?;
+    if req.shared.take_cart_lock() {
+        return Err(cart_locked());
+    }
+    let payment = req
         .param("paymentMethod")
-        .and_then(|p| str_field(p, "method"))
-        .map(str::to_string);
-    let order_id = req.shared.write().place_order(id, method.as_deref())?;
+        .filter(|p| p.is_object())
+        .map(payment_input);
+    let order_id = req.shared.write().place_order_with(id, payment.as_ref())?;
+    placed(req);
+    Ok(json(&order_id))
+}
+
+/// `POST guest-carts/{mask}/payment-information` {email, paymentMethod, billingAddress?}:
+/// `savePaymentInformation` (billing address with the e-mail, payment method), then
+/// `placeOrder` inside a try that rethrows every error as `CouldNotSaveException` with the
+/// message already rendered: those come back without `parameters`.
+pub fn payment_information(req: &Req<'_>, cart: &CartRef) -> Result<Vec<u8>, ApiError> {
+    let email = req.required("email")?.as_str().unwrap_or("").to_string();
+    let payment = payment_input(req.required("paymentMethod")?);
+    let id = cart.resolve(req)?;
+    let catalog = req.shared.read().catalog.clone();
+    let billing = req
+        .param("billingAddress")
+        .filter(|a| a.is_object())
+        .map(|a| input::quote_address(&catalog, a))
+        .transpose()?;
+    {
+        let mut store = req.shared.write();
+        store.active_cart(id)?;
+        store.set_payment(id, &payment)?;
+        if let Some(mut billing) = billing {
+            billing.email = Some(text(&email));
+            store.set_billing_address(id, billing, false)?;
+        }
+        store.set_guest_email(id, &email)?;
+    }
+    let rendered = |e: ApiError| ApiError::new(400, e.rendered());
+    if req.shared.take_cart_lock() {
+        return Err(rendered(cart_locked()));
+    }
+    let order_id = req
+        .shared
+        .write()
+        .place_order_with(id, None)
+        .map_err(rendered)?;
+    placed(req);
     Ok(json(&order_id))
 }

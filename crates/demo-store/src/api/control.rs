@@ -8,8 +8,8 @@ use axum::extract::{Query, State};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::config::{FaultConfig, PagingMode};
-use crate::model::Entity;
+use crate::config::{CheckoutConfig, FaultConfig, PagingMode, PlaceOrderFaults};
+use crate::model::{Entity, PaymentMethod, ShippingMethod};
 use crate::store::{DemoStats, SharedStore};
 
 /// Partial update of the fault settings; durations in milliseconds.
@@ -25,9 +25,13 @@ pub struct FaultPatch {
     pub slow_duration_ms: Option<u64>,
     pub malformed_records: Option<f64>,
     pub poisoned_records: Option<f64>,
+    /// Place-order faults: counts of the next placing calls, and a delay.
+    pub cart_lock: Option<u32>,
+    pub drop_after_place: Option<u32>,
+    pub hang_after_place_ms: Option<u64>,
 }
 
-fn faults_json(f: &FaultConfig) -> Value {
+fn faults_json(f: &FaultConfig, p: &PlaceOrderFaults) -> Value {
     json!({
         "seed": f.seed,
         "error_500": f.error_500,
@@ -39,11 +43,14 @@ fn faults_json(f: &FaultConfig) -> Value {
         "slow_duration_ms": f.slow_duration.as_millis() as u64,
         "malformed_records": f.malformed_records,
         "poisoned_records": f.poisoned_records,
+        "cart_lock": p.cart_lock,
+        "drop_after_place": p.drop_after_place,
+        "hang_after_place_ms": p.hang_after_place.as_millis() as u64,
     })
 }
 
 pub async fn get_faults(State(shared): State<SharedStore>) -> Json<Value> {
-    Json(faults_json(&shared.faults()))
+    Json(faults_json(&shared.faults(), &shared.place_order_faults()))
 }
 
 pub async fn set_faults(
@@ -66,7 +73,71 @@ pub async fn set_faults(
         f.slow_duration = Duration::from_millis(ms);
     }
     shared.set_faults(f.clone());
-    Json(faults_json(&f))
+    let mut place = shared.place_order_faults();
+    place.cart_lock = p.cart_lock.unwrap_or(place.cart_lock);
+    place.drop_after_place = p.drop_after_place.unwrap_or(place.drop_after_place);
+    if let Some(ms) = p.hang_after_place_ms {
+        place.hang_after_place = Duration::from_millis(ms);
+    }
+    shared.set_place_order_faults(place.clone());
+    Json(faults_json(&f, &place))
+}
+
+/// Active methods by code: `{"payment_methods": ["checkmo"], "shipping_methods":
+/// ["flatrate"]}` (carrier codes: flatrate, tablerate, freeshipping).
+#[derive(Debug, Default, Deserialize)]
+pub struct CheckoutPatch {
+    pub payment_methods: Option<Vec<String>>,
+    pub shipping_methods: Option<Vec<String>>,
+}
+
+fn checkout_json(c: &CheckoutConfig) -> Value {
+    json!({
+        "payment_methods": c.payment_methods.iter().map(|m| m.code()).collect::<Vec<_>>(),
+        "shipping_methods": c.shipping_methods.iter().map(|m| m.carrier_code()).collect::<Vec<_>>(),
+    })
+}
+
+pub async fn get_checkout(State(shared): State<SharedStore>) -> Json<Value> {
+    Json(checkout_json(&shared.checkout()))
+}
+
+/// Partial update; an unknown code is a 400 naming it.
+pub async fn set_checkout(
+    State(shared): State<SharedStore>,
+    Json(p): Json<CheckoutPatch>,
+) -> Result<Json<Value>, (axum::http::StatusCode, Json<Value>)> {
+    let bad = |code: &str| {
+        (
+            axum::http::StatusCode::BAD_REQUEST,
+            Json(json!({ "error": format!("unknown method code {code:?}") })),
+        )
+    };
+    let mut c = shared.checkout();
+    if let Some(codes) = p.payment_methods {
+        c.payment_methods = codes
+            .iter()
+            .map(|code| {
+                PaymentMethod::OFFLINE
+                    .into_iter()
+                    .find(|m| m.code() == code)
+                    .ok_or_else(|| bad(code))
+            })
+            .collect::<Result<_, _>>()?;
+    }
+    if let Some(codes) = p.shipping_methods {
+        c.shipping_methods = codes
+            .iter()
+            .map(|code| {
+                ShippingMethod::ALL
+                    .into_iter()
+                    .find(|m| m.carrier_code() == code || m.code() == *code)
+                    .ok_or_else(|| bad(code))
+            })
+            .collect::<Result<_, _>>()?;
+    }
+    shared.set_checkout(c.clone());
+    Ok(Json(checkout_json(&c)))
 }
 
 /// `{"mode": "2.3"}` or `{"mode": "2.4"}`.

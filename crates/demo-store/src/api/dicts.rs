@@ -158,7 +158,6 @@ pub fn search_products(req: &Req<'_>) -> Result<Vec<u8>, ApiError> {
 pub fn product(req: &Req<'_>, sku: &str) -> Result<Vec<u8>, ApiError> {
     let store = req.shared.read();
     let p = store
-        .catalog
         .product_by_sku(sku)
         .ok_or_else(ApiError::product_missing)?;
     let mut w = req.writer();

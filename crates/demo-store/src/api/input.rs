@@ -18,8 +18,14 @@ fn street(obj: &Value) -> Vec<crate::model::Text> {
 }
 
 /// Region from `region_id`, `region_code` or the region text; customer addresses send an
-/// object `{region, region_code, region_id}`, quote addresses flat keys.
-fn region(catalog: &Catalog, obj: &Value, country: &str) -> Result<RegionRef, ApiError> {
+/// object `{region, region_code, region_id}`, quote addresses flat keys. `keep_unknown`
+/// keeps a region id the directory lacks, for the address validator to name.
+fn region(
+    catalog: &Catalog,
+    obj: &Value,
+    country: &str,
+    keep_unknown: bool,
+) -> Result<RegionRef, ApiError> {
     let nested = field(obj, "region").filter(|v| v.is_object());
     let source = nested.unwrap_or(obj);
     let id = int_field(source, "region_id")?
@@ -29,6 +35,9 @@ fn region(catalog: &Catalog, obj: &Value, country: &str) -> Result<RegionRef, Ap
         && let Some(r) = catalog.region(id as u32)
     {
         return Ok(RegionRef::Known(r.id));
+    }
+    if id > 0 && keep_unknown {
+        return Ok(RegionRef::Known(id.min(u32::MAX as i64) as u32));
     }
     let code = str_field(source, "region_code").or_else(|| str_field(obj, "region_code"));
     let name = if nested.is_some() {
@@ -53,11 +62,17 @@ fn region(catalog: &Catalog, obj: &Value, country: &str) -> Result<RegionRef, Ap
 }
 
 pub fn postal(catalog: &Catalog, obj: &Value) -> Result<Postal, ApiError> {
+    postal_checked(catalog, obj, true)
+}
+
+/// `strict` refuses an unknown country at once (customer addresses); quote addresses keep
+/// what was sent and are judged by the address validator when it runs.
+fn postal_checked(catalog: &Catalog, obj: &Value, strict: bool) -> Result<Postal, ApiError> {
     let s = |name: &str| text(str_field(obj, name).unwrap_or(""));
     let country = str_field(obj, "country_id")
         .unwrap_or("")
         .to_ascii_uppercase();
-    if !country.is_empty() && catalog.country(&country).is_none() {
+    if strict && !country.is_empty() && catalog.country(&country).is_none() {
         return Err(ApiError::invalid_value("countryId", country));
     }
     Ok(Postal {
@@ -70,7 +85,7 @@ pub fn postal(catalog: &Catalog, obj: &Value) -> Result<Postal, ApiError> {
         city: s("city"),
         postcode: s("postcode"),
         telephone: s("telephone"),
-        region: region(catalog, obj, &country)?,
+        region: region(catalog, obj, &country, !strict)?,
         country_id: text(&country),
         vat_id: str_field(obj, "vat_id").filter(|v| !v.is_empty()).map(text),
     })
@@ -78,7 +93,7 @@ pub fn postal(catalog: &Catalog, obj: &Value) -> Result<Postal, ApiError> {
 
 pub fn quote_address(catalog: &Catalog, obj: &Value) -> Result<QuoteAddress, ApiError> {
     Ok(QuoteAddress {
-        postal: std::sync::Arc::new(postal(catalog, obj)?),
+        postal: std::sync::Arc::new(postal_checked(catalog, obj, false)?),
         email: str_field(obj, "email").filter(|e| !e.is_empty()).map(text),
         customer_address_id: int_field(obj, "customer_address_id")?
             .filter(|id| *id > 0)

@@ -2,6 +2,7 @@
 //! and `fields=` behave exactly like Magento's web API front controller), plus a small
 //! control API under `/_demo/` for tests and demos.
 
+mod attributes;
 mod auth;
 mod carts;
 mod control;
@@ -14,6 +15,7 @@ mod routes;
 mod sales;
 mod search;
 
+use std::cell::Cell;
 use std::sync::atomic::Ordering;
 
 use axum::Router;
@@ -28,8 +30,8 @@ use crate::faults::{self, RequestFault};
 use crate::json::FieldMask;
 use crate::query::parse_query;
 use crate::store::{Runtime, SharedStore};
-use request::Req;
-use routes::{ANONYMOUS, Route, match_route};
+use request::{AfterReply, Req};
+use routes::{ANONYMOUS, Route, SELF, match_route};
 
 pub use auth::ADMIN_TOKEN_SECS;
 
@@ -39,6 +41,10 @@ pub fn router(store: SharedStore) -> Router {
         .route(
             "/_demo/faults",
             post(control::set_faults).get(control::get_faults),
+        )
+        .route(
+            "/_demo/checkout",
+            post(control::set_checkout).get(control::get_checkout),
         )
         .route("/_demo/paging", post(control::set_paging))
         .route("/_demo/live/tick", post(control::live_tick))
@@ -123,7 +129,19 @@ async fn rest_entry(
         })
         .collect();
     let segments: Vec<&str> = decoded.iter().map(String::as_str).collect();
-    match handle(&shared, &rt, &method, &uri, &headers, &body, &segments, seq) {
+    let after = Cell::new(AfterReply::Answer);
+    let result = handle(
+        &shared, &rt, &method, &uri, &headers, &body, &segments, seq, &after,
+    );
+    match after.get() {
+        AfterReply::Answer => {}
+        AfterReply::Delay(d) => tokio::time::sleep(d).await,
+        // Unwinding out of the handler ends the connection's task: the socket closes
+        // before a byte of the answer is written, so the client sees a transport error.
+        // `resume_unwind` skips the panic hook: nothing is printed.
+        AfterReply::Drop => std::panic::resume_unwind(Box::new("drop_after_place")),
+    }
+    match result {
         Ok(bytes) => json_response(200, bytes),
         Err(e) => error_response(&e),
     }
@@ -139,11 +157,16 @@ fn handle(
     body: &Bytes,
     segments: &[&str],
     seq: u64,
+    after: &Cell<AfterReply>,
 ) -> Result<Vec<u8>, ApiError> {
     let (store_id, rest) = resolve_store(shared, segments).ok_or_else(ApiError::no_route)?;
     let (route, resource) = match_route(method, rest).ok_or_else(ApiError::no_route)?;
     if route == Route::SubscribersSearch && !rt.subscriber_route {
         return Err(ApiError::no_route());
+    }
+    // Only a customer token grants `self`, and the demo store issues none.
+    if resource == SELF {
+        return Err(ApiError::unauthorized(SELF));
     }
     if resource != ANONYMOUS {
         auth::authorize(shared, rt, method, uri, headers, resource)?;
@@ -166,6 +189,7 @@ fn handle(
         body,
         mask,
         report: faults::mix(seq ^ 0x5eed),
+        after,
     };
     dispatch(&req, route)
 }
@@ -185,29 +209,32 @@ fn dispatch(req: &Req<'_>, route: Route) -> Result<Vec<u8>, ApiError> {
         AddressDelete(id) => customers::delete_address(req, &id),
         IsEmailAvailable => customers::is_email_available(req),
         CartsSearch => carts::search_carts(req),
-        CartGet(id) => carts::get_cart(req, &id),
+        CartsMine => carts::mine(),
+        CartGet(c) => carts::get_cart(req, &c),
         CartCreate => carts::create_cart(req, None),
+        GuestCartCreate => carts::create_guest_cart(req),
         CustomerCartCreate(id) => carts::create_cart(req, Some(&id)),
         CartAssign(id) => carts::assign_cart(req, &id),
-        CartItems(id) => carts::get_items(req, &id),
-        CartItemAdd(id) => carts::add_item(req, &id),
-        CartItemUpdate(id, item) => carts::update_item(req, &id, &item),
-        CartItemDelete(id, item) => carts::delete_item(req, &id, &item),
-        BillingAddressGet(id) => carts::get_billing_address(req, &id),
-        BillingAddressSet(id) => carts::set_billing_address(req, &id),
-        EstimateShipping(id) => carts::estimate_shipping(req, &id, false),
-        EstimateShippingByAddressId(id) => carts::estimate_shipping(req, &id, true),
-        ShippingMethods(id) => carts::shipping_methods(req, &id),
-        ShippingInformation(id) => carts::shipping_information(req, &id),
-        TotalsInformation(id) => carts::totals_information(req, &id),
-        PaymentMethods(id) => carts::payment_methods(req, &id),
-        SelectedPaymentGet(id) => carts::selected_payment(req, &id),
-        SelectedPaymentSet(id) => carts::set_selected_payment(req, &id),
+        CartItems(c) => carts::get_items(req, &c),
+        CartItemAdd(c) => carts::add_item(req, &c),
+        CartItemUpdate(c, item) => carts::update_item(req, &c, &item),
+        CartItemDelete(c, item) => carts::delete_item(req, &c, &item),
+        BillingAddressGet(c) => carts::get_billing_address(req, &c),
+        BillingAddressSet(c) => carts::set_billing_address(req, &c),
+        EstimateShipping(c) => carts::estimate_shipping(req, &c),
+        EstimateShippingByAddressId(id) => carts::estimate_shipping_by_address_id(req, &id),
+        ShippingMethods(c) => carts::shipping_methods(req, &c),
+        ShippingInformation(c) => carts::shipping_information(req, &c),
+        TotalsInformation(c) => carts::totals_information(req, &c),
+        PaymentMethods(c) => carts::payment_methods(req, &c),
+        SelectedPaymentGet(c) => carts::selected_payment(req, &c),
+        SelectedPaymentSet(c) => carts::set_selected_payment(req, &c),
+        PaymentInformation(c) => carts::payment_information(req, &c),
         CouponGet(id) => carts::get_coupon(req, &id),
         CouponSet(id, code) => carts::set_coupon(req, &id, &code),
         CouponDelete(id) => carts::delete_coupon(req, &id),
-        Totals(id) => carts::totals(req, &id),
-        PlaceOrder(id) => carts::place_order(req, &id),
+        Totals(c) => carts::totals(req, &c),
+        PlaceOrder(c) => carts::place_order(req, &c),
         OrdersSearch => sales::search_orders(req),
         OrderGet(id) => sales::get_order(req, &id),
         OrderComments(id) => sales::order_comments(req, &id),
@@ -230,6 +257,9 @@ fn dispatch(req: &Req<'_>, route: Route) -> Result<Vec<u8>, ApiError> {
         Currency => dicts::currency(req),
         ProductsSearch => dicts::search_products(req),
         ProductGet(sku) => dicts::product(req, &sku),
+        AttributesSearch => attributes::search_attributes(req),
+        AttributeGet(code) => attributes::attribute(req, &code),
+        AttributeOptions(code) => attributes::attribute_options(req, &code),
         SubscribersSearch => dicts::search_subscribers(req),
     }
 }

@@ -1,7 +1,9 @@
 //! A parsed request as handlers see it, and Magento's input conventions: body keys in
 //! snake_case or camelCase, integer path parameters with typed errors.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -9,6 +11,17 @@ use crate::error::ApiError;
 use crate::json::{FieldMask, JsonWriter};
 use crate::query::{Node, SearchCriteria};
 use crate::store::{Runtime, SharedStore};
+
+/// What the HTTP layer does after a handler answered (place-order faults).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub enum AfterReply {
+    #[default]
+    Answer,
+    /// Drop the connection without an answer.
+    Drop,
+    /// Answer after this long.
+    Delay(Duration),
+}
 
 pub struct Req<'a> {
     pub shared: &'a SharedStore,
@@ -20,6 +33,7 @@ pub struct Req<'a> {
     pub mask: Option<FieldMask>,
     /// Report id for a 500 of this request.
     pub report: u64,
+    pub after: &'a Cell<AfterReply>,
 }
 
 impl<'a> Req<'a> {

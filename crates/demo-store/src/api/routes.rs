@@ -6,6 +6,16 @@ use axum::http::Method;
 /// No ACL check: `anonymous` routes.
 pub const ANONYMOUS: &str = "anonymous";
 
+/// Reserved for customer tokens: the demo store issues none, so these routes always refuse.
+pub const SELF: &str = "self";
+
+/// A cart as a route names it: admin routes by entity id, guest routes by masked id.
+#[derive(Clone, Debug, PartialEq)]
+pub enum CartRef {
+    Id(String),
+    Mask(String),
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum Route {
     AdminToken,
@@ -20,29 +30,32 @@ pub enum Route {
     AddressDelete(String),
     IsEmailAvailable,
     CartsSearch,
-    CartGet(String),
+    CartsMine,
+    CartGet(CartRef),
     CartCreate,
+    GuestCartCreate,
     CustomerCartCreate(String),
     CartAssign(String),
-    CartItems(String),
-    CartItemAdd(String),
-    CartItemUpdate(String, String),
-    CartItemDelete(String, String),
-    BillingAddressGet(String),
-    BillingAddressSet(String),
-    EstimateShipping(String),
+    CartItems(CartRef),
+    CartItemAdd(CartRef),
+    CartItemUpdate(CartRef, String),
+    CartItemDelete(CartRef, String),
+    BillingAddressGet(CartRef),
+    BillingAddressSet(CartRef),
+    EstimateShipping(CartRef),
     EstimateShippingByAddressId(String),
-    ShippingMethods(String),
-    ShippingInformation(String),
-    TotalsInformation(String),
-    PaymentMethods(String),
-    SelectedPaymentGet(String),
-    SelectedPaymentSet(String),
+    ShippingMethods(CartRef),
+    ShippingInformation(CartRef),
+    TotalsInformation(CartRef),
+    PaymentMethods(CartRef),
+    SelectedPaymentGet(CartRef),
+    SelectedPaymentSet(CartRef),
+    PaymentInformation(CartRef),
     CouponGet(String),
     CouponSet(String, String),
     CouponDelete(String),
-    Totals(String),
-    PlaceOrder(String),
+    Totals(CartRef),
+    PlaceOrder(CartRef),
     OrdersSearch,
     OrderGet(String),
     OrderComments(String),
@@ -65,7 +78,44 @@ pub enum Route {
     Currency,
     ProductsSearch,
     ProductGet(String),
+    AttributesSearch,
+    AttributeGet(String),
+    AttributeOptions(String),
     SubscribersSearch,
+}
+
+/// The cart routes that admin (`carts/{id}`) and guest (`guest-carts/{mask}`) share.
+fn shared_cart_route(
+    method: &Method,
+    cart: CartRef,
+    rest: &[&str],
+    resource: &'static str,
+) -> Option<(Route, &'static str)> {
+    use Route::*;
+    let get = *method == Method::GET;
+    let post = *method == Method::POST;
+    let put = *method == Method::PUT;
+    let delete = *method == Method::DELETE;
+    let route = match rest {
+        [] if get => CartGet(cart),
+        ["items"] if get => CartItems(cart),
+        ["items"] if post => CartItemAdd(cart),
+        ["items", item] if put => CartItemUpdate(cart, item.to_string()),
+        ["items", item] if delete => CartItemDelete(cart, item.to_string()),
+        ["billing-address"] if get => BillingAddressGet(cart),
+        ["billing-address"] if post => BillingAddressSet(cart),
+        ["estimate-shipping-methods"] if post => EstimateShipping(cart),
+        ["shipping-methods"] if get => ShippingMethods(cart),
+        ["shipping-information"] if post => ShippingInformation(cart),
+        ["totals-information"] if post => TotalsInformation(cart),
+        ["payment-methods"] if get => PaymentMethods(cart),
+        ["selected-payment-method"] if get => SelectedPaymentGet(cart),
+        ["selected-payment-method"] if put => SelectedPaymentSet(cart),
+        ["totals"] if get => Totals(cart),
+        ["order"] if put => PlaceOrder(cart),
+        _ => return None,
+    };
+    Some((route, resource))
 }
 
 /// Matches `segments` (after `V1`) for `method`.
@@ -83,6 +133,8 @@ pub fn match_route(method: &Method, segments: &[&str]) -> Option<(Route, &'stati
     const MEMO: &str = "Magento_Sales::sales_creditmemo";
     const STORE: &str = "Magento_Backend::store";
     const GROUP: &str = "Magento_Customer::group";
+    const PRODUCTS: &str = "Magento_Catalog::products";
+    const ATTRIBUTES: &str = "Magento_Catalog::attributes_attributes";
     Some(match segments {
         ["integration", "admin", "token"] if post => (AdminToken, ANONYMOUS),
         ["tfa", "provider", "google", "authenticate"] if post => (TfaGoogle, ANONYMOUS),
@@ -99,31 +151,28 @@ pub fn match_route(method: &Method, segments: &[&str]) -> Option<(Route, &'stati
         ["customers", _, "carts"] if post => (CustomerCartCreate(s(1)), CART),
         ["addresses", _] if delete => (AddressDelete(s(1)), MANAGE),
 
+        // `carts/mine/*` act for the customer of a customer token.
+        ["carts", "mine", ..] => (CartsMine, SELF),
         ["carts", "search"] if get => (CartsSearch, CART),
         ["carts"] if post => (CartCreate, CART),
-        ["carts", _] if get => (CartGet(s(1)), CART),
         ["carts", _] if put => (CartAssign(s(1)), CART),
-        ["carts", _, "items"] if get => (CartItems(s(1)), CART),
-        ["carts", _, "items"] if post => (CartItemAdd(s(1)), CART),
-        ["carts", _, "items", _] if put => (CartItemUpdate(s(1), s(3)), CART),
-        ["carts", _, "items", _] if delete => (CartItemDelete(s(1), s(3)), CART),
-        ["carts", _, "billing-address"] if get => (BillingAddressGet(s(1)), CART),
-        ["carts", _, "billing-address"] if post => (BillingAddressSet(s(1)), CART),
-        ["carts", _, "estimate-shipping-methods"] if post => (EstimateShipping(s(1)), CART),
         ["carts", _, "estimate-shipping-methods-by-address-id"] if post => {
             (EstimateShippingByAddressId(s(1)), CART)
         }
-        ["carts", _, "shipping-methods"] if get => (ShippingMethods(s(1)), CART),
-        ["carts", _, "shipping-information"] if post => (ShippingInformation(s(1)), CART),
-        ["carts", _, "totals-information"] if post => (TotalsInformation(s(1)), CART),
-        ["carts", _, "payment-methods"] if get => (PaymentMethods(s(1)), CART),
-        ["carts", _, "selected-payment-method"] if get => (SelectedPaymentGet(s(1)), CART),
-        ["carts", _, "selected-payment-method"] if put => (SelectedPaymentSet(s(1)), CART),
         ["carts", _, "coupons"] if get => (CouponGet(s(1)), CART),
         ["carts", _, "coupons"] if delete => (CouponDelete(s(1)), CART),
         ["carts", _, "coupons", _] if put => (CouponSet(s(1), s(3)), CART),
-        ["carts", _, "totals"] if get => (Totals(s(1)), CART),
-        ["carts", _, "order"] if put => (PlaceOrder(s(1)), CART),
+        ["carts", id, rest @ ..] => {
+            return shared_cart_route(method, CartRef::Id(id.to_string()), rest, CART);
+        }
+
+        ["guest-carts"] if post => (GuestCartCreate, ANONYMOUS),
+        ["guest-carts", _, "payment-information"] if post => {
+            (PaymentInformation(CartRef::Mask(s(1))), ANONYMOUS)
+        }
+        ["guest-carts", mask, rest @ ..] => {
+            return shared_cart_route(method, CartRef::Mask(mask.to_string()), rest, ANONYMOUS);
+        }
 
         ["orders"] if get => (OrdersSearch, SALES),
         ["orders", _] if get => (OrderGet(s(1)), SALES),
@@ -148,8 +197,11 @@ pub fn match_route(method: &Method, segments: &[&str]) -> Option<(Route, &'stati
         ["directory", "countries", _] if get => (CountryGet(s(2)), ANONYMOUS),
         ["directory", "currency"] if get => (Currency, ANONYMOUS),
 
-        ["products"] if get => (ProductsSearch, "Magento_Catalog::products"),
-        ["products", _] if get => (ProductGet(s(1)), "Magento_Catalog::products"),
+        ["products"] if get => (ProductsSearch, PRODUCTS),
+        ["products", "attributes"] if get => (AttributesSearch, ATTRIBUTES),
+        ["products", "attributes", _] if get => (AttributeGet(s(2)), ATTRIBUTES),
+        ["products", "attributes", _, "options"] if get => (AttributeOptions(s(2)), ATTRIBUTES),
+        ["products", _] if get => (ProductGet(s(1)), PRODUCTS),
 
         ["cartwise", "newsletter-subscribers", "search"] if get => {
             (SubscribersSearch, "Magento_Newsletter::subscriber")
@@ -170,7 +222,21 @@ mod tests {
         );
         assert_eq!(
             match_route(&Method::GET, &["carts", "7"]).unwrap().0,
-            Route::CartGet("7".into())
+            Route::CartGet(CartRef::Id("7".into()))
+        );
+        assert_eq!(
+            match_route(&Method::PUT, &["guest-carts", "abc", "order"]).unwrap(),
+            (Route::PlaceOrder(CartRef::Mask("abc".into())), ANONYMOUS)
+        );
+        assert_eq!(
+            match_route(&Method::GET, &["carts", "mine", "items"]).unwrap(),
+            (Route::CartsMine, SELF)
+        );
+        assert_eq!(
+            match_route(&Method::GET, &["products", "attributes", "color"])
+                .unwrap()
+                .0,
+            Route::AttributeGet("color".into())
         );
         assert_eq!(
             match_route(&Method::GET, &["orders"]).unwrap().1,

@@ -1,25 +1,38 @@
 //! The fixed part of the store: websites, stores, groups, countries and the product catalogue.
 //! Three websites with their own currency and tax, store views in several languages (one of
-//! them disabled), and a catalogue of simple and configurable products.
+//! them disabled), and a catalogue of simple, configurable, virtual and bundle products, a few
+//! of them out of stock or with sale limits (`STOCK`), plus optional benchmark products.
 
 use rust_decimal::Decimal;
 
 use crate::clock::Ts;
 use crate::model::{
-    Catalog, Country, CustomerGroup, Product, ProductType, Region, StoreGroup, StoreView, Website,
-    text,
+    COLOR_ATTRIBUTE_ID, Catalog, Country, CustomerGroup, Product, ProductAttribute, ProductType,
+    Region, SIZE_ATTRIBUTE_ID, StockItem, StoreGroup, StoreView, Website, text,
 };
 use crate::pricing::money;
 
-pub fn build(anchor: Ts) -> Catalog {
+/// SKU prefix of the extra products made for benchmarks (`BENCH-000001`, ...).
+pub const EXTRA_SKU_PREFIX: &str = "BENCH-";
+
+/// `extra` simple products are appended after the fixed catalogue (ids stay dense); they
+/// take no part in the generated history, so the same seed gives the same orders with or
+/// without them.
+pub fn build(anchor: Ts, extra: u32) -> Catalog {
     Catalog::new(
         websites(),
         store_groups(),
         store_views(),
         customer_groups(),
         countries(),
-        products(anchor),
+        attributes(),
+        products(anchor, extra),
     )
+}
+
+/// Size of the fixed catalogue (what `--products N` adds to).
+pub fn base_product_count() -> usize {
+    SIMPLES.len() + CONFIGURABLES.len() * (1 + SIZES.len() * COLORS.len()) + 2
 }
 
 fn websites() -> Vec<Website> {
@@ -98,6 +111,8 @@ fn customer_groups() -> Vec<CustomerGroup> {
 }
 
 fn countries() -> Vec<Country> {
+    // Magento's defaults: `general/region/state_required` lists US, CA and ES among ours;
+    // `general/country/optional_zip_countries` lists Hong Kong.
     let c = |id: &str, iso3: &str, name: &str, regions: &[(u32, &str, &str)]| Country {
         id: text(id),
         iso3: text(iso3),
@@ -110,6 +125,8 @@ fn countries() -> Vec<Country> {
                 name: text(name),
             })
             .collect(),
+        region_required: matches!(id, "US" | "CA" | "ES"),
+        postcode_optional: id == "HK",
     };
     vec![
         c(
@@ -188,6 +205,38 @@ fn countries() -> Vec<Country> {
         ),
         c("SA", "SAU", "Saudi Arabia", &[]),
         c("EG", "EGY", "Egypt", &[]),
+        c("HK", "HKG", "Hong Kong SAR China", &[]),
+    ]
+}
+
+/// Luma's option ids: the configurable products use some of them as `value_index`.
+const COLOR_OPTIONS: [(&str, u32); 12] = [
+    ("Black", 49),
+    ("Blue", 50),
+    ("Brown", 51),
+    ("Gray", 52),
+    ("Green", 53),
+    ("Lavender", 54),
+    ("Multi", 55),
+    ("Orange", 56),
+    ("Purple", 57),
+    ("Red", 58),
+    ("White", 59),
+    ("Yellow", 60),
+];
+const SIZE_OPTIONS: [(&str, u32); 5] =
+    [("XS", 166), ("S", 167), ("M", 168), ("L", 169), ("XL", 170)];
+
+fn attributes() -> Vec<ProductAttribute> {
+    let a = |id, code: &str, label: &str, options: &[(&str, u32)]| ProductAttribute {
+        id,
+        code: text(code),
+        label: text(label),
+        options: options.iter().map(|(l, v)| (text(l), *v)).collect(),
+    };
+    vec![
+        a(COLOR_ATTRIBUTE_ID, "color", "Color", &COLOR_OPTIONS),
+        a(SIZE_ATTRIBUTE_ID, "size", "Size", &SIZE_OPTIONS),
     ]
 }
 
@@ -238,11 +287,36 @@ const CONFIGURABLES: [(&str, &str, i64); 10] = [
     ("MP06", "Mithra Warmup Pant", 7400),
 ];
 
-/// Option labels with their Magento option ids.
+/// Option labels with their Magento option ids (a subset of `SIZE_OPTIONS`/`COLOR_OPTIONS`).
 const SIZES: [(&str, u32); 3] = [("S", 167), ("M", 168), ("L", 169)];
 const COLORS: [(&str, u32); 2] = [("Orange", 56), ("Blue", 50)];
 
-fn products(anchor: Ts) -> Vec<Product> {
+/// Products whose stock is not the unmanaged default: (sku, tracked qty, in stock, min sale
+/// qty, max sale qty). Everything else is unlimited with Magento's default sale limits.
+const STOCK: [(&str, Option<u32>, bool, u32, u32); 9] = [
+    // Sold out.
+    ("24-MB06", Some(0), false, 1, 10_000),
+    ("24-UG05", Some(0), false, 1, 10_000),
+    ("24-WG088", Some(0), false, 1, 10_000),
+    ("WS12-L-Blue", Some(0), false, 1, 10_000),
+    ("MH01-S-Orange", Some(0), false, 1, 10_000),
+    // The last few units.
+    ("24-WG080", Some(3), true, 1, 10_000),
+    // Sale limits.
+    ("24-UG01", None, true, 1, 5),
+    ("24-UG02", None, true, 2, 10_000),
+    // A limit and a small stock: one request can break both rules.
+    ("24-MG01", Some(4), true, 1, 3),
+];
+
+/// Products not sold on every website: (sku, website ids).
+const WEBSITES: [(&str, &[u16]); 1] = [("MUG-ÜBER", &[2])];
+
+/// The bundle and the simple products it is made of.
+const BUNDLE: (&str, &str, i64) = ("24-YOGA-SET", "Yoga Starter Set", 3900);
+const BUNDLE_PARTS: [&str; 2] = ["24-WG084", "24-UG04"];
+
+fn products(anchor: Ts, extra: u32) -> Vec<Product> {
     // The catalogue predates the two-year sales history.
     let created = anchor.plus(-3 * 365 * 86_400);
     let base = |sku: &str, name: &str, type_id, cents: i64| Product {
@@ -259,6 +333,7 @@ fn products(anchor: Ts) -> Vec<Product> {
         children: Vec::new(),
         options: None,
         website_ids: vec![1, 2, 3],
+        stock: StockItem::default(),
         created_at: created,
         updated_at: created,
     };
@@ -295,5 +370,34 @@ fn products(anchor: Ts) -> Vec<Product> {
     let mut gift = base("GIFT-CARD-25", "E-Gift Card 25", ProductType::Virtual, 2500);
     gift.weight = Decimal::ZERO;
     push(&mut out, gift);
+    let (sku, name, cents) = BUNDLE;
+    let mut bundle = base(sku, name, ProductType::Bundle, cents);
+    bundle.children = BUNDLE_PARTS
+        .iter()
+        .filter_map(|part| out.iter().find(|p| &*p.sku == *part).map(|p| p.id))
+        .collect();
+    push(&mut out, bundle);
+    for (sku, qty, in_stock, min, max) in STOCK {
+        if let Some(p) = out.iter_mut().find(|p| &*p.sku == sku) {
+            p.stock = StockItem {
+                qty,
+                is_in_stock: in_stock,
+                min_sale_qty: min,
+                max_sale_qty: max,
+            };
+        }
+    }
+    for (sku, websites) in WEBSITES {
+        if let Some(p) = out.iter_mut().find(|p| &*p.sku == sku) {
+            p.website_ids = websites.to_vec();
+        }
+    }
+    for n in 1..=extra {
+        // Prices from 5.00 to 204.99, spread deterministically.
+        let cents = 500 + (n as i64 * 7_919) % 20_000;
+        let sku = format!("{EXTRA_SKU_PREFIX}{n:06}");
+        let name = format!("Benchmark Product {n}");
+        push(&mut out, base(&sku, &name, ProductType::Simple, cents));
+    }
     out
 }

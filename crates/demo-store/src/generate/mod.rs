@@ -21,6 +21,7 @@ use rand_chacha::ChaCha8Rng;
 use crate::clock::Ts;
 use crate::model::{Cart, Catalog, CreditMemo, Customer, Order, Subscriber, SubscriberStatus};
 
+pub use catalog::{EXTRA_SKU_PREFIX, base_product_count};
 pub(crate) use names::store_views_of_website as store_views_of;
 pub(crate) use orders::{apply_state, order_items, recompute_totals};
 pub(crate) use people::{PersonGen, random_postal};
@@ -87,13 +88,25 @@ pub fn default_anchor() -> DateTime<Utc> {
 
 /// Generates a store with `scale` orders whose history ends at `anchor` (default: this hour).
 pub fn generate(seed: u64, scale: usize, anchor: Option<DateTime<Utc>>) -> Dataset {
+    generate_with_products(seed, scale, anchor, 0)
+}
+
+/// `generate` with `extra_products` more simple products (`BENCH-000001`, ...) appended to
+/// the catalogue for benchmarks. They are in no generated cart or order: everything else is
+/// exactly what `generate` gives.
+pub fn generate_with_products(
+    seed: u64,
+    scale: usize,
+    anchor: Option<DateTime<Utc>>,
+    extra_products: u32,
+) -> Dataset {
     let anchor = anchor.unwrap_or_else(default_anchor);
     let end = Ts::from_datetime(anchor);
     let window = Window {
         start: end.plus(-HISTORY_DAYS * 86_400),
         end,
     };
-    let catalog = Arc::new(catalog::build(end));
+    let catalog = Arc::new(catalog::build(end, extra_products));
     let people = people::generate(seed, scale, window);
     let sales = sales::generate(seed, scale, window, &catalog, &people.customers);
     let subscribers = people::subscribers(

@@ -58,6 +58,7 @@ pub(crate) fn generate(
         .products
         .iter()
         .filter(|p| p.status == 1 && p.type_id == ProductType::Simple)
+        .filter(|p| !p.sku.starts_with(super::EXTRA_SKU_PREFIX))
         .map(|p| p.id)
         .collect();
     let created: Vec<Ts> = customers.iter().map(|c| c.created_at).collect();

@@ -63,6 +63,10 @@ pub struct Country {
     pub iso3: Text,
     pub name: Text,
     pub regions: Vec<Region>,
+    /// In `general/region/state_required`: an address must name one of `regions`.
+    pub region_required: bool,
+    /// In `general/country/optional_zip_countries`: no postcode needed.
+    pub postcode_optional: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -70,6 +74,7 @@ pub enum ProductType {
     Simple,
     Configurable,
     Virtual,
+    Bundle,
 }
 
 impl ProductType {
@@ -78,8 +83,44 @@ impl ProductType {
             ProductType::Simple => "simple",
             ProductType::Configurable => "configurable",
             ProductType::Virtual => "virtual",
+            ProductType::Bundle => "bundle",
         }
     }
+}
+
+/// Magento's default `cataloginventory/item_options/max_sale_qty`.
+pub const DEFAULT_MAX_SALE_QTY: u32 = 10_000;
+
+/// A `cataloginventory_stock_item` row: what the quantity validator checks when an item is
+/// added and what placing an order re-checks and decrements.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StockItem {
+    /// Tracked quantity; None = stock not managed (`manage_stock` 0: unlimited).
+    pub qty: Option<u32>,
+    pub is_in_stock: bool,
+    pub min_sale_qty: u32,
+    pub max_sale_qty: u32,
+}
+
+impl Default for StockItem {
+    fn default() -> Self {
+        StockItem {
+            qty: None,
+            is_in_stock: true,
+            min_sale_qty: 1,
+            max_sale_qty: DEFAULT_MAX_SALE_QTY,
+        }
+    }
+}
+
+/// A select attribute offered by configurable products (`GET /V1/products/attributes`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ProductAttribute {
+    pub id: u32,
+    pub code: Text,
+    pub label: Text,
+    /// (label, option id): the option id is a configurable value's `value_index`.
+    pub options: Vec<(Text, u32)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -97,15 +138,18 @@ pub struct Product {
     pub attribute_set_id: u16,
     /// Configurable parent of a child simple product.
     pub parent_id: Option<u32>,
+    /// Children of a configurable, selections of a bundle.
     pub children: Vec<u32>,
     /// (attribute option id of color, of size) for configurable children.
     pub options: Option<(u32, u32)>,
     pub website_ids: Vec<u16>,
+    pub stock: StockItem,
     pub created_at: Ts,
     pub updated_at: Ts,
 }
 
-/// Everything fixed: websites, stores, groups, countries, products.
+/// Everything fixed: websites, stores, groups, countries, attributes, products. Products as
+/// generated; their live state (price, status, stock) is the store's product table.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Catalog {
     pub websites: Vec<Website>,
@@ -113,6 +157,7 @@ pub struct Catalog {
     pub store_views: Vec<StoreView>,
     pub customer_groups: Vec<CustomerGroup>,
     pub countries: Vec<Country>,
+    pub attributes: Vec<ProductAttribute>,
     pub products: Vec<Product>,
     sku_index: HashMap<String, u32>,
     region_index: HashMap<u32, (usize, usize)>,
@@ -129,6 +174,7 @@ impl Catalog {
         store_views: Vec<StoreView>,
         customer_groups: Vec<CustomerGroup>,
         countries: Vec<Country>,
+        attributes: Vec<ProductAttribute>,
         products: Vec<Product>,
     ) -> Catalog {
         let sku_index = products
@@ -147,6 +193,7 @@ impl Catalog {
             store_views,
             customer_groups,
             countries,
+            attributes,
             products,
             sku_index,
             region_index,
@@ -207,6 +254,16 @@ impl Catalog {
         self.products
             .get((id as usize).wrapping_sub(1))
             .filter(|p| p.id == id)
+    }
+
+    pub fn attribute_by_code(&self, code: &str) -> Option<&ProductAttribute> {
+        self.attributes.iter().find(|a| &*a.code == code)
+    }
+
+    /// Whether a product ships: virtual products (and carts of only those) have no shipping.
+    pub fn is_virtual(&self, product_id: u32) -> bool {
+        self.product(product_id)
+            .is_some_and(|p| p.type_id == ProductType::Virtual)
     }
 
     pub fn product_by_sku(&self, sku: &str) -> Option<&Product> {

@@ -12,8 +12,9 @@ mod sales;
 use std::sync::Arc;
 
 pub use catalog::{
-    COLOR_ATTRIBUTE_ID, Catalog, Country, CustomerGroup, Product, ProductType, Region,
-    SIZE_ATTRIBUTE_ID, StoreGroup, StoreView, Website,
+    COLOR_ATTRIBUTE_ID, Catalog, Country, CustomerGroup, DEFAULT_MAX_SALE_QTY, Product,
+    ProductAttribute, ProductType, Region, SIZE_ATTRIBUTE_ID, StockItem, StoreGroup, StoreView,
+    Website,
 };
 pub use customer::{Customer, CustomerAddress, Subscriber, SubscriberStatus};
 pub use sales::{

@@ -4,7 +4,7 @@
 use rust_decimal::Decimal;
 
 use super::value::{Kind, Val};
-use crate::model::{Catalog, Customer, CustomerGroup, Product, Subscriber};
+use crate::model::{Catalog, Customer, CustomerGroup, Product, ProductAttribute, Subscriber};
 use crate::store::Row;
 
 /// A table the search executor can filter and sort.
@@ -214,6 +214,40 @@ impl Searchable for CustomerGroup {
             GroupCol::Code => Val::str(&self.code),
             GroupCol::TaxClassId => Val::Int(self.tax_class_id as i64),
             GroupCol::TaxClassName => Val::str(&self.tax_class_name),
+        }
+    }
+}
+
+columns!(AttributeCol {
+    Id = "attribute_id": Int,
+    Code = "attribute_code": Str,
+    FrontendInput = "frontend_input": Str,
+    Label = "frontend_label" | "default_frontend_label": Str,
+    EntityTypeId = "entity_type_id": Int,
+    BackendType = "backend_type": Str,
+    IsRequired = "is_required": Int,
+    IsUserDefined = "is_user_defined": Int,
+});
+
+impl Searchable for ProductAttribute {
+    type Col = AttributeCol;
+    const ID: AttributeCol = AttributeCol::Id;
+    const UPDATED: Option<AttributeCol> = None;
+
+    fn column(name: &str) -> Option<(AttributeCol, Kind)> {
+        AttributeCol::parse(name)
+    }
+
+    fn value<'a>(&'a self, col: AttributeCol, _: &'a Catalog) -> Val<'a> {
+        match col {
+            AttributeCol::Id => Val::Int(self.id as i64),
+            AttributeCol::Code => Val::str(&self.code),
+            AttributeCol::FrontendInput => Val::str("select"),
+            AttributeCol::Label => Val::str(&self.label),
+            AttributeCol::EntityTypeId => Val::Int(4),
+            AttributeCol::BackendType => Val::str("int"),
+            AttributeCol::IsRequired => Val::Int(0),
+            AttributeCol::IsUserDefined => Val::Int(1),
         }
     }
 }

@@ -24,7 +24,7 @@ pub fn write_cart<C: RenderCtx + ?Sized>(
     write_created_at(w, c.created_at, malform);
     w.f_ts("updated_at", c.updated_at);
     w.f_bool("is_active", c.is_active);
-    w.f_bool("is_virtual", false);
+    w.f_bool("is_virtual", pricing::is_virtual(c, catalog));
     if c.is_active {
         w.key("items");
         w.begin_array();

@@ -2,8 +2,8 @@
 
 use crate::json::JsonWriter;
 use crate::model::{
-    COLOR_ATTRIBUTE_ID, Catalog, Country, CustomerGroup, Product, ProductType, SIZE_ATTRIBUTE_ID,
-    StoreGroup, StoreView, Website,
+    COLOR_ATTRIBUTE_ID, Catalog, Country, CustomerGroup, DEFAULT_MAX_SALE_QTY, Product,
+    ProductAttribute, ProductType, SIZE_ATTRIBUTE_ID, StoreGroup, StoreView, Website,
 };
 
 pub fn write_website(w: &mut JsonWriter<'_>, x: &Website) {
@@ -91,6 +91,10 @@ pub fn write_product(w: &mut JsonWriter<'_>, catalog: &Catalog, p: &Product) {
         w.int(*id as i64);
     }
     w.end_array();
+    write_stock_item(w, p);
+    if p.type_id == ProductType::Bundle {
+        write_bundle_options(w, catalog, p);
+    }
     if p.type_id == ProductType::Configurable {
         w.key("configurable_product_options");
         w.begin_array();
@@ -163,4 +167,130 @@ pub fn write_product(w: &mut JsonWriter<'_>, catalog: &Catalog, p: &Product) {
     }
     w.end_array();
     w.end_object();
+}
+
+/// `extension_attributes.stock_item` (StockItemInterface). An unmanaged item has
+/// `manage_stock` false, is in stock, and no `qty` (a null optional field, which Magento's
+/// output processor leaves out): there is nothing to count.
+fn write_stock_item(w: &mut JsonWriter<'_>, p: &Product) {
+    let s = &p.stock;
+    w.key("stock_item");
+    w.begin_object();
+    w.f_int("item_id", p.id as i64);
+    w.f_int("product_id", p.id as i64);
+    w.f_int("stock_id", 1);
+    w.f_opt_int("qty", s.qty.map(i64::from));
+    w.f_bool("is_in_stock", s.is_in_stock);
+    w.f_bool("is_qty_decimal", false);
+    w.f_bool("use_config_min_sale_qty", s.min_sale_qty == 1);
+    w.f_int("min_sale_qty", s.min_sale_qty as i64);
+    w.f_bool(
+        "use_config_max_sale_qty",
+        s.max_sale_qty == DEFAULT_MAX_SALE_QTY,
+    );
+    w.f_int("max_sale_qty", s.max_sale_qty as i64);
+    w.f_bool("use_config_manage_stock", s.qty.is_some());
+    w.f_bool("manage_stock", s.qty.is_some());
+    w.f_int("backorders", 0);
+    w.end_object();
+}
+
+/// `extension_attributes.bundle_product_options`: one required option per part.
+fn write_bundle_options(w: &mut JsonWriter<'_>, catalog: &Catalog, p: &Product) {
+    w.key("bundle_product_options");
+    w.begin_array();
+    for (i, part) in p
+        .children
+        .iter()
+        .filter_map(|id| catalog.product(*id))
+        .enumerate()
+    {
+        let option_id = (p.id * 10 + i as u32 + 1) as i64;
+        w.begin_object();
+        w.f_int("option_id", option_id);
+        w.f_str("title", &part.name);
+        w.f_bool("required", true);
+        w.f_str("type", "checkbox");
+        w.f_int("position", i as i64 + 1);
+        w.f_str("sku", &p.sku);
+        w.key("product_links");
+        w.begin_array();
+        w.begin_object();
+        w.f_str("id", &option_id.to_string());
+        w.f_str("sku", &part.sku);
+        w.f_int("option_id", option_id);
+        w.f_int("qty", 1);
+        w.f_int("position", 1);
+        w.f_bool("is_default", true);
+        w.f_int("price", 0);
+        w.f_int("price_type", 0);
+        w.f_int("can_change_quantity", 0);
+        w.end_object();
+        w.end_array();
+        w.end_object();
+    }
+    w.end_array();
+}
+
+/// A catalog EAV attribute as `GET /V1/products/attributes/{code}` returns it.
+pub fn write_attribute(w: &mut JsonWriter<'_>, a: &ProductAttribute) {
+    w.begin_object();
+    w.f_bool("is_wysiwyg_enabled", false);
+    w.f_bool("is_html_allowed_on_front", true);
+    w.f_bool("used_for_sort_by", false);
+    w.f_bool("is_filterable", true);
+    w.f_bool("is_filterable_in_search", true);
+    w.f_int("position", 0);
+    w.key("apply_to");
+    w.begin_array();
+    w.end_array();
+    w.f_str("is_searchable", "1");
+    w.f_str("is_comparable", "1");
+    w.f_str("is_visible_on_front", "0");
+    w.f_bool("is_visible", true);
+    w.f_str("scope", "global");
+    w.f_int("attribute_id", a.id as i64);
+    w.f_str("attribute_code", &a.code);
+    w.f_str("frontend_input", "select");
+    w.f_str("entity_type_id", "4");
+    w.f_bool("is_required", false);
+    w.key("options");
+    write_options(w, a);
+    w.f_bool("is_user_defined", true);
+    w.f_str("default_frontend_label", &a.label);
+    w.key("frontend_labels");
+    w.begin_array();
+    w.end_array();
+    w.f_str("backend_type", "int");
+    w.f_str(
+        "source_model",
+        "Magento\\Eav\\Model\\Entity\\Attribute\\Source\\Table",
+    );
+    w.f_str("default_value", "");
+    w.f_str("is_unique", "0");
+    w.key("validation_rules");
+    w.begin_array();
+    w.end_array();
+    w.end_object();
+}
+
+/// `…/{code}/options`: the same list as the attribute's `options`.
+pub fn write_attribute_options(w: &mut JsonWriter<'_>, a: &ProductAttribute) {
+    write_options(w, a);
+}
+
+/// Select options as strings, led by Magento's empty choice (`" "`, `""`).
+fn write_options(w: &mut JsonWriter<'_>, a: &ProductAttribute) {
+    w.begin_array();
+    w.begin_object();
+    w.f_str("label", " ");
+    w.f_str("value", "");
+    w.end_object();
+    for (label, value) in &a.options {
+        w.begin_object();
+        w.f_str("label", label);
+        w.f_str("value", &value.to_string());
+        w.end_object();
+    }
+    w.end_array();
 }

@@ -20,7 +20,8 @@ use crate::model::{
 
 pub use cart::{write_cart_item, write_totals};
 pub use catalog::{
-    write_country, write_customer_group, write_store_group, write_store_view, write_website,
+    write_attribute, write_attribute_options, write_country, write_customer_group,
+    write_store_group, write_store_view, write_website,
 };
 pub use customer::write_customer_address;
 pub use order::{hash32, remote_ip as order_remote_ip};

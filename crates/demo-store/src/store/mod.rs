@@ -1,10 +1,12 @@
 //! The live state of a demo store: tables with indexes, the clock, id allocation, and the
 //! mutations tests, the live generator and the REST handlers perform.
 
+mod address_rules;
 mod carts;
 mod checkout;
 mod customers;
 mod orders;
+mod products;
 mod rows;
 mod shared;
 mod table;
@@ -16,10 +18,12 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use crate::clock::{Clock, Ts};
+use crate::config::CheckoutConfig;
 use crate::generate::{Dataset, PersonGen, Rng8, stream};
 use crate::model::{Cart, Catalog, CreditMemo, Customer, Order, Product, Subscriber};
 use crate::render::{RecordRef, RenderCtx, to_json};
 
+pub use checkout::PaymentInput;
 pub use customers::{NewAddress, NewCustomer};
 pub use orders::RefundRequest;
 pub(crate) use shared::Runtime;
@@ -56,17 +60,24 @@ pub struct Store {
     pub orders: Table<Order>,
     pub credit_memos: Table<CreditMemo>,
     pub subscribers: Table<Subscriber>,
+    /// Products as they are now (price, status, stock, `updated_at`); `catalog.products`
+    /// keeps them as generated.
     pub products: Table<Product>,
     pub seed: u64,
     pub anchor: DateTime<Utc>,
     /// Quotes not updated for this many days are purged by `purge_quotes`.
     pub quote_lifetime_days: u32,
+    /// Active payment methods and carriers.
+    pub checkout: CheckoutConfig,
     clock: Clock,
     ids: Ids,
     subscriber_by_customer: HashMap<u32, u32>,
     active_cart_by_customer: HashMap<u32, u32>,
     customer_by_email: HashMap<(u16, String), u32>,
     address_owner: HashMap<u32, u32>,
+    /// Guest carts' masked ids (`quote_id_mask`), both ways.
+    cart_by_mask: HashMap<String, u32>,
+    mask_by_cart: HashMap<u32, String>,
     /// Randomness for live events and API-created data.
     pub(crate) rng: Rng8,
     pub(crate) people: PersonGen,
@@ -142,12 +153,15 @@ impl Store {
             seed: ds.seed,
             anchor: ds.anchor,
             quote_lifetime_days,
+            checkout: CheckoutConfig::default(),
             clock,
             ids,
             subscriber_by_customer,
             active_cart_by_customer,
             customer_by_email,
             address_owner,
+            cart_by_mask: HashMap::new(),
+            mask_by_cart: HashMap::new(),
             rng: stream(ds.seed, 99),
             people: PersonGen::default(),
         }

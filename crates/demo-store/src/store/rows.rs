@@ -2,7 +2,9 @@
 
 use super::Row;
 use crate::clock::Ts;
-use crate::model::{Cart, CreditMemo, Customer, CustomerGroup, Order, Product, Subscriber};
+use crate::model::{
+    Cart, CreditMemo, Customer, CustomerGroup, Order, Product, ProductAttribute, Subscriber,
+};
 
 impl Row for Customer {
     fn id(&self) -> u32 {
@@ -62,6 +64,15 @@ impl Row for Product {
 impl Row for CustomerGroup {
     fn id(&self) -> u32 {
         self.id as u32
+    }
+    fn updated_key(&self) -> Option<Ts> {
+        None
+    }
+}
+
+impl Row for ProductAttribute {
+    fn id(&self) -> u32 {
+        self.id
     }
     fn updated_key(&self) -> Option<Ts> {
         None

@@ -9,7 +9,9 @@ use serde::Serialize;
 
 use super::Store;
 use crate::clock::Ts;
-use crate::config::{AuthConfig, DemoStoreConfig, FaultConfig, PagingMode};
+use crate::config::{
+    AuthConfig, CheckoutConfig, DemoStoreConfig, FaultConfig, PagingMode, PlaceOrderFaults,
+};
 use crate::faults;
 use crate::model::Entity;
 
@@ -59,10 +61,20 @@ pub struct DemoStats {
     pub now: String,
 }
 
+/// Counts a pending fault down; true if there was one.
+fn take(counter: &mut u32) -> bool {
+    if *counter == 0 {
+        return false;
+    }
+    *counter -= 1;
+    true
+}
+
 struct Inner {
     store: RwLock<Store>,
     runtime: RwLock<Runtime>,
     sessions: parking_lot::Mutex<Sessions>,
+    place_faults: parking_lot::Mutex<PlaceOrderFaults>,
     counters: Counters,
 }
 
@@ -86,6 +98,7 @@ impl SharedStore {
                 store: RwLock::new(store),
                 runtime: RwLock::new(runtime),
                 sessions: parking_lot::Mutex::new(Sessions::default()),
+                place_faults: parking_lot::Mutex::new(PlaceOrderFaults::default()),
                 counters: Counters::default(),
             }),
         }
@@ -93,12 +106,18 @@ impl SharedStore {
 
     /// Builds a store from config, generating its data (blocking; seconds at 1M orders).
     pub fn generate(config: &DemoStoreConfig) -> SharedStore {
-        let dataset = crate::generate::generate(config.seed, config.scale, config.anchor);
-        let store = Store::from_dataset(
+        let dataset = crate::generate::generate_with_products(
+            config.seed,
+            config.scale,
+            config.anchor,
+            config.extra_products,
+        );
+        let mut store = Store::from_dataset(
             dataset,
             crate::clock::Clock::default(),
             config.quote_lifetime_days,
         );
+        store.checkout = config.checkout.clone();
         SharedStore::new(store, config)
     }
 
@@ -128,6 +147,35 @@ impl SharedStore {
 
     pub fn faults(&self) -> FaultConfig {
         self.inner.runtime.read().faults.clone()
+    }
+
+    /// Active payment methods and carriers (a store setting: live mode and `Store::checkout`
+    /// follow it too).
+    pub fn set_checkout(&self, checkout: CheckoutConfig) {
+        self.write().checkout = checkout;
+    }
+
+    pub fn checkout(&self) -> CheckoutConfig {
+        self.read().checkout.clone()
+    }
+
+    pub fn set_place_order_faults(&self, faults: PlaceOrderFaults) {
+        *self.inner.place_faults.lock() = faults;
+    }
+
+    /// The place-order faults still pending.
+    pub fn place_order_faults(&self) -> PlaceOrderFaults {
+        self.inner.place_faults.lock().clone()
+    }
+
+    /// Uses up one `cart_lock` if any is pending.
+    pub(crate) fn take_cart_lock(&self) -> bool {
+        take(&mut self.inner.place_faults.lock().cart_lock)
+    }
+
+    /// Uses up one `drop_after_place` if any is pending.
+    pub(crate) fn take_drop_after_place(&self) -> bool {
+        take(&mut self.inner.place_faults.lock().drop_after_place)
     }
 
     pub fn set_paging(&self, paging: PagingMode) {

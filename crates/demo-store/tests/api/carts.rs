@@ -96,6 +96,22 @@ async fn add(store: &TestStore, cart: u64, item: Value) -> Value {
 #[tokio::test]
 async fn a_customer_checks_out_end_to_end() {
     let store = spawn_scale(200).await;
+    // A fresh store offers only checkmo and flatrate; this one has the others switched on.
+    let control = format!("{}/_demo/checkout", store.handle.base_url());
+    let switched: Value = store
+        .http
+        .post(&control)
+        .json(&json!({"payment_methods": ["checkmo", "banktransfer"], "shipping_methods": ["flatrate", "tablerate"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        switched,
+        json!({"payment_methods": ["checkmo", "banktransfer"], "shipping_methods": ["flatrate", "tablerate"]})
+    );
     let ds = generate(42, 200, Some(anchor()));
     let customer = ds
         .customers
@@ -282,6 +298,14 @@ async fn a_guest_checks_out_and_validation_errors_come_in_magentos_words() {
             Some("The product that was requested doesn't exist. Verify the product and try again.")
         )
     );
+    let line = add(
+        &store,
+        cart,
+        json!({"sku": "24-UG06", "qty": 2, "quote_id": cart.to_string()}),
+    )
+    .await;
+    // Placing checks the addresses first (an empty cart would be refused and deactivated,
+    // see checkout.rs).
     let (status, err) = store.put(&format!("carts/{cart}/order"), json!({})).await;
     assert_eq!(
         (status.as_u16(), err["message"].as_str()),
@@ -296,13 +320,6 @@ async fn a_guest_checks_out_and_validation_errors_come_in_magentos_words() {
             .unwrap()
             .contains("\"firstname\" is required.")
     );
-
-    let line = add(
-        &store,
-        cart,
-        json!({"sku": "24-UG06", "qty": 2, "quote_id": cart.to_string()}),
-    )
-    .await;
     let item_id = line["item_id"].as_u64().unwrap();
     let (status, updated) = store
         .put(
@@ -342,12 +359,18 @@ async fn a_guest_checks_out_and_validation_errors_come_in_magentos_words() {
             json!({"message": "Enter a valid payment method and try again."})
         )
     );
-    let (status, order_id) = store
-        .put(
-            &format!("carts/{cart}/order"),
-            json!({"paymentMethod": {"method": "cashondelivery"}}),
+    // Cash on delivery is off by default: refused, then switched on.
+    let cod = json!({"paymentMethod": {"method": "cashondelivery"}});
+    let (status, err) = store.put(&format!("carts/{cart}/order"), cod.clone()).await;
+    assert_eq!(
+        (status.as_u16(), err),
+        (
+            400,
+            json!({"message": "The requested Payment Method is not available."})
         )
-        .await;
+    );
+    store.handle.set_checkout(demo_store::CheckoutConfig::all());
+    let (status, order_id) = store.put(&format!("carts/{cart}/order"), cod).await;
     assert_eq!(status, 200, "{order_id}");
     let order = store.ok(&format!("orders/{order_id}")).await;
     assert_eq!(

@@ -92,6 +92,99 @@ impl TestStore {
     pub async fn put(&self, path: &str, body: Value) -> (StatusCode, Value) {
         self.call(Method::PUT, path, Some(body)).await
     }
+
+    /// A request without any credentials (anonymous routes), at `/rest/V1/{path}`.
+    pub async fn anon(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut req = self.http.request(method, self.url(path));
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        read(req.send().await.expect("request sent")).await
+    }
+
+    /// A request with the token under a store code: `/rest/{code}/V1/{path}`.
+    pub async fn at_store(
+        &self,
+        code: &str,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let url = format!("{}/rest/{code}/V1/{path}", self.handle.base_url());
+        let mut req = self.http.request(method, url).bearer_auth(&self.token);
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        read(req.send().await.expect("request sent")).await
+    }
+
+    /// `POST /_demo/{path}` (control routes), returning the JSON answer.
+    pub async fn control(&self, path: &str, body: Value) -> Value {
+        let url = format!("{}/_demo/{path}", self.handle.base_url());
+        let resp = self.http.post(url).json(&body).send().await.expect("sent");
+        assert!(resp.status().is_success(), "control {path}");
+        resp.json().await.expect("json")
+    }
+
+    /// A new admin cart (`POST /V1/carts/`) in the default store.
+    pub async fn new_cart(&self) -> u64 {
+        let (status, id) = self.post("carts/", serde_json::json!({})).await;
+        assert_eq!(status, StatusCode::OK, "{id}");
+        id.as_u64().expect("cart id")
+    }
+
+    /// Adds an item that must be accepted.
+    pub async fn add_item(&self, cart: u64, sku: &str, qty: u32) -> Value {
+        let (status, body) = self
+            .post(
+                &format!("carts/{cart}/items"),
+                serde_json::json!({"cartItem": {"sku": sku, "qty": qty, "quote_id": cart.to_string()}}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK, "{sku}: {body}");
+        body
+    }
+}
+
+async fn read(resp: reqwest::Response) -> (StatusCode, Value) {
+    let status = resp.status();
+    let text = resp.text().await.expect("body read");
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
+}
+
+/// A complete quote address in the US (Texas) with an e-mail.
+pub fn us_address(email: &str) -> Value {
+    serde_json::json!({
+        "firstname": "Veronica", "lastname": "Costello", "street": ["6146 Honey Bluff Parkway"],
+        "city": "Austin", "postcode": "78701", "telephone": "(555) 229-3326", "country_id": "US",
+        "region_id": 57, "region_code": "TX", "email": email
+    })
+}
+
+/// shipping-information's body for an address and a method.
+pub fn shipping_info(
+    shipping: Value,
+    billing: Option<Value>,
+    carrier: &str,
+    method: &str,
+) -> Value {
+    let mut info = serde_json::json!({
+        "shipping_address": shipping,
+        "shipping_carrier_code": carrier,
+        "shipping_method_code": method
+    });
+    if let Some(billing) = billing {
+        info["billing_address"] = billing;
+    }
+    serde_json::json!({ "addressInformation": info })
 }
 
 /// Builds `searchCriteria` query strings.

@@ -2,11 +2,16 @@
 
 mod auth;
 mod carts;
+mod catalog;
+mod checkout;
 mod customers;
 mod errors;
 mod faults;
 mod generator;
+mod guest;
 mod helpers;
 mod live;
 mod paging;
+mod place_faults;
 mod search;
+mod stock;

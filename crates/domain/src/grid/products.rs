@@ -133,7 +133,9 @@ impl GridField for ProductField {
             ProductField::Sku => FieldDef::col("sku", "SKU").sortable().filter(Text),
             ProductField::Name => FieldDef::col("name", "Name").sortable().filter(Text),
             ProductField::Type => FieldDef::col("type", "Type").filter(Choice(PRODUCT_TYPES)),
-            ProductField::Status => FieldDef::col("status", "Status").filter(Choice(PRODUCT_STATUSES)),
+            ProductField::Status => {
+                FieldDef::col("status", "Status").filter(Choice(PRODUCT_STATUSES))
+            }
             ProductField::Visibility => FieldDef::col("visibility", "Visibility")
                 .hidden()
                 .filter(Choice(VISIBILITIES)),

@@ -145,8 +145,7 @@ impl Client {
         let root = match store_code {
             None => &self.inner.roots.rest,
             Some(code) => {
-                if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-                {
+                if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
                     return Err(Error::InvalidConfig(format!(
                         "`{code}` is not a valid store code (letters, digits and _ only)"
                     )));

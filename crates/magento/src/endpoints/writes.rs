@@ -104,7 +104,12 @@ impl StoreWrite {
 
     /// `POST /V1/carts/` (admin): a new guest-type cart in the store of the URL.
     pub fn guest_cart() -> Self {
-        Self::new(WriteMethod::Post, "carts/".to_owned(), Some(json!({})), false)
+        Self::new(
+            WriteMethod::Post,
+            "carts/".to_owned(),
+            Some(json!({})),
+            false,
+        )
     }
 
     /// `POST /V1/carts/{id}/items` `{cartItem: {sku, qty, quote_id[, product_option]}}`.

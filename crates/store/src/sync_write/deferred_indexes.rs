@@ -74,7 +74,10 @@ pub const DEFERRABLE: &[(&str, &[&str])] = &[
             "customers_updated_idx",
         ],
     ),
-    ("order_items", &["order_items_sku_idx", "order_items_sku_trgm_idx"]),
+    (
+        "order_items",
+        &["order_items_sku_idx", "order_items_sku_trgm_idx"],
+    ),
     ("cart_items", &["cart_items_sku_idx"]),
     (
         "products",

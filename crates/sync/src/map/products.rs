@@ -39,10 +39,9 @@ fn flag(v: &Value) -> Option<bool> {
 }
 
 pub fn product(p: &Product, digest: &Digest) -> Result<ProductRecord, MapError> {
-    let magento_id = p
-        .id
-        .filter(|id| *id > 0)
-        .ok_or_else(|| MapError::missing("id"))?;
+    let magento_id =
+        p.id.filter(|id| *id > 0)
+            .ok_or_else(|| MapError::missing("id"))?;
     let sku = text(&p.sku).ok_or_else(|| MapError::missing("sku"))?;
     let small = |v: Option<i64>, path: &str| -> Result<Option<i16>, MapError> {
         v.map(|v| {

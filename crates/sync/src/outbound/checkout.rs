@@ -62,9 +62,7 @@ async fn resolve_address(
     let ids = store::checkout::cart_ids(pool, step.channel_id(), cart).await?;
     let email = match ids.and_then(|i| i.customer_id) {
         Some(customer) => Some(store::checkout::customer(pool, customer).await?.email),
-        None => {
-            store::store_actions::guest_email_of_cart(pool, step.channel_id(), cart).await?
-        }
+        None => store::store_actions::guest_email_of_cart(pool, step.channel_id(), cart).await?,
     };
     match choice {
         AddressChoice::Typed(a) => Ok(Ok(quote_address(a, email, None))),
@@ -101,29 +99,30 @@ pub async fn rates(
         },
     };
     let mut outcome = match step.send(&write).await? {
-        Ok(body) => match serde_json::from_value::<Vec<magento::types::ShippingMethod>>(body.clone())
-        {
-            Ok(methods) => Outcome::done(ActionResult::Rates(
-                methods
-                    .into_iter()
-                    .filter_map(|m| {
-                        Some(ShippingRate {
-                            carrier: m.carrier_code?,
-                            method: m.method_code.unwrap_or_default(),
-                            carrier_title: m.carrier_title.unwrap_or_default(),
-                            method_title: m.method_title.unwrap_or_default(),
-                            amount: m.amount,
-                            available: m.available.unwrap_or(true),
-                            error: m.error_message.filter(|e| !e.is_empty()),
+        Ok(body) => {
+            match serde_json::from_value::<Vec<magento::types::ShippingMethod>>(body.clone()) {
+                Ok(methods) => Outcome::done(ActionResult::Rates(
+                    methods
+                        .into_iter()
+                        .filter_map(|m| {
+                            Some(ShippingRate {
+                                carrier: m.carrier_code?,
+                                method: m.method_code.unwrap_or_default(),
+                                carrier_title: m.carrier_title.unwrap_or_default(),
+                                method_title: m.method_title.unwrap_or_default(),
+                                amount: m.amount,
+                                available: m.available.unwrap_or(true),
+                                error: m.error_message.filter(|e| !e.is_empty()),
+                            })
                         })
-                    })
-                    .collect(),
-            )),
-            Err(e) => Outcome::failed(format!(
-                "The store's rates could not be read ({e}): {}",
-                snippet(&body)
-            )),
-        },
+                        .collect(),
+                )),
+                Err(e) => Outcome::failed(format!(
+                    "The store's rates could not be read ({e}): {}",
+                    snippet(&body)
+                )),
+            }
+        }
         Err(e) => refusal(command, &e),
     };
     outcome.targets = step.cart_targets(cart).await;
@@ -321,12 +320,17 @@ pub async fn find_order(ctx: &RunContext, cart: i64) -> Outcome {
 /// A cart closed before this action placed it: the shopper (or someone) ordered it, or the
 /// store deactivated it. Nothing is placed.
 async fn already_closed(ctx: &RunContext, cart: i64) -> Outcome {
-    let found = ctx.client.orders_of_cart(cart).await.ok().and_then(|orders| {
-        orders
-            .iter()
-            .filter_map(|o| Some((o.entity_id?, o.increment_id.clone())))
-            .max_by_key(|(id, _)| *id)
-    });
+    let found = ctx
+        .client
+        .orders_of_cart(cart)
+        .await
+        .ok()
+        .and_then(|orders| {
+            orders
+                .iter()
+                .filter_map(|o| Some((o.entity_id?, o.increment_id.clone())))
+                .max_by_key(|(id, _)| *id)
+        });
     let _ = crate::retry::reread(ctx, Entity::Carts, &[cart]).await;
     match found {
         Some((order, increment)) => {

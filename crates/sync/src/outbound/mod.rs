@@ -152,7 +152,15 @@ impl Actions {
                 customer_magento_id,
                 guest_email,
                 store_view,
-            } => cart::open(&mut step, *customer_magento_id, guest_email.as_deref(), *store_view).await,
+            } => {
+                cart::open(
+                    &mut step,
+                    *customer_magento_id,
+                    guest_email.as_deref(),
+                    *store_view,
+                )
+                .await
+            }
             ActionCommand::CartAddItem {
                 cart: id,
                 sku,
@@ -177,8 +185,16 @@ impl Actions {
                 carrier,
                 method,
             } => {
-                checkout::shipping(&mut step, &command, *id, shipping, billing.as_ref(), carrier, method)
-                    .await
+                checkout::shipping(
+                    &mut step,
+                    &command,
+                    *id,
+                    shipping,
+                    billing.as_ref(),
+                    carrier,
+                    method,
+                )
+                .await
             }
             ActionCommand::CartPlace { cart: id, payment } => {
                 checkout::place(&mut step, &command, *id, payment).await
@@ -250,7 +266,9 @@ impl Actions {
                 let _ = store_actions::mark_checked(
                     &self.pool,
                     action.id,
-                    &format!("The store cannot be checked right now ({e:#}); Cartwise tries again."),
+                    &format!(
+                        "The store cannot be checked right now ({e:#}); Cartwise tries again."
+                    ),
                 )
                 .await;
                 return;
@@ -288,9 +306,13 @@ impl Actions {
             store_actions::resolve_unknown(&self.pool, action.id, &outcome).await
         };
         match result {
-            Ok(true) => tracing::info!(action = action.id, state = ?outcome.state, "an unknown store action was resolved"),
+            Ok(true) => {
+                tracing::info!(action = action.id, state = ?outcome.state, "an unknown store action was resolved")
+            }
             Ok(false) => {}
-            Err(e) => tracing::warn!(action = action.id, error = %e, "could not record a checked action"),
+            Err(e) => {
+                tracing::warn!(action = action.id, error = %e, "could not record a checked action")
+            }
         }
     }
 

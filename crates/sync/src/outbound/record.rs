@@ -16,8 +16,7 @@ pub async fn sync(step: &mut Step<'_>, entity: Entity, magento_id: i64) -> Resul
     let channel = step.channel_id();
     match entity {
         Entity::Orders => {
-            let (cart, customer) =
-                store::checkout::order_links(&pool, channel, magento_id).await?;
+            let (cart, customer) = store::checkout::order_links(&pool, channel, magento_id).await?;
             if let Some(cart) = cart {
                 step.reread(Entity::Carts, &[cart]).await;
             }

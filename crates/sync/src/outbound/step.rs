@@ -99,7 +99,9 @@ pub fn refusal(command: &ActionCommand, e: &magento::Error) -> Outcome {
 /// A failure without a store message, in words for a sales rep.
 fn plain(e: &magento::Error) -> String {
     if e.request_not_processed() || e.is_retryable() {
-        format!("The store could not be reached, so nothing was changed: {e}. Try again in a moment.")
+        format!(
+            "The store could not be reached, so nothing was changed: {e}. Try again in a moment."
+        )
     } else {
         e.to_string()
     }
