@@ -33,6 +33,9 @@ pub use step::refusal;
 const ORPHAN_AFTER_MS: i64 = 3_000;
 /// How often an action with an unknown outcome is checked in the store again.
 const RECHECK_EVERY_SECS: i64 = 15;
+/// How long a requester waits for its action: past it, the action goes on (the worker, or the
+/// requester's next look, finishes it) and the requester is told it is still being sent.
+const WAIT_LIMIT: Duration = Duration::from_secs(120);
 
 /// What running an action took: all of it, and the part spent waiting for the store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -90,6 +93,7 @@ impl Actions {
     pub async fn execute(self: &Arc<Self>, id: i64) -> Result<RunReport> {
         let started = Instant::now();
         let mut pause = Duration::from_millis(10);
+        let mut last_orphan_look = Instant::now();
         loop {
             if let Some(lease) = store_actions::claim(&self.pool, id, &self.worker_id).await? {
                 // A task of its own: the caller going away must not cut the store call short.
@@ -99,13 +103,26 @@ impl Actions {
                     .context("the store action task failed");
             }
             let state = store_actions::state(&self.pool, id).await?;
-            if state.is_final() || state == ActionState::Unknown {
+            if state.is_final() || state == ActionState::Unknown || started.elapsed() > WAIT_LIMIT {
                 return Ok(RunReport {
                     id,
                     state,
                     total: started.elapsed(),
                     store: Duration::ZERO,
                 });
+            }
+            // An earlier action on the same cart whose requester died holds this one back:
+            // run such orphans here too, so a command line with no server running still
+            // gets through.
+            if last_orphan_look.elapsed() > Duration::from_millis(ORPHAN_AFTER_MS as u64) {
+                last_orphan_look = Instant::now();
+                if let Some(lease) =
+                    store_actions::claim_next(&self.pool, ORPHAN_AFTER_MS, &self.worker_id).await?
+                {
+                    let me = Arc::clone(self);
+                    let _ = tokio::spawn(async move { me.run(lease).await }).await;
+                    continue;
+                }
             }
             tokio::time::sleep(pause).await;
             pause = (pause * 2).min(Duration::from_millis(200));
@@ -230,13 +247,16 @@ impl Actions {
             h.finish()
         };
         let mut contexts = self.contexts.lock().await;
-        if let Some((known, ctx)) = contexts.get(&channel_id)
-            && *known == fingerprint
-        {
-            return Ok(ctx.clone());
-        }
-        let ctx = crate::retry::context_with(&self.pool, &channel, &self.options)?;
-        contexts.insert(channel_id, (fingerprint, ctx.clone()));
+        let mut ctx = match contexts.get(&channel_id) {
+            Some((known, ctx)) if *known == fingerprint => ctx.clone(),
+            _ => {
+                let ctx = crate::retry::context_with(&self.pool, &channel, &self.options)?;
+                contexts.insert(channel_id, (fingerprint, ctx.clone()));
+                ctx
+            }
+        };
+        // The cart status rules read "now" (a cart older than its lifetime has expired).
+        ctx.map.now = chrono::Utc::now();
         Ok(ctx)
     }
 
