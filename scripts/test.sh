@@ -49,6 +49,9 @@ E2E_DIR=target/e2e
 rm -rf "$E2E_DIR" && mkdir -p "$E2E_DIR"
 E2E_PORT=${E2E_PORT:-3050}
 export CARTWISE_SERVER_LOG="$PWD/$E2E_DIR/server.log"
+# The first administrator's password is chosen here, not generated: a generated one must be
+# changed at the first sign-in, which every spec signing in as the administrator would repeat.
+export CARTWISE_ADMIN_PASSWORD="e2e admin password, long enough"
 env -u DATABASE_URL CARTWISE_DATA_DIR="$E2E_DIR/data" CARTWISE_LOG=info \
   target/debug/cartwise serve --listen "127.0.0.1:$E2E_PORT" >"$CARTWISE_SERVER_LOG" 2>&1 &
 SERVER_PID=$!

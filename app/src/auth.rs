@@ -13,6 +13,164 @@ use serde::{Deserialize, Serialize};
 /// Server functions callable without a session. Everything else under `/api` needs one.
 pub const PUBLIC_SERVER_FNS: &[&str] = &["/api/current_session"];
 
+/// Who may reach a server function, a route or a page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Any signed-in user.
+    SignedIn,
+    /// A signed-in user whose role has this permission.
+    Role(Permission),
+}
+
+impl Access {
+    /// Whether this caller (`None`: anonymous) may come in.
+    pub fn admits(self, user: Option<&CurrentUser>) -> bool {
+        match self {
+            Access::Public => true,
+            Access::SignedIn => user.is_some(),
+            Access::Role(p) => user.is_some_and(|u| u.can(p)),
+        }
+    }
+}
+
+/// The role table: every server function, route and page, and who may reach it. The server's
+/// middleware refuses a server function's caller from this table before the function runs or
+/// reads its arguments (401 anonymous, 403 role), each function checks again
+/// (`server::require`), pages guard themselves with `RequirePermission`, and a test calls every
+/// entry as anonymous and as each role, and fails for a function, route or page missing here.
+/// Paths use `:name` for a path parameter.
+pub const ACCESS: &[(&str, Access)] = {
+    use Access::{Public, Role, SignedIn};
+    use Permission::{ManageIntegrations, ManageUsers, ReadData, ReadReports, StoreActions};
+    &[
+        // Server functions.
+        ("/api/add_to_cart", Role(StoreActions)),
+        ("/api/ask_shipping_rates", Role(StoreActions)),
+        ("/api/cancel_channel_sync", Role(ManageIntegrations)),
+        ("/api/change_cart_line", Role(StoreActions)),
+        ("/api/change_password", SignedIn),
+        ("/api/channel_errors", Role(ManageIntegrations)),
+        ("/api/channel_jobs", Role(ManageIntegrations)),
+        ("/api/channel_live", Role(ManageIntegrations)),
+        ("/api/check_connection", Role(ManageIntegrations)),
+        ("/api/create_channel", Role(ManageIntegrations)),
+        ("/api/create_user", Role(ManageUsers)),
+        ("/api/current_session", Public),
+        ("/api/delete_channel", Role(ManageIntegrations)),
+        ("/api/delete_grid_view", Role(ReadData)),
+        ("/api/export_accounts", Role(ReadData)),
+        ("/api/export_carts", Role(ReadData)),
+        ("/api/export_credit_memos", Role(ReadData)),
+        ("/api/export_customers", Role(ReadData)),
+        ("/api/export_orders", Role(ReadData)),
+        ("/api/export_products", Role(ReadData)),
+        ("/api/export_subscribers", Role(ReadData)),
+        ("/api/find_products", Role(ReadData)),
+        ("/api/get_abandoned_report", Role(ReadReports)),
+        ("/api/get_account", Role(ReadData)),
+        ("/api/get_cart", Role(ReadData)),
+        ("/api/get_cart_builder", Role(ReadData)),
+        ("/api/get_carts_by_status_report", Role(ReadReports)),
+        ("/api/get_channel", Role(ManageIntegrations)),
+        ("/api/get_credit_memo", Role(ReadData)),
+        ("/api/get_customer", Role(ReadData)),
+        ("/api/get_customers_report", Role(ReadReports)),
+        ("/api/get_dashboard", Role(ReadReports)),
+        ("/api/get_grid_options", Role(ReadData)),
+        ("/api/get_order", Role(ReadData)),
+        ("/api/get_product", Role(ReadData)),
+        ("/api/get_sales_report", Role(ReadReports)),
+        ("/api/get_subscriber", Role(ReadData)),
+        ("/api/list_accounts", Role(ReadData)),
+        ("/api/list_cart_items", Role(ReadData)),
+        ("/api/list_carts", Role(ReadData)),
+        ("/api/list_channels", Role(ManageIntegrations)),
+        ("/api/list_credit_memo_items", Role(ReadData)),
+        ("/api/list_credit_memos", Role(ReadData)),
+        ("/api/list_customer_addresses", Role(ReadData)),
+        ("/api/list_customers", Role(ReadData)),
+        ("/api/list_grid_views", Role(ReadData)),
+        ("/api/list_order_items", Role(ReadData)),
+        ("/api/list_order_status_history", Role(ReadData)),
+        ("/api/list_orders", Role(ReadData)),
+        ("/api/list_products", Role(ReadData)),
+        ("/api/list_store_actions", Role(ReadData)),
+        ("/api/list_subscribers", Role(ReadData)),
+        ("/api/list_users", Role(ManageUsers)),
+        ("/api/load_new_cart", Role(StoreActions)),
+        ("/api/mark_cart_lost", Role(StoreActions)),
+        ("/api/open_cart_for_email", Role(StoreActions)),
+        ("/api/open_customer_cart", Role(StoreActions)),
+        ("/api/open_guest_cart", Role(StoreActions)),
+        ("/api/place_cart_order", Role(StoreActions)),
+        ("/api/record_actions", Role(ReadData)),
+        ("/api/remove_cart_line", Role(StoreActions)),
+        ("/api/reopen_cart", Role(StoreActions)),
+        ("/api/retry_sync_errors", Role(ManageIntegrations)),
+        ("/api/save_grid_view", Role(ReadData)),
+        ("/api/set_cart_shipping", Role(StoreActions)),
+        ("/api/set_channel_active", Role(ManageIntegrations)),
+        ("/api/set_time_zone", SignedIn),
+        ("/api/set_user_active", Role(ManageUsers)),
+        ("/api/set_user_role", Role(ManageUsers)),
+        ("/api/sync_channel_now", Role(ManageIntegrations)),
+        ("/api/sync_record", Role(ReadData)),
+        ("/api/time_zone_settings", SignedIn),
+        ("/api/update_channel", Role(ManageIntegrations)),
+        // Routes outside Leptos.
+        ("/api/channels/:id/events", Role(ManageIntegrations)),
+        ("/login", Public),
+        ("/logout", Public),
+        ("/health", Public),
+        // Pages.
+        ("/", SignedIn),
+        ("/account", SignedIn),
+        ("/users", Role(ManageUsers)),
+        ("/channels", Role(ManageIntegrations)),
+        ("/channels/new", Role(ManageIntegrations)),
+        ("/channels/:id", Role(ManageIntegrations)),
+        ("/channels/:id/edit", Role(ManageIntegrations)),
+        ("/customers", Role(ReadData)),
+        ("/customers/:id", Role(ReadData)),
+        ("/accounts", Role(ReadData)),
+        ("/accounts/:id", Role(ReadData)),
+        ("/carts", Role(ReadData)),
+        ("/carts/:id", Role(ReadData)),
+        ("/carts/:id/build", Role(ReadData)),
+        ("/new-cart", Role(StoreActions)),
+        ("/orders", Role(ReadData)),
+        ("/orders/:id", Role(ReadData)),
+        ("/credit-memos", Role(ReadData)),
+        ("/credit-memos/:id", Role(ReadData)),
+        ("/newsletter-subscribers", Role(ReadData)),
+        ("/newsletter-subscribers/:id", Role(ReadData)),
+        ("/products", Role(ReadData)),
+        ("/products/:id", Role(ReadData)),
+        ("/store-actions", Role(ReadData)),
+        ("/reports", Role(ReadReports)),
+        ("/reports/sales", Role(ReadReports)),
+        ("/reports/carts-by-status", Role(ReadReports)),
+        ("/reports/abandoned-carts", Role(ReadReports)),
+        ("/reports/customers", Role(ReadReports)),
+    ]
+};
+
+/// The table's entry for a concrete path (`/carts/12/build` matches `/carts/:id/build`; a
+/// `{id}` spelling matches too).
+pub fn access(path: &str) -> Option<Access> {
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    ACCESS.iter().find_map(|(pattern, access)| {
+        let pattern: Vec<&str> = pattern.trim_end_matches('/').split('/').collect();
+        let same = pattern.len() == segments.len()
+            && pattern.iter().zip(&segments).all(|(p, s)| {
+                p == s || ((p.starts_with(':') || p.starts_with('{')) && !s.is_empty())
+            });
+        same.then_some(*access)
+    })
+}
+
 /// What the shell needs to draw itself: the user, and which entities have data to show.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct SessionInfo {

@@ -12,6 +12,9 @@ pub struct AppState {
     pub cipher: store::secrets::Cipher,
     /// Runs the store actions this process's users ask for.
     pub actions: std::sync::Arc<sync::outbound::Actions>,
+    /// Cancelled when the server starts shutting down: long-lived streams end with it, so the
+    /// graceful shutdown does not wait for them.
+    pub stopping: tokio_util::sync::CancellationToken,
 }
 
 /// The database pool of this request's server.

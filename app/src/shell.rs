@@ -40,6 +40,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
+    #[cfg(feature = "ssr")]
+    content_security_policy();
     SessionResource::provide();
     // Effects run only in the browser: this marks the page as hydrated (interactive), which the
     // end-to-end tests wait for before they click.
@@ -71,5 +73,29 @@ pub fn App() -> impl IntoView {
                 </ParentRoute>
             </Routes>
         </Router>
+    }
+}
+
+/// The page's Content-Security-Policy: scripts only from this origin's inline scripts that
+/// carry this response's nonce (Leptos puts it on every one it writes) and what they load;
+/// WebAssembly allowed; no framing, no plugins, no other origin for anything. A script an
+/// attacker gets into the page (a customer's name, say) has no nonce and does not run.
+#[cfg(feature = "ssr")]
+fn content_security_policy() {
+    use http::{HeaderValue, header};
+    let (Some(nonce), Some(response)) = (
+        leptos::nonce::use_nonce(),
+        use_context::<leptos_axum::ResponseOptions>(),
+    ) else {
+        return;
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'nonce-{nonce}' 'strict-dynamic' 'wasm-unsafe-eval'; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; \
+         font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'"
+    );
+    if let Ok(value) = HeaderValue::from_str(&policy) {
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
 }

@@ -28,7 +28,8 @@ pub async fn create_user(
         .parse()
         .map_err(|e: String| AppError::invalid("role", e))?;
     credentials::validate_new_password(&password)?;
-    let hash = credentials::hash_password(&password)?;
+    // Argon2 on the blocking threads, one per core (store::credentials).
+    let hash = credentials::hash_password_limited(password).await?;
     let pool = crate::server::pool()?;
     let id = users::create(
         &pool,

@@ -205,7 +205,7 @@ async fn csv_exports_hold_the_filtered_rows_safely(pool: PgPool) {
     load(&pool).await;
     let query = "status=open,lost&cols=cart_id,customer,grand_total,status";
     let mut stream = Box::pin(
-        export_csv::<CartField>(pool.clone(), query, TZ)
+        export_csv::<CartField>(pool.clone(), query, TZ, None)
             .await
             .unwrap(),
     );
@@ -231,7 +231,7 @@ async fn csv_exports_hold_the_filtered_rows_safely(pool: PgPool) {
     assert_eq!(page.rows[0].id(), 104);
     // Bad input fails before anything is sent.
     assert!(
-        export_csv::<CartField>(pool.clone(), "created_at_min=yesterday", TZ)
+        export_csv::<CartField>(pool.clone(), "created_at_min=yesterday", TZ, None)
             .await
             .is_err()
     );

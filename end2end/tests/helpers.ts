@@ -2,11 +2,13 @@ import { expect, Page, TestInfo } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 
-/** The first administrator, as the server printed it on its first start. */
+/** The first administrator, as the server printed it on its first start (with the password
+ * the test command chose in CARTWISE_ADMIN_PASSWORD, or the generated one it printed). */
 export function printedAdmin(): { email: string; password: string } {
   const log = readFileSync(process.env.CARTWISE_SERVER_LOG!, "utf8");
-  const email = /Email:\s+(\S+)/.exec(log)?.[1];
-  const password = /Password:\s+(\S+)/.exec(log)?.[1];
+  const email =
+    /Email:\s+(\S+)/.exec(log)?.[1] ?? /First administrator created: (\S+)/.exec(log)?.[1];
+  const password = process.env.CARTWISE_ADMIN_PASSWORD || /Password:\s+(\S+)/.exec(log)?.[1];
   if (!email || !password) throw new Error("the server log has no printed administrator");
   return { email, password };
 }

@@ -119,6 +119,29 @@ pub enum Command {
     Bench(BenchCommand),
     /// Run the bundled Magento-compatible demo store on its own (for tests and benchmarks).
     DemoStore(DemoStoreArgs),
+    /// The key that encrypts stored credentials: rotate it, or recover from its loss.
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Re-encrypt every stored credential with a new key (generated unless given), in one
+    /// transaction; the new key replaces the data directory's key file, or is printed when the
+    /// key comes from CARTWISE_SECRET_KEY. Restart running cartwise processes afterwards.
+    Rotate {
+        /// The new key, base64 of 32 bytes (e.g. `openssl rand -base64 32`).
+        #[arg(long, env = "CARTWISE_NEW_SECRET_KEY", hide_env_values = true)]
+        new_key: Option<String>,
+    },
+    /// The key the credentials were encrypted with is lost: discard the stored credentials the
+    /// current key cannot decrypt and record the current key. Their channels stop syncing
+    /// until their credentials are entered again.
+    Reset {
+        /// Discard them (without it, only says what would be discarded).
+        #[arg(long)]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Clone, Args)]
@@ -171,6 +194,23 @@ pub enum BenchCommand {
         /// 1.0 = 1M orders, 1M carts, 300k customers.
         #[arg(long, default_value_t = 1.0)]
         scale: f64,
+    },
+    /// Signed-in users working at once against `cartwise serve` over a seeded store (dashboard,
+    /// grid pages and filter changes, record pages, CSV exports): p50/p95/p99 per kind, errors
+    /// and the server's peak RSS, beside one user alone.
+    Load {
+        /// 1.0 = 1M orders, 1M carts, 300k customers.
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+        /// Simulated users, each with its own session and connections.
+        #[arg(long, default_value_t = 50)]
+        users: usize,
+        /// How long the users work.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        /// Each user's average pause between two clicks, in milliseconds (0: none).
+        #[arg(long, default_value_t = 2000)]
+        think_ms: u64,
     },
 }
 
@@ -389,6 +429,12 @@ pub struct ServeArgs {
     /// The address users reach Cartwise at; an https URL marks session cookies Secure.
     #[arg(long, env = "CARTWISE_PUBLIC_URL")]
     pub public_url: Option<String>,
+
+    /// Addresses of the reverse proxies in front of Cartwise (comma-separated). A request from
+    /// one of them is counted against the client address its `X-Forwarded-For` names (for the
+    /// per-address sign-in limit and the logs); any other peer's header is ignored.
+    #[arg(long, env = "CARTWISE_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 
     /// Email of the first administrator, created on first start when there are no users.
     #[arg(

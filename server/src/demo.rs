@@ -24,13 +24,38 @@ struct DemoState {
     channel_added: bool,
 }
 
-/// Whether this start runs the demo store.
-pub fn enabled(global: &GlobalArgs, args: &ServeArgs) -> bool {
-    match args.demo {
+/// Whether this start runs the demo store. `auto` runs it for a newcomer only: with no
+/// DATABASE_URL, on the first start of an empty database (no channel yet), and on later starts
+/// while its channel is still there. A real installation on the embedded database, whose
+/// administrator deleted the demo channel or started with real stores, never gets it back.
+pub async fn enabled(global: &GlobalArgs, args: &ServeArgs, pool: &PgPool) -> Result<bool> {
+    Ok(match args.demo {
         DemoMode::On => true,
         DemoMode::Off => false,
-        DemoMode::Auto => global.database_url().is_none(),
-    }
+        DemoMode::Auto => {
+            if global.database_url().is_some() {
+                return Ok(false);
+            }
+            let (channels, demo) = store::channels::demo_status(pool).await?;
+            let added_before = load_state(&global.data_dir)?.channel_added;
+            let run = auto_starts(channels, demo, added_before);
+            if run && channels == 0 {
+                tracing::info!(
+                    "starting the bundled demo store: this is the first start of an empty \
+                     database (turn it off with --demo off; delete the \"Demo store\" channel to \
+                     stop it for good)"
+                );
+            }
+            run
+        }
+    })
+}
+
+/// `--demo auto` on the embedded database: at the first start of an empty database (no
+/// channel, and the demo never added from this data directory), or while the demo channel is
+/// kept. Deleting the demo channel stops it for good; a real store's channel never brings it.
+fn auto_starts(channels: i64, demo_channel: bool, added_before: bool) -> bool {
+    demo_channel || (channels == 0 && !added_before)
 }
 
 fn load_state(data_dir: &Path) -> Result<DemoState> {
@@ -93,7 +118,12 @@ pub async fn start(
         Some(channel) if channel.settings.store_url != url => {
             let mut settings = channel.settings.clone();
             settings.store_url = url.clone();
-            store::channels::update(pool, cipher, channel.id, &settings, None).await?;
+            // A new port is a new origin: stored credentials never follow an address to
+            // another one, so the demo store's own token goes with it.
+            let token = Credentials::Bearer {
+                token: demo_store::DEMO_BEARER_TOKEN.to_string(),
+            };
+            store::channels::update(pool, cipher, channel.id, &settings, Some(&token)).await?;
         }
         Some(_) => {}
         None if !state.channel_added => {
@@ -124,4 +154,21 @@ pub async fn start(
     }
     save_state(&global.data_dir, &state)?;
     Ok(handle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::auto_starts;
+
+    #[test]
+    fn the_demo_starts_by_itself_only_on_an_empty_database_or_while_its_channel_is_kept() {
+        assert!(
+            auto_starts(0, false, false),
+            "first start of an empty database"
+        );
+        assert!(auto_starts(1, true, true), "the demo channel is kept");
+        assert!(auto_starts(2, true, true), "kept beside a real store");
+        assert!(!auto_starts(1, false, false), "a real store's database");
+        assert!(!auto_starts(0, false, true), "the demo channel was deleted");
+    }
 }

@@ -10,6 +10,7 @@ pub mod commands;
 pub mod database;
 pub mod demo;
 pub mod embedded_pg;
+pub mod http;
 pub mod logging;
 pub mod secret_key;
 pub mod serve;

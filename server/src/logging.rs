@@ -11,12 +11,15 @@ pub fn init(args: &GlobalArgs) {
         );
         EnvFilter::new("info")
     });
-    // Colours only for a person at a terminal; log files and collectors get plain text.
-    let ansi = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    // Logs go to stderr, always: stdout is the commands' output (`export … > file.jsonl`,
+    // `channel list --json | jq`), which a log line would break. Colours only for a person at
+    // a terminal; log files and collectors get plain text.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(true)
-        .with_ansi(ansi);
+        .with_ansi(ansi)
+        .with_writer(std::io::stderr);
     let result = match args.log_format {
         LogFormat::Text => builder.try_init(),
         LogFormat::Json => builder.json().try_init(),

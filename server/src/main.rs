@@ -31,6 +31,7 @@ fn main() -> std::process::ExitCode {
             Command::Cart(cmd) => server::commands::cart::run(cli.global, cmd).await,
             Command::Bench(cmd) => server::commands::bench::run(cli.global, cmd).await,
             Command::DemoStore(args) => server::commands::demo_store::run(args).await,
+            Command::Key(cmd) => server::commands::key::run(cli.global, cmd).await,
         }
     });
     match result {

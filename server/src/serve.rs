@@ -6,7 +6,6 @@ use crate::web::{WebState, router};
 use crate::{demo, secret_key};
 use anyhow::{Context, Result};
 use std::time::Duration;
-use store::secrets::Cipher;
 use store::{PgPool, credentials, users};
 use sync::{Worker, WorkerConfig};
 use tokio_util::sync::CancellationToken;
@@ -21,11 +20,11 @@ pub async fn run(global: GlobalArgs, args: ServeArgs) -> Result<()> {
 }
 
 async fn serve(global: &GlobalArgs, args: &ServeArgs, pool: &PgPool) -> Result<()> {
-    let key = secret_key::load_or_create(global.secret_key(), &global.data_dir)?;
-    let cipher = Cipher::new(&key);
+    // Refuses a key other than the one the stored credentials are encrypted with.
+    let cipher = secret_key::open_cipher(global, pool).await?;
     let base_url = format!("http://{}", args.listen);
     let first_admin = ensure_first_admin(pool, args).await?;
-    let demo = if demo::enabled(global, args) {
+    let demo = if demo::enabled(global, args, pool).await? {
         Some(demo::start(global, args, pool, &cipher).await?)
     } else {
         None
@@ -35,6 +34,7 @@ async fn serve(global: &GlobalArgs, args: &ServeArgs, pool: &PgPool) -> Result<(
         leptos::config::get_configuration(None).context("reading the Leptos configuration")?;
     let mut leptos = conf.leptos_options;
     leptos.site_addr = args.listen;
+    let stop = CancellationToken::new();
     let state = WebState {
         pool: pool.clone(),
         cipher: cipher.clone(),
@@ -43,6 +43,8 @@ async fn serve(global: &GlobalArgs, args: &ServeArgs, pool: &PgPool) -> Result<(
             .public_url
             .as_deref()
             .is_some_and(|u| u.starts_with("https://")),
+        stopping: stop.clone(),
+        trusted_proxies: args.trusted_proxies.clone(),
     };
 
     let listener = tokio::net::TcpListener::bind(args.listen)
@@ -54,7 +56,6 @@ async fn serve(global: &GlobalArgs, args: &ServeArgs, pool: &PgPool) -> Result<(
             )
         })?;
     let housekeeping = tokio::spawn(purge_sessions_periodically(pool.clone()));
-    let stop = CancellationToken::new();
     let worker = (args.sync_workers > 0).then(|| {
         let config = WorkerConfig {
             max_parallel_jobs: args.sync_workers,
@@ -67,17 +68,27 @@ async fn serve(global: &GlobalArgs, args: &ServeArgs, pool: &PgPool) -> Result<(
 
     print_sign_in_help(&base_url, &args.admin_email, first_admin.as_deref());
     tracing::info!(address = %args.listen, "Cartwise is serving");
-    let signal = {
-        let stop = stop.clone();
-        async move {
+    // The first Ctrl-C (or SIGTERM) stops accepting and drains open requests; a second one
+    // stops waiting for them.
+    let force = CancellationToken::new();
+    let signals = {
+        let (stop, force) = (stop.clone(), force.clone());
+        tokio::spawn(async move {
             shutdown_signal().await;
             stop.cancel();
-        }
+            shutdown_signal().await;
+            force.cancel();
+        })
     };
-    let served = axum::serve(listener, router(state))
-        .with_graceful_shutdown(signal)
-        .await
-        .context("serving HTTP");
+    let served = crate::http::serve(
+        listener,
+        router(state),
+        stop.clone().cancelled_owned(),
+        force.clone().cancelled_owned(),
+    )
+    .await
+    .context("serving HTTP");
+    signals.abort();
     stop.cancel();
     housekeeping.abort();
     if let Some(worker) = worker {
@@ -115,11 +126,13 @@ async fn ensure_first_admin(pool: &PgPool, args: &ServeArgs) -> Result<Option<St
     )
     .await;
     match created {
-        Ok(_) => Ok(if generated {
-            Some(password)
-        } else {
-            Some(String::new())
-        }),
+        Ok(id) if generated => {
+            // The password is printed (and so lands in log files): it must be changed at the
+            // first sign-in.
+            users::require_password_change(pool, id).await?;
+            Ok(Some(password))
+        }
+        Ok(_) => Ok(Some(String::new())),
         // Another cartwise process created it first.
         Err(store::Error::Conflict(_)) => Ok(None),
         Err(e) => Err(e).context("creating the first administrator"),
@@ -135,7 +148,7 @@ fn print_sign_in_help(base_url: &str, admin_email: &str, first_admin: Option<&st
             println!("  First administrator created. Sign in with:");
             println!("    Email:    {admin_email}");
             println!("    Password: {password}");
-            println!("  (shown once; change it under Your account)");
+            println!("  (shown once; you will be asked to change it when you sign in)");
         }
         Some(_) => {
             println!("  First administrator created: {admin_email}");
@@ -150,7 +163,7 @@ fn print_sign_in_help(base_url: &str, admin_email: &str, first_admin: Option<&st
 }
 
 async fn purge_sessions_periodically(pool: PgPool) {
-    let mut tick = tokio::time::interval(Duration::from_secs(3600));
+    let mut tick = tokio::time::interval(Duration::from_secs(600));
     loop {
         tick.tick().await;
         match store::sessions::purge_expired(&pool).await {
@@ -158,6 +171,12 @@ async fn purge_sessions_periodically(pool: PgPool) {
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "could not purge expired sessions"),
         }
+        // Sign-in attempts (per email, in Postgres; per address, in memory) that no longer
+        // count: a flood of random emails leaves no lasting rows.
+        if let Err(e) = store::throttle::purge_old(&pool).await {
+            tracing::warn!(error = %e, "could not purge old sign-in attempts");
+        }
+        crate::web::forget_quiet_sign_in_addresses();
     }
 }
 

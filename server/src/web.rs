@@ -1,7 +1,6 @@
 //! HTTP: the Leptos pages and server functions, sign-in and sign-out, and the session
 //! middleware that authenticates every request in one place.
 
-use app::auth::PUBLIC_SERVER_FNS;
 use app::auth::server::RequestSession;
 use app::server::AppState;
 use app::{App, shell};
@@ -19,6 +18,16 @@ use server_fn::error::FromServerFnError;
 use store::{PgPool, credentials, sessions, throttle, users};
 
 pub const SESSION_COOKIE: &str = "cartwise_session";
+/// Over HTTPS the session cookie carries the `__Host-` prefix: browsers then keep it only when
+/// it is Secure, has no Domain and its Path is `/`, so a sibling subdomain (the storefront next
+/// to the CRM) cannot plant or shadow one.
+pub const SECURE_SESSION_COOKIE: &str = "__Host-cartwise_session";
+
+/// The largest request body: server functions take a form or a small JSON document.
+pub const MAX_BODY: usize = 2 * 1024 * 1024;
+/// The longest a request may take to produce its response (streams such as CSV downloads and
+/// live events answer at once and are not bound by it).
+pub const REQUEST_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(120);
 
 /// What the HTTP layer needs.
 #[derive(Clone)]
@@ -28,6 +37,10 @@ pub struct WebState {
     pub leptos: LeptosOptions,
     /// Mark cookies `Secure` (the app is reached over https).
     pub secure_cookies: bool,
+    /// Cancelled when shutdown starts; ends the live streams (`AppState::stopping`).
+    pub stopping: tokio_util::sync::CancellationToken,
+    /// Reverse proxies whose `X-Forwarded-For` is believed (see [`client_address`]).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl FromRef<WebState> for LeptosOptions {
@@ -47,6 +60,7 @@ pub fn router(state: WebState) -> Router {
             state.cipher.clone(),
             sync::connect::ClientOptions::default(),
         ),
+        stopping: state.stopping.clone(),
     };
     let app_state_ext = app_state.clone();
     let context = move || provide_context(app_state.clone());
@@ -68,7 +82,16 @@ pub fn router(state: WebState) -> Router {
         >(context, shell))
         .layer(axum::Extension(app_state_ext))
         .layer(middleware::from_fn_with_state(state.clone(), authenticate))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            REQUEST_TIMEOUT,
+        ))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(MAX_BODY))
         .layer(tower_http::compression::CompressionLayer::new())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
         .with_state(state)
 }
 
@@ -91,6 +114,20 @@ fn is_static(path: &str) -> bool {
             .is_some_and(|last| last.contains('.'))
 }
 
+/// What a user whose password must be changed may still reach: the account page, what it
+/// needs, and signing out.
+fn allowed_before_password_change(path: &str) -> bool {
+    matches!(
+        path,
+        "/account"
+            | "/logout"
+            | "/health"
+            | "/api/change_password"
+            | "/api/current_session"
+            | "/api/time_zone_settings"
+    )
+}
+
 /// Pages anyone may open.
 fn is_public_page(path: &str) -> bool {
     matches!(path, "/login" | "/logout" | "/health")
@@ -103,7 +140,12 @@ async fn authenticate(State(state): State<WebState>, mut req: Request, next: Nex
     if is_static(&path) {
         return next.run(req).await;
     }
-    let session = match session_token(req.headers()) {
+    if is_state_changing(req.method()) && is_cross_site(req.headers()) {
+        tracing::warn!(%path, "cross-site request refused");
+        return (StatusCode::FORBIDDEN, "Cross-site request refused.").into_response();
+    }
+    let secure = is_secure(&state, req.headers());
+    let session = match session_token(req.headers(), secure) {
         Some(token) => {
             let hash = credentials::hash_session_token(&token);
             match sessions::find_user(&state.pool, &hash).await {
@@ -124,10 +166,24 @@ async fn authenticate(State(state): State<WebState>, mut req: Request, next: Nex
         None => RequestSession::default(),
     };
     let signed_in = session.user.is_some();
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    let client = client_address(peer, req.headers(), &state.trusted_proxies);
+    req.extensions_mut().insert(ClientAddress(client));
 
     if path.starts_with("/api/") {
-        if !signed_in && !PUBLIC_SERVER_FNS.contains(&path.as_str()) {
-            return server_fn_error(StatusCode::UNAUTHORIZED, AppError::Unauthenticated);
+        // The role table: a caller it refuses is turned away before the function reads its
+        // arguments (each function checks again). A path it does not name needs a session.
+        let access = app::auth::access(&path).unwrap_or(app::auth::Access::SignedIn);
+        if !access.admits(session.user.as_ref()) {
+            return if signed_in {
+                tracing::warn!(%path, "refused by the role table");
+                server_fn_error(StatusCode::FORBIDDEN, AppError::Forbidden)
+            } else {
+                server_fn_error(StatusCode::UNAUTHORIZED, AppError::Unauthenticated)
+            };
         }
     } else if path == "/login" && signed_in && req.method() == Method::GET {
         return Redirect::to("/").into_response();
@@ -146,6 +202,21 @@ async fn authenticate(State(state): State<WebState>, mut req: Request, next: Nex
             return Redirect::to(&location).into_response();
         }
         return (StatusCode::UNAUTHORIZED, "Please sign in.").into_response();
+    }
+    // A printed first password must be changed before anything else.
+    if session
+        .user
+        .as_ref()
+        .is_some_and(|u| u.must_change_password)
+        && !allowed_before_password_change(&path)
+    {
+        if path.starts_with("/api/") {
+            return server_fn_error(
+                StatusCode::FORBIDDEN,
+                AppError::Conflict("Change your password first (Your account).".into()),
+            );
+        }
+        return Redirect::to("/account?password=required").into_response();
     }
     req.extensions_mut().insert(session);
     let response = next.run(req).await;
@@ -178,16 +249,106 @@ fn server_fn_error(status: StatusCode, error: AppError) -> Response {
         .unwrap_or_else(|_| status.into_response())
 }
 
-fn session_token(headers: &HeaderMap) -> Option<String> {
-    headers
+/// The session token, when the request carries exactly one session cookie: two of them mean
+/// one was planted (by a sibling subdomain over plain HTTP), and neither is trusted.
+fn session_token(headers: &HeaderMap, secure: bool) -> Option<String> {
+    let name = cookie_name(secure);
+    let mut found = headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == SESSION_COOKIE)
-        .map(|(_, value)| value.to_string())
-        .filter(|v| !v.is_empty() && v.len() <= 128)
+        .filter(|(n, _)| *n == name)
+        .map(|(_, value)| value.to_string());
+    let token = found.next()?;
+    if found.next().is_some() {
+        tracing::warn!("a request carried two session cookies; neither is used");
+        return None;
+    }
+    Some(token).filter(|v| !v.is_empty() && v.len() <= 128)
+}
+
+fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_SESSION_COOKIE
+    } else {
+        SESSION_COOKIE
+    }
+}
+
+/// Served over HTTPS: configured so, or told so by the proxy in front.
+fn is_secure(state: &WebState, headers: &HeaderMap) -> bool {
+    state.secure_cookies
+        || headers
+            .get("x-forwarded-proto")
+            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
+}
+
+fn is_state_changing(method: &Method) -> bool {
+    !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+/// A browser's request that another site made it send. `Sec-Fetch-Site` says it (every current
+/// browser sends it); failing that, an `Origin` of another host. SameSite=Lax alone lets a
+/// sibling subdomain (same site, another origin) through, which these checks do not. Requests
+/// with neither header come from programs (scripts, the tests), which hold no victim's cookie.
+fn is_cross_site(headers: &HeaderMap) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site") {
+        return !matches!(site.as_bytes(), b"same-origin" | b"none");
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
+        return false;
+    };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin_host = origin
+        .split_once("://")
+        .map(|(_, rest)| rest.trim_end_matches('/'));
+    match (origin_host, host) {
+        (Some(o), Some(h)) => !o.eq_ignore_ascii_case(h),
+        // `Origin: null` (a sandboxed frame, a redirect across sites) or no Host: refuse.
+        _ => true,
+    }
+}
+
+/// Headers every answer carries: no sniffing, no framing, no referrer to other sites, HSTS
+/// over HTTPS, and `no-store` on everything but the static assets (pages and server function
+/// answers hold customers' personal data, which must not linger in shared caches).
+async fn security_headers(State(state): State<WebState>, req: Request, next: Next) -> Response {
+    let static_asset = is_static(req.uri().path());
+    let secure = is_secure(&state, req.headers());
+    let mut response = next.run(req).await;
+    let headers = response.headers_mut();
+    let set = |headers: &mut HeaderMap, name: header::HeaderName, value: &'static str| {
+        if !headers.contains_key(&name) {
+            headers.insert(name, HeaderValue::from_static(value));
+        }
+    };
+    set(headers, header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(headers, header::X_FRAME_OPTIONS, "DENY");
+    set(headers, header::REFERRER_POLICY, "same-origin");
+    set(
+        headers,
+        header::HeaderName::from_static("cross-origin-opener-policy"),
+        "same-origin",
+    );
+    // Pages set their own policy (with the page's script nonce); everything else needs none.
+    set(
+        headers,
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'none'; frame-ancestors 'none'",
+    );
+    if secure {
+        set(
+            headers,
+            header::STRICT_TRANSPORT_SECURITY,
+            "max-age=31536000; includeSubDomains",
+        );
+    }
+    if !static_asset {
+        set(headers, header::CACHE_CONTROL, "no-store");
+    }
+    response
 }
 
 fn encode(value: &str) -> String {
@@ -203,10 +364,70 @@ struct SignInForm {
     next: Option<String>,
 }
 
+/// The address a request came from (the TCP peer), when the server knows it: set by the
+/// session middleware for the handlers that limit per client.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientAddress(pub Option<std::net::IpAddr>);
+
+/// The client a request is from: the TCP peer, or, when the peer is a trusted proxy, the
+/// nearest address in `X-Forwarded-For` that is not one (read from the right: what the proxies
+/// appended, not what the client wrote at the left). A malformed entry stops the walk there.
+pub fn client_address(
+    peer: Option<std::net::IpAddr>,
+    headers: &HeaderMap,
+    trusted: &[std::net::IpAddr],
+) -> Option<std::net::IpAddr> {
+    let mut client = peer?;
+    if !trusted.contains(&client) {
+        return Some(client);
+    }
+    let forwarded: Vec<&str> = headers
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .collect();
+    for entry in forwarded.into_iter().rev() {
+        let Ok(address) = entry.trim().parse::<std::net::IpAddr>() else {
+            break;
+        };
+        client = address;
+        if !trusted.contains(&address) {
+            break;
+        }
+    }
+    Some(client)
+}
+
+/// Sign-in attempts per client address: a burst of 15, then one every 2 s. Argon2 is slow on
+/// purpose; this keeps one address from making the server hash for it all day (per process;
+/// the per-email throttle in Postgres is shared by all).
+static SIGN_INS_PER_ADDRESS: std::sync::LazyLock<
+    governor::DefaultKeyedRateLimiter<std::net::IpAddr>,
+> = std::sync::LazyLock::new(|| {
+    let per_minute = std::num::NonZeroU32::new(30).expect("non-zero");
+    let burst = std::num::NonZeroU32::new(15).expect("non-zero");
+    governor::RateLimiter::keyed(governor::Quota::per_minute(per_minute).allow_burst(burst))
+});
+
+/// Forgets addresses that have not signed in lately (the limiter's memory stays small).
+pub fn forget_quiet_sign_in_addresses() {
+    SIGN_INS_PER_ADDRESS.retain_recent();
+}
+
+/// A short, stable tag of an email for the logs: a failed sign-in's "email" is sometimes a
+/// password typed in the wrong field, so it is never written as typed.
+fn email_tag(email: &str) -> String {
+    use sha2::Digest;
+    let digest = sha2::Sha256::digest(email.trim().to_lowercase().as_bytes());
+    hex::encode(&digest[..6])
+}
+
 /// `POST /login`: checks the password, slows down guessing, starts a session.
 async fn sign_in(
     State(state): State<WebState>,
     headers: HeaderMap,
+    axum::Extension(client): axum::Extension<ClientAddress>,
     axum::Form(form): axum::Form<SignInForm>,
 ) -> Response {
     let next = form
@@ -224,15 +445,25 @@ async fn sign_in(
     if form.email.trim().is_empty() || form.password.is_empty() {
         return back("missing", "");
     }
+    // (Without a peer address — a request handed to the router in-process — only the
+    // per-email throttle applies.)
+    if let Some(Err(not_until)) = client.0.map(|ip| SIGN_INS_PER_ADDRESS.check_key(&ip)) {
+        let wait = not_until
+            .wait_time_from(governor::clock::Clock::now(
+                &governor::clock::DefaultClock::default(),
+            ))
+            .as_secs()
+            .max(1);
+        tracing::warn!(address = ?client.0, "too many sign-ins from one address");
+        return back("throttled", &format!("&wait={wait}"));
+    }
     match try_sign_in(&state.pool, form.email.trim(), &form.password).await {
         Ok(SignIn::Success(token)) => {
-            let secure = state.secure_cookies
-                || headers
-                    .get("x-forwarded-proto")
-                    .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"));
+            let secure = is_secure(&state, &headers);
             let max_age = sessions::ABSOLUTE_LIFETIME.num_seconds();
             let cookie = format!(
-                "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+                "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
+                cookie_name(secure),
                 if secure { "; Secure" } else { "" }
             );
             let mut response = Redirect::to(&next).into_response();
@@ -243,6 +474,7 @@ async fn sign_in(
         }
         Ok(SignIn::Rejected) => back("invalid", ""),
         Ok(SignIn::Throttled(wait)) => back("throttled", &format!("&wait={wait}")),
+        Err(store::Error::Unavailable(_)) => back("busy", ""),
         Err(e) => {
             tracing::error!(error = %e, "sign-in failed");
             (
@@ -261,23 +493,21 @@ enum SignIn {
 }
 
 async fn try_sign_in(pool: &PgPool, email: &str, password: &str) -> store::Result<SignIn> {
-    let wait = throttle::wait_before_attempt(pool, email).await?;
+    // The attempt is counted before the password is checked, in one step per email, so a
+    // burst of parallel guesses cannot all pass the count.
+    let wait = throttle::begin_attempt(pool, email).await?;
     if wait > chrono::Duration::zero() {
-        tracing::warn!(email, "sign-in throttled");
+        tracing::warn!(email = %email_tag(email), "sign-in throttled");
         return Ok(SignIn::Throttled(wait.num_seconds().max(1)));
     }
     let found = users::find_credentials(pool, email).await?;
-    let password = password.to_string();
-    // Hashing is slow on purpose; keep it off the async workers. Unknown emails are checked
-    // against a dummy hash so timing does not reveal which emails exist.
+    // Unknown emails are checked against a dummy hash so timing does not reveal which emails
+    // exist. Hashing is bounded: one per core, off the async workers.
     let hash = found
         .as_ref()
         .map(|c| c.password_hash.clone())
         .unwrap_or_else(|| DUMMY_HASH.to_string());
-    let verified =
-        tokio::task::spawn_blocking(move || credentials::verify_password(&password, &hash))
-            .await
-            .unwrap_or(false);
+    let verified = credentials::verify_password_limited(password.to_string(), hash).await?;
     match found {
         Some(c) if verified && c.is_active => {
             throttle::clear(pool, email).await?;
@@ -287,8 +517,7 @@ async fn try_sign_in(pool: &PgPool, email: &str, password: &str) -> store::Resul
             Ok(SignIn::Success(token))
         }
         _ => {
-            throttle::record_failure(pool, email).await?;
-            tracing::warn!(email, "sign-in rejected");
+            tracing::warn!(email = %email_tag(email), "sign-in rejected");
             Ok(SignIn::Rejected)
         }
     }
@@ -299,23 +528,60 @@ const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$
 
 /// `POST /logout`: ends the session and clears the cookie.
 async fn sign_out(State(state): State<WebState>, headers: HeaderMap) -> Response {
-    if let Some(token) = session_token(&headers)
+    let secure = is_secure(&state, &headers);
+    if let Some(token) = session_token(&headers, secure)
         && let Err(e) =
             sessions::delete(&state.pool, &credentials::hash_session_token(&token)).await
     {
         tracing::error!(error = %e, "sign-out: could not delete the session");
     }
     let mut response = Redirect::to("/login?signed_out=1").into_response();
-    response.headers_mut().insert(
-        header::SET_COOKIE,
-        HeaderValue::from_static("cartwise_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0"),
+    let expired = format!(
+        "{}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{}",
+        cookie_name(secure),
+        if secure { "; Secure" } else { "" }
     );
+    if let Ok(value) = HeaderValue::from_str(&expired) {
+        response.headers_mut().insert(header::SET_COOKIE, value);
+    }
     response
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_client_behind_a_trusted_proxy_is_read_from_the_right() {
+        let ip = |s: &str| s.parse::<std::net::IpAddr>().unwrap();
+        let proxy = ip("10.0.0.1");
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            "x-forwarded-for",
+            HeaderValue::from_static("6.6.6.6, 203.0.113.7"),
+        );
+        // An untrusted peer's header is ignored.
+        assert_eq!(
+            client_address(Some(ip("198.51.100.2")), &headers, &[proxy]),
+            Some(ip("198.51.100.2"))
+        );
+        // Through the proxy: the address it appended, not what the client claimed before it.
+        assert_eq!(
+            client_address(Some(proxy), &headers, &[proxy]),
+            Some(ip("203.0.113.7"))
+        );
+        // Two trusted proxies in a row, and a second header line.
+        headers.append("x-forwarded-for", HeaderValue::from_static("10.0.0.2"));
+        assert_eq!(
+            client_address(Some(proxy), &headers, &[proxy, ip("10.0.0.2")]),
+            Some(ip("203.0.113.7"))
+        );
+        // Garbage stops the walk at the last good address.
+        let mut bad = HeaderMap::new();
+        bad.insert("x-forwarded-for", HeaderValue::from_static("nonsense"));
+        assert_eq!(client_address(Some(proxy), &bad, &[proxy]), Some(proxy));
+        assert_eq!(client_address(None, &headers, &[proxy]), None);
+    }
 
     #[test]
     fn static_assets_skip_the_session_lookup() {
@@ -332,12 +598,51 @@ mod tests {
             header::COOKIE,
             HeaderValue::from_static("a=1; cartwise_session=abc; b=2"),
         );
-        assert_eq!(session_token(&headers).as_deref(), Some("abc"));
+        assert_eq!(session_token(&headers, false).as_deref(), Some("abc"));
         headers.insert(
             header::COOKIE,
             HeaderValue::from_static("cartwise_session="),
         );
-        assert_eq!(session_token(&headers), None);
+        assert_eq!(session_token(&headers, false), None);
+        // Two of them: one was planted; neither is trusted.
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("cartwise_session=abc; cartwise_session=evil"),
+        );
+        assert_eq!(session_token(&headers, false), None);
+        // Over HTTPS only the __Host- cookie counts.
+        headers.insert(
+            header::COOKIE,
+            HeaderValue::from_static("cartwise_session=evil; __Host-cartwise_session=abc"),
+        );
+        assert_eq!(session_token(&headers, true).as_deref(), Some("abc"));
+    }
+
+    #[test]
+    fn cross_site_requests_are_told_apart() {
+        let with = |pairs: &[(&'static str, &'static str)]| {
+            let mut h = HeaderMap::new();
+            for (k, v) in pairs {
+                h.insert(*k, HeaderValue::from_static(v));
+            }
+            is_cross_site(&h)
+        };
+        assert!(!with(&[("sec-fetch-site", "same-origin")]));
+        assert!(
+            with(&[("sec-fetch-site", "same-site")]),
+            "a sibling subdomain"
+        );
+        assert!(with(&[("sec-fetch-site", "cross-site")]));
+        assert!(!with(&[
+            ("origin", "http://crm.example"),
+            ("host", "crm.example")
+        ]));
+        assert!(with(&[
+            ("origin", "http://shop.example"),
+            ("host", "crm.example")
+        ]));
+        assert!(with(&[("origin", "null"), ("host", "crm.example")]));
+        assert!(!with(&[]), "a program without a browser's headers");
     }
 
     #[test]

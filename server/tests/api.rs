@@ -11,12 +11,19 @@ use store::{PgPool, credentials, sessions, users};
 use tower::ServiceExt;
 
 fn app(pool: PgPool) -> Router {
+    app_stopped_by(pool, Default::default())
+}
+
+/// The app, whose shutdown starts when `stopping` is cancelled.
+fn app_stopped_by(pool: PgPool, stopping: tokio_util::sync::CancellationToken) -> Router {
     let leptos = LeptosOptions::builder().output_name("cartwise").build();
     router(WebState {
         pool,
         cipher: store::secrets::Cipher::new(&[9u8; 32]),
         leptos,
         secure_cookies: false,
+        stopping,
+        trusted_proxies: Vec::new(),
     })
 }
 
@@ -461,4 +468,366 @@ async fn store_actions_follow_the_role_table(pool: PgPool) {
         0,
         "nothing may be queued for records that do not exist"
     );
+}
+
+/// Sends `req` through the app and returns its status and headers.
+async fn send(app: &Router, req: Request<Body>) -> (StatusCode, http::HeaderMap) {
+    let res = app.clone().oneshot(req).await.unwrap();
+    (res.status(), res.headers().clone())
+}
+
+/// Hole 7: a state-changing request that another site made a browser send is refused, even
+/// from a sibling subdomain (same site, so SameSite=Lax lets its cookies through).
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn cross_site_requests_are_refused(pool: PgPool) {
+    let admin = add_user(
+        &pool,
+        "admin@example.com",
+        Role::Administrator,
+        "a long password",
+    )
+    .await;
+    let cookie = session_cookie(&pool, admin).await;
+    let app = app(pool.clone());
+    let body = "email=new%40example.com&name=New&role=viewer&password=a+long+password";
+    let post = |headers: &[(&'static str, &'static str)]| {
+        let mut req = Request::builder()
+            .method("POST")
+            .uri("/api/create_user")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, cookie.clone());
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        req.body(Body::from(body)).unwrap()
+    };
+    for refused in [
+        vec![("sec-fetch-site", "cross-site")],
+        vec![("sec-fetch-site", "same-site")],
+        vec![
+            ("origin", "http://shop.example.com"),
+            ("host", "crm.example.com"),
+        ],
+        vec![("origin", "null"), ("host", "crm.example.com")],
+    ] {
+        let (status, _) = send(&app, post(&refused)).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{refused:?}");
+    }
+    assert_eq!(
+        sqlx::query_scalar::<_, i64>("select count(*) from users")
+            .fetch_one(&pool)
+            .await
+            .unwrap(),
+        1,
+        "nothing was created"
+    );
+    // The app's own pages (same origin) get through.
+    let (status, _) = send(&app, post(&[("sec-fetch-site", "same-origin")])).await;
+    assert_eq!(status, StatusCode::OK);
+    // Sign-in is a state change too: a cross-site login form is refused.
+    let login = Request::builder()
+        .method("POST")
+        .uri("/login")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header("sec-fetch-site", "cross-site")
+        .body(Body::from(
+            "email=admin%40example.com&password=a+long+password",
+        ))
+        .unwrap();
+    assert_eq!(send(&app, login).await.0, StatusCode::FORBIDDEN);
+}
+
+/// Hole 8: security headers on every answer, no-store on personal data, a Content-Security-
+/// Policy with this page's nonce, and a cap on request bodies.
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn answers_carry_security_headers_and_bodies_are_capped(pool: PgPool) {
+    let app = app(pool.clone());
+    let (status, headers) = send(
+        &app,
+        Request::builder()
+            .uri("/login")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    assert_eq!(headers["x-frame-options"], "DENY");
+    assert_eq!(headers["cache-control"], "no-store");
+    let csp = headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("script-src 'nonce-"), "{csp}");
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    assert!(!csp.contains("unsafe-inline'; img") || !csp.contains("script-src 'unsafe-inline"));
+    // Another page load, another nonce.
+    let (_, again) = send(
+        &app,
+        Request::builder()
+            .uri("/login")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_ne!(
+        again["content-security-policy"],
+        headers["content-security-policy"]
+    );
+    let (_, api) = send(
+        &app,
+        Request::builder()
+            .uri("/api/current_session")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(api["cache-control"], "no-store");
+    // A body larger than any form the app sends.
+    let admin = add_user(
+        &pool,
+        "admin@example.com",
+        Role::Administrator,
+        "a long password",
+    )
+    .await;
+    let cookie = session_cookie(&pool, admin).await;
+    let huge = "x".repeat(3 * 1024 * 1024);
+    let (status, _) = send(
+        &app,
+        Request::builder()
+            .method("POST")
+            .uri("/api/create_user")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_LENGTH, huge.len())
+            .body(Body::from(format!("name={huge}")))
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+/// Hole 5: `next` after sign-in never leads to another host, however it is spelled.
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn sign_in_never_redirects_to_another_host(pool: PgPool) {
+    add_user(&pool, "ann@example.com", Role::Sales, "ann's long password").await;
+    let app = app(pool);
+    for next in [
+        "%2F%09%2Fevil.example",
+        "%2F%5Cevil.example",
+        "%2F%2Fevil.example",
+        "https%3A%2F%2Fevil.example",
+    ] {
+        let req = Request::builder()
+            .method("POST")
+            .uri("/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!(
+                "email=ann%40example.com&password=ann%27s+long+password&next={next}"
+            )))
+            .unwrap();
+        let (status, headers) = send(&app, req).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(headers[header::LOCATION], "/", "{next}");
+    }
+}
+
+/// Hole 1: parallel guesses at one email cannot all pass the count (each attempt is counted
+/// before its password is checked, one at a time per email), and unknown emails are counted
+/// the same way.
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn parallel_guesses_are_counted_before_they_are_checked(pool: PgPool) {
+    add_user(&pool, "ann@example.com", Role::Sales, "ann's long password").await;
+    let app = app(pool);
+    for email in ["ann%40example.com", "nobody%40example.com"] {
+        let attempts = (0..10).map(|_| {
+            let app = app.clone();
+            async move {
+                let req = Request::builder()
+                    .method("POST")
+                    .uri("/login")
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Body::from(format!(
+                        "email={email}&password=wrong+guess+123"
+                    )))
+                    .unwrap();
+                let res = app.oneshot(req).await.unwrap();
+                res.headers()[header::LOCATION]
+                    .to_str()
+                    .unwrap()
+                    .to_string()
+            }
+        });
+        let locations = futures::future::join_all(attempts).await;
+        let checked = locations
+            .iter()
+            .filter(|l| l.contains("error=invalid"))
+            .count();
+        let throttled = locations
+            .iter()
+            .filter(|l| l.contains("error=throttled"))
+            .count();
+        assert_eq!(
+            checked as i64,
+            store::throttle::FREE_ATTEMPTS,
+            "{email}: {locations:?}"
+        );
+        assert_eq!(checked + throttled, 10, "{email}: {locations:?}");
+    }
+}
+
+/// Hole 12: a generated (printed) first password must be changed before anything else.
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_printed_password_must_be_changed_first(pool: PgPool) {
+    let admin = add_user(
+        &pool,
+        "admin@example.com",
+        Role::Administrator,
+        "printed password 1",
+    )
+    .await;
+    users::require_password_change(&pool, admin).await.unwrap();
+    let cookie = session_cookie(&pool, admin).await;
+    let app = app(pool.clone());
+    let (status, headers) = send(
+        &app,
+        Request::builder()
+            .uri("/users")
+            .header(header::COOKIE, &cookie)
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/account?password=required");
+    let (status, body) = call(&app, &http::Method::GET, "/api/list_users", Some(&cookie)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "{body}");
+    let (status, body) = call_body(
+        &app,
+        http::Method::POST,
+        "/api/change_password",
+        &cookie,
+        "current_password=printed+password+1&new_password=my+own+password&confirm_password=my+own+password",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, _) = call(&app, &http::Method::GET, "/api/list_users", Some(&cookie)).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+/// Opens a channel's live stream and waits for its first event; returns the rest of it.
+async fn open_live_stream(
+    app: &Router,
+    channel: i64,
+    cookie: &str,
+) -> impl futures::Stream<Item = Result<axum::body::Bytes, axum::Error>> + Unpin + use<> {
+    use futures::StreamExt;
+    let req = Request::get(format!("/api/channels/{channel}/events"))
+        .header(header::COOKIE, cookie)
+        .body(Body::empty())
+        .unwrap();
+    let res = app.clone().oneshot(req).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(
+        res.headers()[header::CONTENT_TYPE].to_str().unwrap(),
+        "text/event-stream"
+    );
+    let mut body = res.into_body().into_data_stream();
+    let first = tokio::time::timeout(std::time::Duration::from_secs(5), body.next())
+        .await
+        .expect("a first event at once")
+        .expect("the stream is open")
+        .unwrap();
+    assert!(String::from_utf8_lossy(&first).contains("event: progress"));
+    body
+}
+
+/// Reads a stream to its end, failing if it does not end within `within`.
+async fn ends_within(
+    mut body: impl futures::Stream<Item = Result<axum::body::Bytes, axum::Error>> + Unpin,
+    within: std::time::Duration,
+) {
+    use futures::StreamExt;
+    tokio::time::timeout(within, async { while body.next().await.is_some() {} })
+        .await
+        .expect("the stream ended");
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_live_channel_stream_ends_at_shutdown_and_with_its_session(pool: PgPool) {
+    let cipher = store::secrets::Cipher::new(&[9u8; 32]);
+    let channel = store::channels::create(
+        &pool,
+        &cipher,
+        &domain::ChannelSettings::new("Live", "http://127.0.0.1:9"),
+        &domain::Credentials::Bearer {
+            token: "secret".into(),
+        },
+        false,
+    )
+    .await
+    .unwrap();
+    let admin = add_user(
+        &pool,
+        "admin@example.com",
+        Role::Administrator,
+        "correct horse",
+    )
+    .await;
+
+    // Shutdown starts: the stream ends at once, so the graceful shutdown does not wait for it.
+    let stopping = tokio_util::sync::CancellationToken::new();
+    let web = app_stopped_by(pool.clone(), stopping.clone());
+    let stream = open_live_stream(&web, channel, &session_cookie(&pool, admin).await).await;
+    stopping.cancel();
+    ends_within(stream, std::time::Duration::from_secs(3)).await;
+
+    // Signed out elsewhere (the session row goes): the open stream ends at its next check.
+    let web = app(pool.clone());
+    let (token, hash) = credentials::new_session_token();
+    sessions::create(&pool, &hash, admin).await.unwrap();
+    let stream = open_live_stream(&web, channel, &format!("cartwise_session={token}")).await;
+    sessions::delete(&pool, &hash).await.unwrap();
+    let limit = app::channels::server::SESSION_RECHECK + std::time::Duration::from_secs(3);
+    ends_within(stream, limit).await;
+
+    // Demoted while watching: the role no longer follows channels, the stream ends too.
+    add_user(
+        &pool,
+        "second@example.com",
+        Role::Administrator,
+        "battery staple",
+    )
+    .await;
+    let cookie = session_cookie(&pool, admin).await;
+    let stream = open_live_stream(&web, channel, &cookie).await;
+    users::set_role(&pool, admin, Role::Viewer).await.unwrap();
+    ends_within(stream, limit).await;
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn page_numbers_past_the_end_of_integers_are_a_bad_request(pool: PgPool) {
+    let admin = add_user(
+        &pool,
+        "admin@example.com",
+        Role::Administrator,
+        "correct horse",
+    )
+    .await;
+    let cookie = session_cookie(&pool, admin).await;
+    let web = app(pool.clone());
+    let get = http::Method::GET;
+    for path in [
+        "/api/channel_jobs?id=1&page=9223372036854775807",
+        "/api/channel_errors?id=1&page=9223372036854775807",
+    ] {
+        let (status, body) = call(&web, &get, path, Some(&cookie)).await;
+        assert!(status.is_client_error(), "{path}: {status} {body}");
+    }
+    // A page past the end is empty; a page below the first is the first.
+    for path in [
+        "/api/channel_jobs?id=1&page=3",
+        "/api/channel_jobs?id=1&page=-9223372036854775808",
+    ] {
+        let (status, body) = call(&web, &get, path, Some(&cookie)).await;
+        assert!(status.is_success(), "{path}: {status} {body}");
+    }
 }

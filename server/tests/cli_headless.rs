@@ -265,3 +265,112 @@ async fn a_channel_is_added_listed_synced_exported_and_removed_from_the_command_
         .unwrap();
     assert_eq!(orders_left, 0, "the channel's records went with it");
 }
+
+/// Commands are for pipes (issue 17, item 13): at the most verbose log level, stdout holds only
+/// the command's output, so `export … > file.jsonl` and `channel list --json | jq` work. And
+/// the CLI's CSV keeps a storefront name that looks like a formula a text (item 4).
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn stdout_holds_only_the_output_even_at_debug_level(pool: PgPool) {
+    let store = demo_store::spawn(
+        DemoStoreConfig {
+            seed: 4,
+            scale: 60,
+            ..DemoStoreConfig::default()
+        },
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    // A customer who typed a formula as their name.
+    let hostile = {
+        let state = store.state();
+        let mut s = state.write();
+        let id = s.customers.iter().next().unwrap().id;
+        s.update_customer(id, |c| {
+            c.firstname = demo_store::text("=HYPERLINK(\"http://evil.example\",\"x\")")
+        })
+        .unwrap();
+        id
+    };
+    let verbose = |args: &'static [&'static str]| {
+        let pool = pool.clone();
+        async move {
+            tokio::process::Command::new(env!("CARGO_BIN_EXE_cartwise"))
+                .args(["--log", "debug"])
+                .args(args)
+                .env("DATABASE_URL", database_url(&pool))
+                .env(
+                    "CARTWISE_SECRET_KEY",
+                    base64::engine::general_purpose::STANDARD.encode(KEY),
+                )
+                .output()
+                .await
+                .expect("run cartwise")
+        }
+    };
+    let url = store.base_url();
+    let added = cartwise(
+        &pool,
+        &[
+            "channel",
+            "add",
+            "--name",
+            "Piped",
+            "--url",
+            &url,
+            "--token",
+            demo_store::DEMO_BEARER_TOKEN,
+        ],
+    )
+    .await;
+    ok(added, "channel add");
+    ok(verbose(&["sync", "Piped", "--wait"]).await, "sync");
+    let list = ok(verbose(&["channel", "list", "--json"]).await, "list");
+    let parsed: serde_json::Value = serde_json::from_str(&list)
+        .unwrap_or_else(|e| panic!("channel list --json is not JSON ({e}):\n{list}"));
+    assert!(parsed.is_array());
+    let jsonl = ok(
+        verbose(&["export", "customers", "--channel", "Piped"]).await,
+        "export jsonl",
+    );
+    assert!(!jsonl.is_empty());
+    for line in jsonl.lines() {
+        serde_json::from_str::<serde_json::Value>(line)
+            .unwrap_or_else(|e| panic!("not a JSON line ({e}): {line}"));
+    }
+    let csv = ok(
+        verbose(&[
+            "export",
+            "customers",
+            "--channel",
+            "Piped",
+            "--format",
+            "csv",
+        ])
+        .await,
+        "export csv",
+    );
+    let mut reader = csv::Reader::from_reader(csv.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let first_name = headers.iter().position(|h| h == "first_name").unwrap();
+    let magento_id = headers.iter().position(|h| h == "magento_id").unwrap();
+    let mut seen = false;
+    for record in reader.records() {
+        let record = record.unwrap();
+        assert_eq!(record.len(), headers.len());
+        for field in record.iter() {
+            assert!(
+                !field.starts_with(['=', '+', '@']),
+                "a live formula: {field}"
+            );
+        }
+        if record.get(magento_id) == Some(hostile.to_string().as_str()) {
+            assert_eq!(
+                record.get(first_name),
+                Some("'=HYPERLINK(\"http://evil.example\",\"x\")")
+            );
+            seen = true;
+        }
+    }
+    assert!(seen, "the hostile customer is exported");
+}

@@ -159,14 +159,9 @@ pub async fn delete_channel(id: i64) -> Result<(), AppError> {
 #[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "channel_jobs")]
 pub async fn channel_jobs(id: i64, page: i64) -> Result<(Vec<JobView>, i64), AppError> {
     crate::auth::server::require(domain::Permission::ManageIntegrations)?;
-    let page = page.max(1);
-    let (jobs, total) = store::jobs::history(
-        &crate::server::pool()?,
-        id,
-        super::JOBS_PER_PAGE,
-        (page - 1) * super::JOBS_PER_PAGE,
-    )
-    .await?;
+    let offset = super::page_offset(page, super::JOBS_PER_PAGE)?;
+    let (jobs, total) =
+        store::jobs::history(&crate::server::pool()?, id, super::JOBS_PER_PAGE, offset).await?;
     let jobs = jobs
         .into_iter()
         .map(|job| JobView {
@@ -192,14 +187,14 @@ pub async fn channel_errors(
         ),
         None => None,
     };
-    let page = page.max(1);
+    let offset = super::page_offset(page, super::ERRORS_PER_PAGE)?;
     let (rows, total) = store::sync_errors::list(
         &crate::server::pool()?,
         id,
         entity,
         true,
         super::ERRORS_PER_PAGE,
-        (page - 1) * super::ERRORS_PER_PAGE,
+        offset,
     )
     .await?;
     Ok((rows.into_iter().map(SyncErrorView::from).collect(), total))

@@ -483,23 +483,28 @@ fn ErrorEntry(
     channel_id: i64,
     retry: ServerAction<RetrySyncErrors>,
 ) -> impl IntoView {
-    let entity = e
-        .entity
-        .parse::<Entity>()
+    let synced = e.entity.parse::<Entity>().ok();
+    let entity = synced
         .map(|x| x.label())
+        .or_else(|| list_entry_label(&e.entity))
         .unwrap_or("Record")
         .to_string();
     let title = match &e.magento_id {
         Some(id) => format!("{entity} #{id}"),
         None => format!("{entity} (no id)"),
     };
+    // A store list (websites, countries…) is read whole at every sync: nothing to retry alone.
+    let retryable = synced.is_some() && e.magento_id.is_some();
+    let list_hint = synced.is_none().then(|| {
+        view! { <p class="muted small">"This list is read again at every sync; the entry resolves once the store lists it only once."</p> }
+    });
     view! {
         <li class="error-entry">
             <div class="error-head">
                 <strong>{title}</strong>
                 {e.field_path.clone().map(|p| view! { <code>{p}</code> })}
                 <span class="muted small">{format!("{} attempt{}", e.attempts, if e.attempts == 1 { "" } else { "s" })}</span>
-                {e.magento_id.is_some().then(|| view! {
+                {retryable.then(|| view! {
                     <ActionForm action=retry attr:class="inline-form">
                         <input type="hidden" name="id" value=channel_id.to_string() />
                         <input type="hidden" name="error_id" value=e.id.to_string() />
@@ -508,11 +513,24 @@ fn ErrorEntry(
                 })}
             </div>
             <p class="error-message">{e.message.clone()}</p>
+            {list_hint}
             {e.payload.clone().map(|p| view! {
                 <details><summary class="small">"Payload"</summary><pre class="payload">{p}</pre></details>
             })}
         </li>
     }
+}
+
+/// The name of an entry of a store list in the error log (`sync_write::dictionaries::List`).
+fn list_entry_label(list: &str) -> Option<&'static str> {
+    Some(match list {
+        "websites" => "Website",
+        "store-groups" => "Store group",
+        "store-views" => "Store view",
+        "customer-groups" => "Customer group",
+        "countries" => "Country",
+        _ => return None,
+    })
 }
 
 /// Previous / next links keeping the rest of the query string.

@@ -26,8 +26,10 @@ fn check_options() -> ClientOptions {
     }
 }
 
-/// The credentials to use: the typed ones, or the stored ones of the channel being edited.
-async fn credentials_for(connection: &ConnectionInput) -> Result<Credentials, AppError> {
+/// The credentials to use against `url`: the typed ones, or the stored ones of the channel
+/// being edited, and those only when `url` is on the origin they were entered for (the channel's
+/// stored address). Whatever id the request names, stored secrets go nowhere else.
+async fn credentials_for(connection: &ConnectionInput, url: &str) -> Result<Credentials, AppError> {
     if let Some(c) = connection.credentials()? {
         return Ok(c);
     }
@@ -36,6 +38,12 @@ async fn credentials_for(connection: &ConnectionInput) -> Result<Credentials, Ap
         .ok_or_else(|| AppError::invalid("token", "Enter the credentials."))?;
     let stored =
         store::channels::for_sync(&crate::server::pool()?, &crate::server::cipher()?, id).await?;
+    if !store::channels::same_origin(url, &stored.summary.settings.store_url) {
+        return Err(AppError::invalid(
+            "credentials",
+            store::channels::HOST_CHANGED,
+        ));
+    }
     if Some(stored.credentials.kind()) != connection.auth_kind {
         return Err(AppError::invalid(
             "auth_kind",
@@ -127,7 +135,7 @@ pub async fn check(connection: &ConnectionInput) -> Result<ConnectionCheck, AppE
         Ok(u) => u,
         Err(e) => return Ok(failure(CheckFailure::InvalidUrl, e.to_string())),
     };
-    let credentials = credentials_for(connection).await?;
+    let credentials = credentials_for(connection, &url).await?;
     let client =
         match sync::connect::client(&url, connection.verify_tls, &credentials, &check_options()) {
             Ok(c) => c,
@@ -335,6 +343,12 @@ pub async fn retry(
     )
     .await
     .map_err(|e| {
+        if let Some(busy) = e
+            .chain()
+            .find_map(|c| c.downcast_ref::<sync::retry::ChannelBusy>())
+        {
+            return AppError::Conflict(busy.to_string());
+        }
         tracing::warn!(channel = channel_id, error = %format!("{e:#}"), "retry failed");
         match e.chain().find_map(|c| c.downcast_ref::<magento::Error>()) {
             Some(m) => AppError::Unavailable(format!("The store could not be reached: {m}")),
@@ -397,6 +411,26 @@ pub async fn live_state(pool: &store::PgPool, channel_id: i64) -> Result<Channel
     })
 }
 
+/// How often a live stream re-reads its session.
+pub const SESSION_RECHECK: Duration = Duration::from_secs(10);
+
+/// Whether the session a stream was opened with still exists and may still follow channels
+/// (read without counting as activity: an open page alone does not keep a session alive).
+async fn stream_still_allowed(pool: &store::PgPool, token_hash: Option<&str>) -> bool {
+    let Some(token_hash) = token_hash else {
+        return false;
+    };
+    match store::sessions::peek_user(pool, token_hash).await {
+        Ok(Some(user)) => user.can(Permission::ManageIntegrations),
+        Ok(None) => false,
+        // The database is briefly unreachable: keep the stream; the next check decides.
+        Err(e) => {
+            tracing::warn!(error = %e, "could not re-check a live stream's session");
+            true
+        }
+    }
+}
+
 /// `GET /api/channels/{id}/events`: Server-Sent Events with the channel's live state, once a
 /// second while something changes (and a keep-alive otherwise).
 pub async fn channel_events(
@@ -421,9 +455,20 @@ pub async fn channel_events(
         return (http::StatusCode::NOT_FOUND, "No such channel.").into_response();
     }
     let pool = state.pool.clone();
+    let stopping = state.stopping.clone();
+    let token_hash = session.and_then(|s| s.0.token_hash);
     let stream = async_stream::stream! {
         let mut last = String::new();
+        let mut checked = tokio::time::Instant::now();
         loop {
+            // A stream outlives the request that opened it: the session is read again now and
+            // then, and the stream ends once it was signed out, expired, or lost the role.
+            if checked.elapsed() >= SESSION_RECHECK {
+                checked = tokio::time::Instant::now();
+                if !stream_still_allowed(&pool, token_hash.as_deref()).await {
+                    break;
+                }
+            }
             match live_state(&pool, channel_id).await {
                 Ok(live) => {
                     // The browser decodes events as it decodes replies (domain::wire).
@@ -436,7 +481,11 @@ pub async fn channel_events(
                 Err(AppError::NotFound) => break,
                 Err(e) => tracing::warn!(channel = channel_id, error = %e, "live state unavailable"),
             }
-            tokio::time::sleep(Duration::from_millis(1000)).await;
+            // Shutting down: end now, or the graceful shutdown would wait for this stream.
+            tokio::select! {
+                _ = stopping.cancelled() => break,
+                _ = tokio::time::sleep(Duration::from_millis(1000)) => {}
+            }
         }
     };
     Sse::new(stream)

@@ -1,7 +1,9 @@
 //! The channel setup wizard (New and Edit share it): connection, scope and schedule, entities,
 //! two-way sync, review. Each step is checked before the next; Back keeps what was typed;
 //! Cancel asks before discarding. Secrets are write-only: Edit never shows them and a blank
-//! field keeps the stored one.
+//! field keeps the stored one, unless the store's address moves to another host (port or
+//! scheme): stored secrets only go to the store they were entered for, so they must be typed
+//! again (the server refuses otherwise).
 
 use super::api::{
     ChannelForm, ChannelOverview, check_connection, create_channel, get_channel, update_channel,
@@ -15,6 +17,7 @@ use domain::channel::{
     DEFAULT_CART_LIFETIME_DAYS, DEFAULT_INTERVAL_SECS, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
     normalise_store_url,
 };
+use domain::origin::same_origin;
 use domain::{ChannelSettings, Entity, Permission, SyncPriority};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -186,6 +189,15 @@ fn Wizard(existing: Option<ChannelOverview>) -> impl IntoView {
     let channel_id = existing.as_ref().map(|c| c.channel.id);
     let editing = channel_id.is_some();
     let f = Fields::new(existing.as_ref());
+    // Editing, with the address moved off the stored one's origin: the secrets must be typed.
+    let stored_url = existing
+        .as_ref()
+        .map(|c| c.channel.settings.store_url.clone());
+    let host_changed = Signal::derive(move || {
+        stored_url
+            .as_deref()
+            .is_some_and(|stored| !same_origin(&f.store_url.get(), stored))
+    });
     let step = RwSignal::new(1usize);
     let step_error = RwSignal::new(None::<String>);
     let check = RwSignal::new(None::<ConnectionCheck>);
@@ -242,6 +254,9 @@ fn Wizard(existing: Option<ChannelOverview>) -> impl IntoView {
                 f.connection(channel_id)
                     .credentials()
                     .map_err(|e| e.to_string())?;
+                if host_changed.get_untracked() && f.connection(channel_id).secrets_blank() {
+                    return Err(HOST_CHANGED.into());
+                }
                 let needs_check = !editing || checked_connection.get_untracked().is_some();
                 if needs_check && !connection_unchanged() {
                     return Err("Check the connection first: Cartwise must reach the store with these settings.".into());
@@ -342,7 +357,7 @@ fn Wizard(existing: Option<ChannelOverview>) -> impl IntoView {
         </ol>
         <section class="card wizard">
             {move || match step.get() {
-                1 => view! { <ConnectionStep f editing check checking run_check /> }.into_any(),
+                1 => view! { <ConnectionStep f editing host_changed check checking run_check /> }.into_any(),
                 2 => view! { <ScopeStep f check /> }.into_any(),
                 3 => view! { <EntitiesStep f check /> }.into_any(),
                 4 => view! { <TwoWayStep f /> }.into_any(),
@@ -373,24 +388,30 @@ fn Wizard(existing: Option<ChannelOverview>) -> impl IntoView {
     }
 }
 
+const HOST_CHANGED: &str = "The store's address is on another host than before: enter the credentials again (stored ones are only sent to the store they were entered for).";
+
 #[component]
 fn ConnectionStep(
     f: Fields,
     editing: bool,
+    host_changed: Signal<bool>,
     check: RwSignal<Option<ConnectionCheck>>,
     checking: RwSignal<bool>,
     run_check: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let secret_hint = if editing {
-        "Stored: leave blank to keep it."
-    } else {
-        ""
-    };
-    let placeholder = if editing {
-        "•••••••• (unchanged)"
-    } else {
-        ""
-    };
+    let keeps_stored = move || editing && !host_changed.get();
+    let secret_hint = Signal::derive(move || match (editing, host_changed.get()) {
+        (false, _) => "",
+        (true, false) => "Stored: leave blank to keep it.",
+        (true, true) => "The host changed: type it again.",
+    });
+    let placeholder = Signal::derive(move || {
+        if keeps_stored() {
+            "•••••••• (unchanged)"
+        } else {
+            ""
+        }
+    });
     let plain_http = move || f.store_url.get().trim().starts_with("http://");
     view! {
         <h2>"1. Connection"</h2>
@@ -406,6 +427,9 @@ fn ConnectionStep(
                 <small id="ch-url-hint" class="hint">"The store's base address; a /rest/<store code> suffix is fine."</small>
                 {move || plain_http().then(|| view! {
                     <div class="alert alert-warning small">"Plain http sends the store's credentials unencrypted. Use https unless the store is on your own network."</div>
+                })}
+                {move || host_changed.get().then(|| view! {
+                    <div class="alert alert-warning small">{HOST_CHANGED}</div>
                 })}
             </div>
             <fieldset class="field">
@@ -466,14 +490,14 @@ fn SecretField(
     id: &'static str,
     label: &'static str,
     value: RwSignal<String>,
-    placeholder: &'static str,
-    hint: &'static str,
+    placeholder: Signal<&'static str>,
+    hint: Signal<&'static str>,
 ) -> impl IntoView {
     view! {
         <div class="field">
             <label for=id>{label}</label>
             <input id=id type="password" autocomplete="new-password" bind:value=value placeholder=placeholder />
-            {(!hint.is_empty()).then(|| view! { <small class="hint">{hint}</small> })}
+            {move || (!hint.get().is_empty()).then(|| view! { <small class="hint">{hint.get()}</small> })}
         </div>
     }
 }

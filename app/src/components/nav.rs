@@ -112,6 +112,7 @@ mod tests {
                 name: "A".into(),
                 role,
                 time_zone: None,
+                must_change_password: false,
             }),
             synced_entities: entities.to_vec(),
             has_channels: !entities.is_empty(),

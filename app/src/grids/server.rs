@@ -73,6 +73,68 @@ pub async fn load_page<F: GridSource>(
     Ok(GridPage { rows, total, query })
 }
 
+/// CSV downloads running at once in this process, and per user: each holds a database
+/// connection for as long as its client reads, so a few stalled downloads must not take the
+/// pool from everyone else (the page, the dashboard, the sync).
+pub const MAX_EXPORTS: usize = 4;
+pub const MAX_EXPORTS_PER_USER: usize = 2;
+
+static EXPORTS: std::sync::LazyLock<std::sync::Arc<tokio::sync::Semaphore>> =
+    std::sync::LazyLock::new(|| std::sync::Arc::new(tokio::sync::Semaphore::new(MAX_EXPORTS)));
+static EXPORTS_BY_USER: std::sync::LazyLock<
+    std::sync::Mutex<std::collections::HashMap<i64, usize>>,
+> = std::sync::LazyLock::new(Default::default);
+
+/// A running export's place in the budget, given back when the download ends (or is dropped
+/// by a client that went away).
+pub struct ExportSlot {
+    _overall: tokio::sync::OwnedSemaphorePermit,
+    _user: UserExport,
+}
+
+/// One of a user's running exports.
+struct UserExport(i64);
+
+impl Drop for UserExport {
+    fn drop(&mut self) {
+        if let Ok(mut by_user) = EXPORTS_BY_USER.lock()
+            && let Some(n) = by_user.get_mut(&self.0)
+        {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                by_user.remove(&self.0);
+            }
+        }
+    }
+}
+
+/// Takes a place for an export, or says why there is none (HTTP 503, try again shortly).
+pub fn export_slot(user: i64) -> Result<ExportSlot, AppError> {
+    let busy = |what: &str| {
+        AppError::Unavailable(format!(
+            "{what}: wait for a download to finish, then try again."
+        ))
+    };
+    let mine = {
+        let mut by_user = EXPORTS_BY_USER.lock().map_err(|_| AppError::Internal)?;
+        let running = by_user.entry(user).or_default();
+        if *running >= MAX_EXPORTS_PER_USER {
+            return Err(busy("You already have two exports running"));
+        }
+        *running += 1;
+        UserExport(user)
+    };
+    // On refusal `mine` is dropped here, giving the user's count back.
+    let overall = EXPORTS
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| busy("Too many exports are running right now"))?;
+    Ok(ExportSlot {
+        _overall: overall,
+        _user: mine,
+    })
+}
+
 /// Buffered rows per chunk sent: big enough for few writes, small enough for flat memory.
 const CHUNK_BYTES: usize = 64 * 1024;
 
@@ -82,6 +144,7 @@ pub async fn export_csv<F: GridSource>(
     pool: PgPool,
     raw: &str,
     tz: Tz,
+    slot: Option<ExportSlot>,
 ) -> Result<impl Stream<Item = Result<String, AppError>> + Send + 'static, AppError> {
     let query = resolve::<F>(&pool, raw, tz).await?;
     let columns = query.columns.clone();
@@ -89,6 +152,8 @@ pub async fn export_csv<F: GridSource>(
     let head = format!("\u{feff}{}", csv::header::<F::Record>(&columns));
     let rows = store::grid::export(pool, query, tz);
     let body = rows.ready_chunks(256).map(move |chunk| {
+        // The slot lives as long as the stream: dropped with it, whenever the download ends.
+        let _slot = &slot;
         let mut out = String::with_capacity(CHUNK_BYTES);
         for row in chunk {
             let row = row.map_err(AppError::from)?;
@@ -150,7 +215,9 @@ pub async fn export<F: GridSource>(
 ) -> Result<server_fn::codec::TextStream<AppError>, AppError> {
     let pool = crate::server::pool()?;
     let tz = crate::timezone::server::current();
-    match export_csv::<F>(pool, raw, tz).await {
+    let user = crate::auth::server::require_user()?;
+    let slot = export_slot(user.id).inspect_err(status_for)?;
+    match export_csv::<F>(pool, raw, tz, Some(slot)).await {
         Ok(stream) => {
             as_download(&export_file_name(F::GRID, tz));
             Ok(server_fn::codec::TextStream::new(stream))

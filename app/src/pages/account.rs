@@ -17,7 +17,8 @@ pub async fn change_password(
     let user = require_user()?;
     let pool = crate::server::pool()?;
     let stored = users::password_hash(&pool, user.id).await?;
-    if !credentials::verify_password(&current_password, &stored) {
+    // Argon2 on the blocking threads, one per core (store::credentials).
+    if !credentials::verify_password_limited(current_password, stored).await? {
         return Err(AppError::invalid(
             "current_password",
             "The current password is not right.",
@@ -30,7 +31,7 @@ pub async fn change_password(
         ));
     }
     credentials::validate_new_password(&new_password)?;
-    let hash = credentials::hash_password(&new_password)?;
+    let hash = credentials::hash_password_limited(new_password).await?;
     let keep = request_session().token_hash;
     users::set_password(&pool, user.id, &hash, keep.as_deref()).await?;
     tracing::info!(user = user.id, "password changed");
@@ -104,9 +105,18 @@ fn TimeZoneForm() -> impl IntoView {
 pub fn AccountPage() -> impl IntoView {
     let change = ServerAction::<ChangePassword>::new();
     let result = change.value();
+    let query = leptos_router::hooks::use_query_map();
+    let required = move || {
+        query.with(|q| q.get("password").as_deref() == Some("required")) && result.get().is_none()
+    };
     view! {
         <Title text="Your account" />
         <h1>"Your account"</h1>
+        {move || required().then(|| view! {
+            <div class="alert alert-warning" role="alert">
+                "Choose your own password before you go on: the first one was printed when Cartwise started, so others may have seen it."
+            </div>
+        })}
         <section class="card narrow">
             <h2>"Change password"</h2>
             <ActionForm action=change attr:class="form">

@@ -27,6 +27,9 @@ pub fn LoginPage() -> impl IntoView {
                 "Too many failed attempts. Wait {wait} seconds, then try again."
             )),
             Some("missing") => Some("Enter your email and password.".to_string()),
+            Some("busy") => Some(
+                "The server is busy checking other sign-ins. Try again in a moment.".to_string(),
+            ),
             Some(_) => Some("Signing in did not work. Try again.".to_string()),
             None => None,
         }
@@ -64,9 +67,19 @@ pub fn LoginPage() -> impl IntoView {
     }
 }
 
-/// Only same-site paths are followed after sign-in (no open redirect to another host).
+/// Only same-site paths are followed after sign-in (no open redirect to another host). A path
+/// must start with one `/`; browsers drop tabs and line breaks from URLs and read `\` as `/`,
+/// so `/\t/evil.example` would become `//evil.example` (another host): control characters,
+/// whitespace and backslashes are refused anywhere.
 pub fn is_local_path(path: &str) -> bool {
-    path.starts_with('/') && !path.starts_with("//") && !path.starts_with("/\\")
+    let Some(rest) = path.strip_prefix('/') else {
+        return false;
+    };
+    path.len() <= 2048
+        && !rest.starts_with('/')
+        && !path
+            .chars()
+            .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
 }
 
 #[cfg(test)]
@@ -79,5 +92,21 @@ mod tests {
         assert!(!is_local_path("//evil.example.com"));
         assert!(!is_local_path("https://evil.example.com"));
         assert!(!is_local_path("/\\evil.example.com"));
+        // What browsers turn into `//evil.example` (the example and its cousins).
+        for sneaky in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/ /evil.example",
+            "/x\\..\\\\evil.example",
+            "\t//evil.example",
+            "",
+            "evil.example",
+            "javascript:alert(1)",
+        ] {
+            assert!(!is_local_path(sneaky), "{sneaky:?}");
+        }
+        assert!(is_local_path("/carts?status=open&abandoned=true"));
+        assert!(is_local_path("/customers/12?tab=orders"));
     }
 }

@@ -3,27 +3,16 @@
 
 use super::links::encode;
 
-/// A CSV document: a header and rows, fields quoted when they must be (RFC 4180).
+/// A CSV document: a header and rows, written by the one CSV writer every export uses
+/// (`domain::csv`: RFC 4180 quoting, and names that would run as spreadsheet formulas kept
+/// as text).
 pub fn document(header: &[&str], rows: &[Vec<String>]) -> String {
     let mut out = String::new();
-    let mut line = |fields: &mut dyn Iterator<Item = &str>| {
-        let quoted: Vec<String> = fields.map(field).collect();
-        out.push_str(&quoted.join(","));
-        out.push_str("\r\n");
-    };
-    line(&mut header.iter().copied());
+    domain::csv::push_line(&mut out, header.iter().map(|h| (*h, false)));
     for row in rows {
-        line(&mut row.iter().map(String::as_str));
+        domain::csv::push_text_line(&mut out, row.iter().map(String::as_str));
     }
     out
-}
-
-fn field(value: &str) -> String {
-    if value.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value.to_string()
-    }
 }
 
 /// The `href` of a download link for `csv`.
@@ -42,6 +31,18 @@ mod tests {
             &[vec!["Doe, \"Jo\"".into(), "12.50".into()]],
         );
         assert_eq!(csv, "name,total\r\n\"Doe, \"\"Jo\"\"\",12.50\r\n");
+    }
+
+    #[test]
+    fn a_customer_named_like_a_formula_stays_text() {
+        let csv = document(
+            &["customer", "lifetime sales"],
+            &[vec!["=HYPERLINK(\"http://evil\")".into(), "-12.50".into()]],
+        );
+        assert_eq!(
+            csv,
+            "customer,lifetime sales\r\n\"'=HYPERLINK(\"\"http://evil\"\")\",-12.50\r\n"
+        );
     }
 
     #[test]

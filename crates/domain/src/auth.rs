@@ -114,6 +114,9 @@ pub struct CurrentUser {
     /// The IANA time zone the user chose; `None` follows the browser.
     #[serde(default)]
     pub time_zone: Option<String>,
+    /// The password was generated and printed: nothing but changing it is allowed.
+    #[serde(default)]
+    pub must_change_password: bool,
 }
 
 impl CurrentUser {

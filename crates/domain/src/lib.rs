@@ -4,11 +4,13 @@ pub mod actions;
 pub mod auth;
 pub mod channel;
 pub mod checkout;
+pub mod csv;
 pub mod dates;
 pub mod entity;
 pub mod error;
 pub mod grid;
 pub mod metrics;
+pub mod origin;
 pub mod sync;
 pub mod wire;
 

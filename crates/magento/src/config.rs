@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use url::Url;
 
+use crate::client::BodyKind;
 use crate::{Auth, Error, RetryPolicy};
 
 /// Everything needed to reach one store. Build with [`ClientConfig::new`] and adjust with
@@ -20,7 +21,9 @@ pub struct ClientConfig {
     pub auth: Auth,
     /// Verify the store's TLS certificate. Turn off only for self-signed test stores.
     pub verify_tls: bool,
-    /// Limit for a whole request, from sending to the last byte of the answer.
+    /// Limit for a whole request, from sending to the last byte of the answer. reqwest applies
+    /// it to reading the body too, so a store that trickles an endless answer a byte at a time
+    /// fails with [`Error::Timeout`](crate::Error::Timeout) when it expires (tested).
     pub timeout: Duration,
     /// Limit for establishing the connection (DNS, TCP, TLS).
     pub connect_timeout: Duration,
@@ -32,11 +35,78 @@ pub struct ClientConfig {
     pub admin_token_renew_after: Duration,
     /// `User-Agent` header.
     pub user_agent: String,
+    /// The most the client reads of one answer, per kind of call (see [`BodyLimits`]).
+    pub body_limits: BodyLimits,
+}
+
+/// The most the client reads of one answer before it gives up with
+/// [`Error::TooLarge`](crate::Error::TooLarge), counted in decoded bytes (a gzip answer is
+/// measured after inflating, so a small compressed bomb is stopped like a large plain body).
+///
+/// A store that answers more than any real Magento page is broken or hostile; without a cap
+/// one answer could take the whole process down. The defaults leave a wide margin over what
+/// Magento 2.4 actually sends (JSON as its REST API renders it):
+///
+/// * a customer with a few addresses is 1–3 KB, a cart 2–10 KB, a product 3–10 KB; an order
+///   is 8–20 KB for the 1–3 lines of a retail order, and each line adds 3–5 KB (it appears
+///   twice, in `items` and in the shipping assignments, with its configurable parent). A page
+///   of 300 retail orders is 3–6 MB. The default, 2 MiB plus 100 KiB per requested record,
+///   allows 31.3 MiB for a 300-record page (five times that, or an average of about twenty
+///   lines per order over the whole page) and 2.1 MiB for the one-record pages of probes and
+///   isolation (an order of some 400 lines). The limit follows the requested `pageSize`, so
+///   a store cannot hide a huge answer behind a small page; a store whose records really are
+///   heavier syncs with a smaller page size, where the base is shared by fewer records;
+/// * the largest single answers are `directory/countries` (every country with its regions,
+///   about 250 KB) and an order of a few hundred lines (1–2 MB): 8 MiB;
+/// * `/magento_version` answers `Magento/2.4 (Community)`: 64 KiB is already generous.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct BodyLimits {
+    /// A search page may hold this much whatever its size (the envelope, `search_criteria`).
+    pub search_base: usize,
+    /// …plus this much per record the page asked for (`pageSize`).
+    pub search_per_record: usize,
+    /// One record, a dictionary, a write's answer, an admin token.
+    pub single: usize,
+    /// A plain-text probe outside the REST API (`/magento_version`).
+    pub probe: usize,
+}
+
+impl Default for BodyLimits {
+    fn default() -> Self {
+        Self {
+            search_base: 2 * MIB,
+            search_per_record: 100 * KIB,
+            single: 8 * MIB,
+            probe: 64 * KIB,
+        }
+    }
+}
+
+const KIB: usize = 1024;
+const MIB: usize = 1024 * KIB;
+
+impl BodyLimits {
+    /// The limit for a search page of `page_size` records.
+    pub fn search(&self, page_size: u32) -> usize {
+        let per_page = self
+            .search_per_record
+            .saturating_mul(usize::try_from(page_size).unwrap_or(usize::MAX));
+        self.search_base.saturating_add(per_page)
+    }
+
+    /// The limit for a call.
+    pub(crate) fn of(&self, kind: BodyKind) -> usize {
+        match kind {
+            BodyKind::Search { page_size } => self.search(page_size),
+            BodyKind::Single => self.single,
+        }
+    }
 }
 
 impl ClientConfig {
     /// Settings with defaults: TLS verified, 60 s request timeout, 10 s connect timeout,
-    /// 4 concurrent requests, default [`RetryPolicy`], admin token renewed after 3.5 h.
+    /// 4 concurrent requests, default [`RetryPolicy`], admin token renewed after 3.5 h,
+    /// default [`BodyLimits`].
     pub fn new(base_url: impl Into<String>, auth: Auth) -> Self {
         Self {
             base_url: base_url.into(),
@@ -49,6 +119,7 @@ impl ClientConfig {
             retry: RetryPolicy::default(),
             admin_token_renew_after: Duration::from_secs(3 * 3600 + 1800),
             user_agent: concat!("Cartwise/", env!("CARGO_PKG_VERSION")).to_owned(),
+            body_limits: BodyLimits::default(),
         }
     }
 
@@ -91,6 +162,12 @@ impl ClientConfig {
     /// Sets when a cached admin token is renewed.
     pub fn with_admin_token_renew_after(mut self, after: Duration) -> Self {
         self.admin_token_renew_after = after;
+        self
+    }
+
+    /// Sets the most the client reads of one answer, per kind of call.
+    pub fn with_body_limits(mut self, limits: BodyLimits) -> Self {
+        self.body_limits = limits;
         self
     }
 }

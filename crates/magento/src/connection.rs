@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::client::{Call, RetryMode};
+use crate::client::{BodyKind, Call, RetryMode};
 use crate::page::{RawPage, decode_value};
 use crate::types::{StoreGroup, StoreView, Website};
 use crate::{Client, Error, SearchCriteria};
@@ -70,6 +70,7 @@ impl Client {
             .page_size(1)
             .current_page(1)
             .to_query_string();
+        probe.body_kind = BodyKind::Search { page_size: 1 };
         let subscriber_route = match self.call(&probe).await {
             Ok(reply) => {
                 RawPage::from_json(&reply.raw)?;

@@ -60,9 +60,10 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
     Some(at.duration_since(now).unwrap_or(Duration::ZERO))
 }
 
-/// A short, single-line excerpt of a (possibly HTML) body for error messages.
+/// A short, single-line excerpt of a (possibly HTML) body for error messages. Only the start
+/// is looked at: the excerpt is 200 characters, the body may be megabytes.
 pub(crate) fn snippet(body: &[u8]) -> String {
-    let text = String::from_utf8_lossy(body);
+    let text = String::from_utf8_lossy(&body[..body.len().min(64 * 1024)]);
     let mut out = String::new();
     let mut in_tag = false;
     let mut last_space = true;

@@ -60,7 +60,7 @@ pub mod types;
 
 pub use auth::Auth;
 pub use client::Client;
-pub use config::ClientConfig;
+pub use config::{BodyLimits, ClientConfig};
 pub use connection::{ConnectionReport, SubscriberRoute};
 pub use criteria::{
     Condition, CriteriaParseError, Direction, Filter, FilterValue, SearchCriteria, SortOrder,

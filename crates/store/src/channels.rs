@@ -1,8 +1,10 @@
-//! Channels: connected stores. Credentials are encrypted here and decrypted only for the sync
-//! engine; summaries never carry them.
+//! Channels: connected stores. Credentials are encrypted here, each bound to its channel's id,
+//! and decrypted only for the sync engine; summaries never carry them. Stored credentials are
+//! only ever used against the origin (scheme, host, port) they were entered for: an edit that
+//! moves the channel to another origin must carry them again.
 
 use crate::error::OnConstraint;
-use crate::secrets::Cipher;
+use crate::secrets::{Cipher, Format};
 use crate::{Error, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::channel::{AuthKind, ChannelStatus, SubscriberSource, SyncPriority};
@@ -91,10 +93,51 @@ fn entity_names(settings: &ChannelSettings) -> Vec<String> {
         .collect()
 }
 
-fn encrypt(cipher: &Cipher, credentials: &Credentials) -> Result<Vec<u8>> {
-    let json = serde_json::to_vec(credentials).map_err(|e| Error::Credential(e.to_string()))?;
-    cipher.encrypt(&json)
+/// What a channel's credentials are bound to (AES-GCM associated data): its id, so a ciphertext
+/// copied onto another channel's row does not decrypt.
+pub(crate) fn context(id: i64) -> Vec<u8> {
+    format!("channels.credentials:{id}").into_bytes()
 }
+
+fn seal(cipher: &Cipher, id: i64, credentials: &Credentials) -> Result<Vec<u8>> {
+    let json = serde_json::to_vec(credentials).map_err(|e| Error::Credential(e.to_string()))?;
+    cipher.encrypt(&json, &context(id))
+}
+
+fn unseal(cipher: &Cipher, id: i64, sealed: &[u8]) -> Result<Credentials> {
+    let opened = cipher.decrypt(sealed, &context(id))?;
+    serde_json::from_slice(&opened.plaintext).map_err(|e| Error::Credential(e.to_string()))
+}
+
+/// Seals a value read in the legacy format again, bound to its channel, unless it changed
+/// meanwhile. Returns whether it was legacy.
+pub(crate) async fn reseal_if_legacy<'e>(
+    db: impl PgExecutor<'e>,
+    cipher: &Cipher,
+    id: i64,
+    sealed: &[u8],
+) -> Result<bool> {
+    let opened = cipher.decrypt(sealed, &context(id))?;
+    if opened.format != Format::Legacy {
+        return Ok(false);
+    }
+    let resealed = cipher.encrypt(&opened.plaintext, &context(id))?;
+    sqlx::query!(
+        "update channels set credentials = $2 where id = $1 and credentials = $3",
+        id,
+        resealed,
+        sealed
+    )
+    .execute(db)
+    .await?;
+    Ok(true)
+}
+
+/// Why blank secrets are refused for an address on another origin (field `credentials`).
+pub const HOST_CHANGED: &str = "The store's address is on another host, port or scheme than before: enter the credentials again. Stored credentials are only sent to the store they were entered for.";
+const CREDENTIALS_LOST: &str = "This channel's credentials were discarded when the secret key that encrypted them was lost: enter them again.";
+
+pub use domain::origin::{same_origin, store_origin};
 
 /// Creates a channel; its first sync is due at once.
 pub async fn create(
@@ -107,13 +150,21 @@ pub async fn create(
     let mut settings = settings.clone();
     settings.validate().map_err(app_to_store)?;
     credentials.validate().map_err(app_to_store)?;
-    let sealed = encrypt(cipher, credentials)?;
-    let id = sqlx::query_scalar!(
-        r#"insert into channels (name, store_url, auth_kind, credentials, verify_tls, website_ids,
-               sync_start_date, sync_interval_secs, page_size, abandon_threshold_secs,
-               cart_lifetime_days, entities, two_way, sync_priority, is_demo, next_sync_at)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, now())
-           returning id"#,
+    let mut tx = pool.begin().await?;
+    crate::key_check::guard_write(&mut tx, cipher).await?;
+    // The id first: the credentials are sealed for it.
+    let id =
+        sqlx::query_scalar!(r#"select nextval(pg_get_serial_sequence('channels', 'id')) as "id!""#)
+            .fetch_one(&mut *tx)
+            .await?;
+    let sealed = seal(cipher, id, credentials)?;
+    sqlx::query!(
+        r#"insert into channels (id, name, store_url, auth_kind, credentials, verify_tls,
+               website_ids, sync_start_date, sync_interval_secs, page_size,
+               abandon_threshold_secs, cart_lifetime_days, entities, two_way, sync_priority,
+               is_demo, next_sync_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, now())"#,
+        id,
         settings.name,
         settings.store_url,
         credentials.kind().as_str(),
@@ -130,13 +181,16 @@ pub async fn create(
         settings.sync_priority.as_str(),
         is_demo,
     )
-    .fetch_one(pool)
+    .execute(&mut *tx)
     .await
     .on_constraint("channels_name_key", NAME_TAKEN)?;
+    tx.commit().await?;
     Ok(id)
 }
 
-/// Updates settings. Credentials are replaced only when given (a blank secret keeps the old).
+/// Updates settings. Credentials are replaced only when given; `None` keeps the stored ones,
+/// which is refused when the store's origin changes (they would be sent to another host) or
+/// when none are stored (discarded with a lost key).
 pub async fn update(
     pool: &PgPool,
     cipher: &Cipher,
@@ -146,14 +200,32 @@ pub async fn update(
 ) -> Result<()> {
     let mut settings = settings.clone();
     settings.validate().map_err(app_to_store)?;
+    if let Some(c) = credentials {
+        c.validate().map_err(app_to_store)?;
+    }
+    let mut tx = pool.begin().await?;
+    let stored = sqlx::query!(
+        r#"select store_url, credentials is not null as "has_credentials!"
+           from channels where id = $1 for update"#,
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(Error::NotFound)?;
     let sealed = match credentials {
         Some(c) => {
-            c.validate().map_err(app_to_store)?;
-            Some((c.kind().as_str(), encrypt(cipher, c)?))
+            crate::key_check::guard_write(&mut tx, cipher).await?;
+            Some((c.kind().as_str(), seal(cipher, id, c)?))
+        }
+        None if !stored.has_credentials => {
+            return Err(Error::invalid("credentials", CREDENTIALS_LOST));
+        }
+        None if !same_origin(&settings.store_url, &stored.store_url) => {
+            return Err(Error::invalid("credentials", HOST_CHANGED));
         }
         None => None,
     };
-    let done = sqlx::query!(
+    sqlx::query!(
         r#"update channels set name = $2, store_url = $3, verify_tls = $4, website_ids = $5,
                sync_start_date = $6, sync_interval_secs = $7, page_size = $8,
                abandon_threshold_secs = $9, cart_lifetime_days = $10, entities = $11,
@@ -177,12 +249,10 @@ pub async fn update(
         sealed.as_ref().map(|(k, _)| *k),
         sealed.as_ref().map(|(_, v)| v.as_slice()),
     )
-    .execute(pool)
+    .execute(&mut *tx)
     .await
     .on_constraint("channels_name_key", NAME_TAKEN)?;
-    if done.rows_affected() == 0 {
-        return Err(Error::NotFound);
-    }
+    tx.commit().await?;
     // A new abandonment threshold changes which carts count as abandoned.
     crate::sync_write::carts::recompute_abandon_at(pool, id).await?;
     Ok(())
@@ -237,10 +307,9 @@ pub async fn for_sync(pool: &PgPool, cipher: &Cipher, id: i64) -> Result<Channel
     let summary = get(pool, id).await?;
     let sealed = sqlx::query_scalar!("select credentials from channels where id = $1", id)
         .fetch_one(pool)
-        .await?;
-    let plain = cipher.decrypt(&sealed)?;
-    let credentials =
-        serde_json::from_slice(&plain).map_err(|e| Error::Credential(e.to_string()))?;
+        .await?
+        .ok_or_else(|| Error::invalid("credentials", CREDENTIALS_LOST))?;
+    let credentials = unseal(cipher, id, &sealed)?;
     Ok(ChannelForSync {
         summary,
         credentials,
@@ -325,4 +394,15 @@ pub async fn synced_entities(pool: &PgPool) -> Result<(Vec<Entity>, bool)> {
     let mut entities: Vec<Entity> = row.entities.iter().filter_map(|e| e.parse().ok()).collect();
     entities.sort();
     Ok((entities, row.any))
+}
+
+/// How many channels exist, and whether one of them is the bundled demo store's.
+pub async fn demo_status(pool: &PgPool) -> Result<(i64, bool)> {
+    let row = sqlx::query!(
+        r#"select count(*) as "channels!", coalesce(bool_or(is_demo), false) as "demo!"
+           from channels"#
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok((row.channels, row.demo))
 }

@@ -17,6 +17,9 @@ pub enum Error {
     Migrate(#[source] sqlx::migrate::MigrateError),
     #[error("credential error: {0}")]
     Credential(String),
+    /// The server cannot take this on right now (busy, shutting down): try again later.
+    #[error("{0}")]
+    Unavailable(String),
 }
 
 impl Error {
@@ -64,6 +67,7 @@ impl From<Error> for domain::AppError {
             Error::NotFound => domain::AppError::NotFound,
             Error::Conflict(m) => domain::AppError::Conflict(m),
             Error::Invalid { field, message } => domain::AppError::Invalid { field, message },
+            Error::Unavailable(m) => domain::AppError::Unavailable(m),
             other => {
                 tracing::error!(error = %other, "store error");
                 domain::AppError::Internal

@@ -20,6 +20,8 @@ pub struct ClaimedJob {
     pub id: i64,
     pub channel_id: i64,
     pub kind: JobKind,
+    /// Who claimed it: only this worker may keep it alive or record how it ended.
+    pub worker_id: String,
 }
 
 /// Queues a job, or returns the one already queued for the channel (a Full request upgrades a
@@ -80,9 +82,48 @@ pub struct JobLease {
     conn: PoolConnection<Postgres>,
 }
 
+/// What a heartbeat found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Beat {
+    /// The job is still this worker's running job; keep going.
+    Alive,
+    /// A user asked the job to stop.
+    CancelRequested,
+    /// The job is no longer this worker's running job (the reaper failed it, another worker
+    /// took the channel over): stop at once and record nothing.
+    Lost,
+}
+
 impl JobLease {
     pub fn connection(&mut self) -> &mut PgConnection {
         &mut self.conn
+    }
+
+    /// Keeps the job alive. It runs on the lease's own connection, so that it succeeds only
+    /// while this worker still holds the channel's lock: if that connection died (a network
+    /// cut, a terminated backend, a database restart), the lock died with it and another
+    /// worker may already run the channel, so an error here means the lease is gone too.
+    pub async fn heartbeat(&mut self) -> Result<Beat> {
+        let cancel = sqlx::query_scalar!(
+            r#"update sync_jobs set heartbeat_at = now()
+               where id = $1 and status = 'running' and worker_id = $2
+               returning cancel_requested"#,
+            self.job.id,
+            self.job.worker_id
+        )
+        .fetch_optional(&mut *self.conn)
+        .await?;
+        Ok(match cancel {
+            None => Beat::Lost,
+            Some(true) => Beat::CancelRequested,
+            Some(false) => Beat::Alive,
+        })
+    }
+
+    /// Records how the job ended (see [`finish`]) on the lease's connection: a worker whose
+    /// lock died with its connection cannot record anything.
+    pub async fn finish(&mut self, status: JobStatus, error: Option<&str>) -> Result<bool> {
+        finish(&mut self.conn, &self.job, status, error).await
     }
 
     /// Releases the advisory lock and returns the connection to the pool.
@@ -95,6 +136,56 @@ impl JobLease {
         .fetch_one(&mut *self.conn)
         .await?;
         Ok(())
+    }
+}
+
+/// A channel's lock held outside any job: a one-off re-read (the error log's Retry) takes it
+/// so that it never writes beside a sync of the same channel. Like a lease, its connection is
+/// closed when it is dropped, so the lock cannot outlive the caller.
+pub struct ChannelLock {
+    channel_id: i64,
+    conn: PoolConnection<Postgres>,
+}
+
+impl ChannelLock {
+    /// Releases the lock now (rather than when the connection closes).
+    pub async fn release(mut self) -> Result<()> {
+        sqlx::query_scalar!(
+            "select pg_advisory_unlock($1, $2::int4)",
+            LOCK_SPACE,
+            self.channel_id as i32
+        )
+        .fetch_one(&mut *self.conn)
+        .await?;
+        Ok(())
+    }
+}
+
+/// Takes a channel's lock, waiting up to `wait` for a sync that holds it to end. `None` when
+/// it is still held then.
+pub async fn lock_channel(
+    pool: &PgPool,
+    channel_id: i64,
+    wait: std::time::Duration,
+) -> Result<Option<ChannelLock>> {
+    let deadline = std::time::Instant::now() + wait;
+    let mut conn = pool.acquire().await?;
+    conn.close_on_drop();
+    loop {
+        let locked = sqlx::query_scalar!(
+            r#"select pg_try_advisory_lock($1, $2::int4) as "locked!""#,
+            LOCK_SPACE,
+            channel_id as i32
+        )
+        .fetch_one(&mut *conn)
+        .await?;
+        if locked {
+            return Ok(Some(ChannelLock { channel_id, conn }));
+        }
+        if std::time::Instant::now() >= deadline {
+            return Ok(None);
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
 }
 
@@ -143,6 +234,7 @@ pub async fn claim(
             id: row.id,
             channel_id: row.channel_id,
             kind: JobKind::parse(&row.kind).unwrap_or(JobKind::Sync),
+            worker_id: worker_id.to_string(),
         };
         if !locked {
             // A previous run of this channel is still alive somewhere: give the job back.
@@ -216,33 +308,27 @@ pub async fn reap_abandoned(pool: &PgPool) -> Result<Vec<i64>> {
     Ok(resumed)
 }
 
-/// Keeps the job alive and reports whether a cancel was requested.
-pub async fn heartbeat(pool: &PgPool, job_id: i64) -> Result<bool> {
-    let cancel = sqlx::query_scalar!(
-        "update sync_jobs set heartbeat_at = now() where id = $1 returning cancel_requested",
-        job_id
-    )
-    .fetch_optional(pool)
-    .await?;
-    Ok(cancel.unwrap_or(true))
-}
-
+/// Records how a job ended, if it is still `job`'s worker's running job. Returns false when it
+/// is not (the reaper failed it after this worker lost its lease, and a new run may be under
+/// way): a late worker must never write its outcome over the reaper's or a newer run's.
+/// Workers call it through [`JobLease::finish`], so that it also needs the lock's connection.
 pub async fn finish(
-    pool: &PgPool,
-    job_id: i64,
+    db: &mut PgConnection,
+    job: &ClaimedJob,
     status: JobStatus,
     error: Option<&str>,
-) -> Result<()> {
-    sqlx::query!(
-        r#"update sync_jobs set status = $2, error = $3, finished_at = now(), updated_at = now()
-           where id = $1"#,
-        job_id,
+) -> Result<bool> {
+    let done = sqlx::query!(
+        r#"update sync_jobs set status = $3, error = $4, finished_at = now(), updated_at = now()
+           where id = $1 and status = 'running' and worker_id = $2"#,
+        job.id,
+        job.worker_id,
         status.as_str(),
         error
     )
-    .execute(pool)
+    .execute(&mut *db)
     .await?;
-    Ok(())
+    Ok(done.rows_affected() > 0)
 }
 
 /// Asks a queued or running job to stop. A queued job is canceled at once.
@@ -283,7 +369,12 @@ pub async fn schedule_due(pool: &PgPool) -> Result<Vec<i64>> {
     Ok(due)
 }
 
-/// Adds to an entity's counts within a job (called once per page).
+/// Adds to an entity's counts within a job (called once per page, in the page's transaction).
+///
+/// It is also the page's fence: it fails unless the job is still running, so a worker that
+/// lost its lease (and whose job the reaper failed) cannot commit a page beside the run that
+/// replaced it. The job row is share-locked until the page commits, so the reaper's update
+/// waits for a page in flight rather than slipping in between its check and its commit.
 #[allow(clippy::too_many_arguments)]
 pub async fn add_progress(
     db: &mut PgConnection,
@@ -296,10 +387,11 @@ pub async fn add_progress(
     unchanged: i64,
     failed: i64,
 ) -> Result<()> {
-    sqlx::query!(
-        r#"insert into sync_job_entities (job_id, entity, total, fetched, created, updated,
+    let written = sqlx::query_scalar!(
+        r#"with job as (select id from sync_jobs where id = $1 and status = 'running' for share)
+           insert into sync_job_entities (job_id, entity, total, fetched, created, updated,
                unchanged, failed, started_at)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, now())
+           select job.id, $2, $3, $4, $5, $6, $7, $8, now() from job
            on conflict (job_id, entity) do update set
                total = coalesce(excluded.total, sync_job_entities.total),
                fetched = sync_job_entities.fetched + excluded.fetched,
@@ -307,7 +399,8 @@ pub async fn add_progress(
                updated = sync_job_entities.updated + excluded.updated,
                unchanged = sync_job_entities.unchanged + excluded.unchanged,
                failed = sync_job_entities.failed + excluded.failed,
-               updated_at = now()"#,
+               updated_at = now()
+           returning job_id"#,
         job_id,
         entity,
         total,
@@ -317,9 +410,14 @@ pub async fn add_progress(
         unchanged,
         failed
     )
-    .execute(&mut *db)
+    .fetch_optional(&mut *db)
     .await?;
-    Ok(())
+    match written {
+        Some(_) => Ok(()),
+        None => Err(Error::Conflict(
+            "this sync job is no longer running: another run has taken its channel over".into(),
+        )),
+    }
 }
 
 pub async fn finish_entity(pool: &PgPool, job_id: i64, entity: &str) -> Result<()> {

@@ -9,6 +9,7 @@ pub mod error;
 pub mod export;
 pub mod grid;
 pub mod jobs;
+pub mod key_check;
 pub mod metrics;
 pub mod secrets;
 pub mod sessions;

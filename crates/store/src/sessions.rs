@@ -26,9 +26,20 @@ pub async fn create(pool: &PgPool, token_hash: &str, user_id: i64) -> Result<Dat
 /// The user behind a live session, if any: not expired, not idle too long, user still active.
 /// Refreshes `last_seen_at` at most once a minute so reads stay cheap.
 pub async fn find_user(pool: &PgPool, token_hash: &str) -> Result<Option<CurrentUser>> {
+    lookup(pool, token_hash, true).await
+}
+
+/// [`find_user`] without counting as activity: for a long-lived stream re-checking that its
+/// session still holds, which must not keep an idle session alive by itself.
+pub async fn peek_user(pool: &PgPool, token_hash: &str) -> Result<Option<CurrentUser>> {
+    lookup(pool, token_hash, false).await
+}
+
+async fn lookup(pool: &PgPool, token_hash: &str, touch: bool) -> Result<Option<CurrentUser>> {
     let idle_cutoff = Utc::now() - IDLE_TIMEOUT;
     let row = sqlx::query!(
-        r#"select u.id, u.email, u.name, u.role, u.time_zone, s.last_seen_at
+        r#"select u.id, u.email, u.name, u.role, u.time_zone, u.must_change_password,
+               s.last_seen_at
            from sessions s join users u on u.id = s.user_id
            where s.token_hash = $1 and s.expires_at > now() and s.last_seen_at > $2
              and u.is_active"#,
@@ -38,7 +49,7 @@ pub async fn find_user(pool: &PgPool, token_hash: &str) -> Result<Option<Current
     .fetch_optional(pool)
     .await?;
     let Some(r) = row else { return Ok(None) };
-    if r.last_seen_at < Utc::now() - Duration::minutes(1) {
+    if touch && r.last_seen_at < Utc::now() - Duration::minutes(1) {
         sqlx::query!(
             "update sessions set last_seen_at = now(), updated_at = now() where token_hash = $1",
             token_hash
@@ -55,6 +66,7 @@ pub async fn find_user(pool: &PgPool, token_hash: &str) -> Result<Option<Current
         name: r.name,
         role,
         time_zone: r.time_zone,
+        must_change_password: r.must_change_password,
     }))
 }
 

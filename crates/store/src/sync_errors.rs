@@ -24,24 +24,80 @@ pub async fn record(
     errors: &[NewSyncError<'_>],
 ) -> Result<()> {
     for e in errors {
-        sqlx::query!(
-            r#"insert into sync_errors (channel_id, job_id, entity, magento_id, field_path, message, payload)
-               values ($1, $2, $3, $4, $5, $6, $7)
-               on conflict (channel_id, entity, magento_id) where status = 'open' and magento_id is not null
-               do update set job_id = excluded.job_id, field_path = excluded.field_path,
-                   message = excluded.message, payload = excluded.payload,
-                   attempts = sync_errors.attempts + 1, updated_at = now()"#,
-            channel_id,
-            job_id,
-            e.entity.as_str(),
-            e.magento_id,
-            e.field_path,
-            e.message,
-            e.payload,
-        )
-        .execute(&mut *tx)
-        .await?;
+        let failure = Failure {
+            kind: e.entity.as_str(),
+            magento_id: e.magento_id.as_deref(),
+            field_path: e.field_path.as_deref(),
+            message: &e.message,
+            payload: e.payload,
+        };
+        insert(tx, channel_id, job_id, &failure).await?;
     }
+    Ok(())
+}
+
+/// A row of a list that is not a synced entity (websites, store views, countries…, see
+/// `sync_write::dictionaries::List`) that could not be stored: `list` names it in the log.
+#[derive(Clone, Debug)]
+pub struct ListFailure<'a> {
+    pub list: &'a str,
+    pub key: String,
+    pub message: String,
+    pub payload: Option<&'a serde_json::Value>,
+}
+
+/// Records failures of such lists, like [`record`].
+pub async fn record_list(
+    tx: &mut PgConnection,
+    channel_id: i64,
+    job_id: Option<i64>,
+    failures: &[ListFailure<'_>],
+) -> Result<()> {
+    for f in failures {
+        let failure = Failure {
+            kind: f.list,
+            magento_id: Some(&f.key),
+            field_path: None,
+            message: &f.message,
+            payload: f.payload,
+        };
+        insert(tx, channel_id, job_id, &failure).await?;
+    }
+    Ok(())
+}
+
+struct Failure<'a> {
+    /// The entity's or the list's name.
+    kind: &'a str,
+    magento_id: Option<&'a str>,
+    field_path: Option<&'a str>,
+    message: &'a str,
+    payload: Option<&'a serde_json::Value>,
+}
+
+async fn insert(
+    tx: &mut PgConnection,
+    channel_id: i64,
+    job_id: Option<i64>,
+    f: &Failure<'_>,
+) -> Result<()> {
+    sqlx::query!(
+        r#"insert into sync_errors (channel_id, job_id, entity, magento_id, field_path, message, payload)
+           values ($1, $2, $3, $4, $5, $6, $7)
+           on conflict (channel_id, entity, magento_id) where status = 'open' and magento_id is not null
+           do update set job_id = excluded.job_id, field_path = excluded.field_path,
+               message = excluded.message, payload = excluded.payload,
+               attempts = sync_errors.attempts + 1, updated_at = now()"#,
+        channel_id,
+        job_id,
+        f.kind,
+        f.magento_id,
+        f.field_path,
+        f.message,
+        f.payload,
+    )
+    .execute(&mut *tx)
+    .await?;
     Ok(())
 }
 
@@ -52,15 +108,25 @@ pub async fn resolve(
     entity: Entity,
     magento_ids: &[String],
 ) -> Result<u64> {
-    if magento_ids.is_empty() {
+    resolve_list(tx, channel_id, entity.as_str(), magento_ids).await
+}
+
+/// Closes open errors of a list's rows (see [`ListFailure`]) that are now stored.
+pub async fn resolve_list(
+    tx: &mut PgConnection,
+    channel_id: i64,
+    list: &str,
+    keys: &[String],
+) -> Result<u64> {
+    if keys.is_empty() {
         return Ok(0);
     }
     let done = sqlx::query!(
         r#"update sync_errors set status = 'resolved', resolved_at = now(), updated_at = now()
            where channel_id = $1 and entity = $2 and status = 'open' and magento_id = any($3)"#,
         channel_id,
-        entity.as_str(),
-        magento_ids
+        list,
+        keys
     )
     .execute(&mut *tx)
     .await?;

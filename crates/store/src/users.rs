@@ -78,7 +78,8 @@ pub async fn count(pool: &PgPool) -> Result<i64> {
 
 pub async fn find_credentials(pool: &PgPool, email: &str) -> Result<Option<UserCredentials>> {
     let row = sqlx::query!(
-        r#"select id, email, name, role, password_hash, is_active, time_zone
+        r#"select id, email, name, role, password_hash, is_active, time_zone,
+               must_change_password
            from users where lower(email) = lower($1)"#,
         email.trim(),
     )
@@ -92,6 +93,7 @@ pub async fn find_credentials(pool: &PgPool, email: &str) -> Result<Option<UserC
                 name: r.name,
                 role: parse_role(&r.role)?,
                 time_zone: r.time_zone,
+                must_change_password: r.must_change_password,
             },
             password_hash: r.password_hash,
             is_active: r.is_active,
@@ -182,6 +184,18 @@ pub async fn set_active(pool: &PgPool, user_id: i64, active: bool) -> Result<()>
 }
 
 /// Sets a new password hash and ends the user's other sessions (keeps `keep_session`).
+/// Requires the user to change their password before doing anything else (a generated first
+/// administrator's password, which was printed).
+pub async fn require_password_change(pool: &PgPool, user_id: i64) -> Result<()> {
+    sqlx::query!(
+        "update users set must_change_password = true, updated_at = now() where id = $1",
+        user_id
+    )
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
 pub async fn set_password(
     pool: &PgPool,
     user_id: i64,
@@ -190,7 +204,8 @@ pub async fn set_password(
 ) -> Result<()> {
     let mut tx = pool.begin().await?;
     let done = sqlx::query!(
-        "update users set password_hash = $2, updated_at = now() where id = $1",
+        "update users set password_hash = $2, must_change_password = false, updated_at = now()
+         where id = $1",
         user_id,
         password_hash
     )

@@ -419,6 +419,73 @@ async fn hostile_text_is_matched_literally_in_every_text_filter(pool: PgPool) {
 }
 
 #[sqlx::test(migrator = "store::MIGRATOR")]
+async fn account_sales_are_kept_per_currency(pool: PgPool) {
+    load(&pool).await;
+    let p = &pool;
+    let refresh = async |accounts: &[i64]| {
+        let mut tx = p.begin().await.unwrap();
+        store::sync_write::links::refresh_accounts(&mut tx, accounts)
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+    };
+    let sales = async || {
+        let rows: Vec<(i64, Cell)> = grid::page::<AccountField>(p, &query(&[], today()), PARIS)
+            .await
+            .unwrap()
+            .0
+            .iter()
+            .map(|r| (r.id, r.cell(AccountField::LifetimeSales)))
+            .collect();
+        rows
+    };
+    // Dora (account 4) bought in USD in one store; Ann (1) in EUR, one canceled order aside.
+    refresh(&[1, 2, 3, 4]).await;
+    let dora = grid::record::account(p, 4, PARIS).await.unwrap();
+    assert_eq!(
+        dora.lifetime_sales
+            .iter()
+            .map(|m| m.display())
+            .collect::<Vec<_>>(),
+        ["$15.00"]
+    );
+    let ann = grid::record::account(p, 1, PARIS).await.unwrap();
+    assert_eq!(ann.lifetime_sales[0].display(), "€270.00");
+    let nobody = grid::record::account(p, 2, PARIS).await.unwrap();
+    assert_eq!(nobody.lifetime_sales.len(), 1, "no order: a single zero");
+    assert!(nobody.lifetime_sales[0].amount.is_zero());
+
+    // Her second customer, in the other store, buys 20 EUR: two amounts, never 35.
+    sqlx::query(
+        "insert into orders (id, channel_id, magento_id, increment_id, customer_id, is_guest,
+             website_id, state, status, subtotal, discount_amount, grand_total,
+             order_currency_code, magento_created_at)
+         values (206, 2, 8002, 'B-000000002', 15, false, 2, 'processing', 'processing', 25, -5, 20,
+             'EUR', '2026-04-20T10:00:00Z')",
+    )
+    .execute(p)
+    .await
+    .unwrap();
+    refresh(&[4]).await;
+    let dora = grid::record::account(p, 4, PARIS).await.unwrap();
+    assert_eq!(
+        dora.lifetime_sales
+            .iter()
+            .map(|m| m.display())
+            .collect::<Vec<_>>(),
+        ["€20.00", "$15.00"]
+    );
+    let rows = sales().await;
+    let (_, cell) = rows.iter().find(|(id, _)| *id == 4).unwrap();
+    assert_eq!(cell.display(), "€20.00 + $15.00");
+    // No amount filter matches a sum in no currency, and the account sorts last.
+    expect::<AccountField>(p, &[("lifetime_sales_min", "30")], &[1, 3]).await;
+    expect::<AccountField>(p, &[("lifetime_sales_max", "40")], &[3, 2]).await;
+    assert_eq!(rows.last().map(|(id, _)| *id), Some(4));
+    every_sort_reverses::<AccountField>(p, &[]).await;
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
 async fn record_pages_link_their_records(pool: PgPool) {
     load(&pool).await;
     let p = &pool;

@@ -14,12 +14,17 @@ use serde_json::Value;
 /// one record.
 pub const MAX_PER_RUN: usize = 50;
 
-/// Whether a page failure may be caused by one of its records.
+/// Whether a page failure may be caused by one of its records: a record Magento cannot
+/// render (a 5xx, or a PHP fatal error that cuts the JSON off mid-page), one that does not
+/// decode, one so large that the page passes its size limit (smaller pages have smaller limits,
+/// so halving finds it), or one that takes the page past the response timeout.
 pub fn may_be_one_record(error: &magento::Error) -> bool {
     matches!(
         error,
         magento::Error::Server { .. }
             | magento::Error::Decode { .. }
+            | magento::Error::TooLarge { .. }
+            | magento::Error::UnusableAnswer { .. }
             | magento::Error::Timeout {
                 phase: magento::TimeoutPhase::Response,
                 ..

@@ -69,7 +69,20 @@ pub async fn reread(ctx: &RunContext, entity: Entity, ids: &[i64]) -> Result<Ent
     })
 }
 
+/// How long a Retry waits for a sync of its channel to end before giving up.
+const LOCK_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// A sync of the channel is running: the record is not re-read beside it.
+#[derive(Debug, thiserror::Error)]
+#[error("A sync of this store is running; retry the record when it has finished.")]
+pub struct ChannelBusy;
+
 /// Re-fetches one record of a channel and writes it. Returns what happened.
+///
+/// It holds the channel's lock while it reads and writes, like a sync job, so it never runs
+/// beside a sync of the same channel (the two would write the record, its error-log entry and
+/// its links at once). A sync that holds the lock for longer than [`LOCK_WAIT`] makes it fail
+/// with [`ChannelBusy`].
 pub async fn retry_one(
     pool: &PgPool,
     cipher: &Cipher,
@@ -79,5 +92,12 @@ pub async fn retry_one(
     options: &ClientOptions,
 ) -> Result<EntityCounts> {
     let ctx = context_for(pool, cipher, channel_id, options).await?;
-    reread(&ctx, entity, &[magento_id]).await
+    let lock = store::jobs::lock_channel(pool, channel_id, LOCK_WAIT)
+        .await?
+        .ok_or(ChannelBusy)?;
+    let done = reread(&ctx, entity, &[magento_id]).await;
+    if let Err(e) = lock.release().await {
+        tracing::warn!(error = %e, "could not release the channel lock (the connection closes anyway)");
+    }
+    done
 }

@@ -6,17 +6,21 @@ use crate::connectors::{
     Canceled, CartsConnector, CreditMemosConnector, CustomersConnector, EntityCounts,
     OrdersConnector, ProductsConnector, RunContext, label_product_options, run_incremental,
 };
-use crate::map::{self, MapContext};
+use crate::map::MapContext;
 use crate::{reconcile, subscribers};
 use anyhow::{Context, Result};
-use chrono::{Duration, NaiveTime, Utc};
+use chrono::{DateTime, Duration, NaiveTime, Utc};
 use domain::channel::ChannelStatus;
 use domain::sync::{JobKind, JobStatus};
 use domain::{Entity, SubscriberSource};
 use store::PgPool;
-use store::jobs::ClaimedJob;
+use store::jobs::{ClaimedJob, JobLease};
 use store::secrets::Cipher;
 use tokio_util::sync::CancellationToken;
+
+mod dictionaries;
+
+pub use dictionaries::refresh_dictionaries;
 
 /// How a job ended, with per-entity counts.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -26,14 +30,26 @@ pub struct JobOutcome {
     pub entities: Vec<(Entity, EntityCounts)>,
 }
 
-/// Runs a claimed job to its end and records the outcome on the job and the channel.
+/// A run that ended, before its outcome is recorded.
+#[derive(Clone, Debug)]
+pub struct Finished {
+    pub outcome: JobOutcome,
+    /// The channel's status after it (`None`: synced).
+    channel_status: Option<ChannelStatus>,
+    started: DateTime<Utc>,
+}
+
+/// The outcome of a run that lost its lease: its job is failed and resumed by the reaper.
+pub const LEASE_LOST: &str = "This run lost its hold on the channel before it could record how it ended; a new run resumes the sync.";
+
+/// Runs a claimed job to its end. The caller records the outcome with [`record`], on the lease.
 pub async fn run_job(
     pool: &PgPool,
     cipher: &Cipher,
     job: &ClaimedJob,
     options: &ClientOptions,
     cancel: CancellationToken,
-) -> JobOutcome {
+) -> Finished {
     let started = Utc::now();
     let mut entities = Vec::new();
     // Indexes a dead process deferred are built before anything else (they are grid indexes:
@@ -68,23 +84,64 @@ pub async fn run_job(
             (JobStatus::Failed, Some(message), Some(status))
         }
     };
-    let record = async {
-        store::jobs::finish(pool, job.id, status, error.as_deref()).await?;
-        match channel_status {
-            None => store::jobs::mark_channel_synced(pool, job.channel_id, started).await?,
-            Some(s) => {
-                store::channels::set_status(pool, job.channel_id, s, error.as_deref()).await?
-            }
-        }
-        Ok::<(), store::Error>(())
-    };
-    if let Err(e) = record.await {
-        tracing::error!(job = job.id, error = %e, "could not record the outcome of a sync job");
+    Finished {
+        outcome: JobOutcome {
+            status,
+            error,
+            entities,
+        },
+        channel_status,
+        started,
     }
+}
+
+/// Records how a run ended on its job and its channel, through the lease's own connection:
+/// only a worker that still holds the channel's lock, and whose job is still running, records
+/// anything. Otherwise (the lease died with its connection, or the reaper failed the job and a
+/// new run may be under way) nothing is written, the reaper resumes the sync, and the outcome
+/// returned says so.
+pub async fn record(pool: &PgPool, lease: &mut JobLease, finished: Finished) -> JobOutcome {
+    let job = lease.job.clone();
+    let Finished {
+        outcome,
+        channel_status,
+        started,
+    } = finished;
+    match lease.finish(outcome.status, outcome.error.as_deref()).await {
+        Ok(true) => {}
+        Ok(false) => {
+            tracing::warn!(
+                job = job.id,
+                channel = job.channel_id,
+                "this sync is no longer ours; its outcome is not recorded"
+            );
+            return lease_lost(outcome);
+        }
+        Err(e) => {
+            tracing::error!(job = job.id, error = %e, "could not record the outcome of a sync job; the reaper resumes it");
+            return lease_lost(outcome);
+        }
+    }
+    // Still under the channel's lock (released after this), so no new run can have started
+    // and have its channel status overwritten.
+    let channel = match channel_status {
+        None => store::jobs::mark_channel_synced(pool, job.channel_id, started).await,
+        Some(s) => {
+            store::channels::set_status(pool, job.channel_id, s, outcome.error.as_deref()).await
+        }
+    };
+    if let Err(e) = channel {
+        tracing::error!(job = job.id, error = %e, "could not record the channel's status after a sync");
+    }
+    outcome
+}
+
+/// What a run that could not record its outcome reports to its caller.
+pub fn lease_lost(outcome: JobOutcome) -> JobOutcome {
     JobOutcome {
-        status,
-        error,
-        entities,
+        status: JobStatus::Failed,
+        error: Some(LEASE_LOST.to_string()),
+        entities: outcome.entities,
     }
 }
 
@@ -113,7 +170,8 @@ async fn run(
             .fetch_one(pool)
             .await?;
     let with_regions = !have_regions || job.kind == JobKind::Full;
-    let store_views = refresh_dictionaries(pool, &client, job.channel_id, with_regions).await?;
+    let store_views =
+        dictionaries::refresh(pool, &client, job.channel_id, Some(job.id), with_regions).await?;
     let store_ids = settings.website_ids.as_ref().map(|websites| {
         store_views
             .iter()
@@ -232,48 +290,4 @@ async fn run(
         }
     }
     Ok(())
-}
-
-/// Refreshes websites, store groups, store views and customer groups (and countries with their
-/// regions when asked). Returns the store views as (store id, website id) for scoping.
-pub async fn refresh_dictionaries(
-    pool: &PgPool,
-    client: &magento::Client,
-    channel_id: i64,
-    with_regions: bool,
-) -> Result<Vec<(i64, Option<i64>)>> {
-    let (websites, groups, views, customer_groups) = tokio::try_join!(
-        client.websites(),
-        client.store_groups(),
-        client.store_views(),
-        client.customer_groups(),
-    )
-    .context("reading the store's websites, stores and customer groups")?;
-    let regions = if !with_regions {
-        Vec::new()
-    } else {
-        match client.countries().await {
-            Ok(c) => map::dictionaries::regions(&c),
-            // Countries are a nicety for display; a store hiding them must not stop a sync.
-            Err(e) => {
-                tracing::warn!(error = %e, "could not read countries and regions");
-                Vec::new()
-            }
-        }
-    };
-    let dictionaries = store::sync_write::dictionaries::Dictionaries {
-        websites: map::dictionaries::websites(&websites),
-        store_groups: map::dictionaries::store_groups(&groups),
-        store_views: map::dictionaries::store_views(&views),
-        customer_groups: map::dictionaries::customer_groups(&customer_groups),
-        regions,
-    };
-    let mut tx = pool.begin().await?;
-    store::sync_write::dictionaries::replace(&mut tx, channel_id, &dictionaries).await?;
-    tx.commit().await?;
-    Ok(dictionaries
-        .store_views
-        .iter()
-        .map(|s| (s.magento_id, s.website_id))
-        .collect())
 }

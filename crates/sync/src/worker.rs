@@ -14,7 +14,7 @@ use domain::sync::JobStatus;
 use magento::{Filter, SearchCriteria, SearchPage};
 use std::time::{Duration, Instant};
 use store::PgPool;
-use store::jobs::JobLease;
+use store::jobs::{Beat, JobLease};
 use store::secrets::Cipher;
 use store::sync_errors::NewSyncError;
 use tokio::task::JoinSet;
@@ -141,37 +141,80 @@ pub async fn run_leased(
     cancel: CancellationToken,
 ) -> JobOutcome {
     let job = lease.job.clone();
-    // Aborted with this future too (a dropped run must stop looking alive).
-    let heartbeat = AbortOnDrop({
-        let (pool, cancel, job_id) = (pool.clone(), cancel.clone(), job.id);
-        tokio::spawn(async move {
-            loop {
-                tokio::time::sleep(HEARTBEAT).await;
-                match store::jobs::heartbeat(&pool, job_id).await {
-                    Ok(true) => {
-                        tracing::info!(job = job_id, "cancel requested");
-                        cancel.cancel();
-                    }
-                    Ok(false) => {}
-                    Err(e) => tracing::warn!(job = job_id, error = %e, "heartbeat failed"),
-                }
-            }
-        })
-    });
+    let stop = CancellationToken::new();
+    // The heartbeat owns the lease while the job runs (it beats on the lease's connection) and
+    // hands it back when told to stop. Aborted with this future too: a dropped run must stop
+    // looking alive, and dropping the lease closes its connection, which frees the lock.
+    let heartbeat = AbortOnDrop(tokio::spawn(keep_alive(
+        lease,
+        cancel.clone(),
+        stop.clone(),
+    )));
     tracing::info!(job = job.id, channel = job.channel_id, kind = ?job.kind, "sync started");
-    let outcome = run_job(pool, cipher, &job, options, cancel).await;
-    drop(heartbeat);
+    let finished = run_job(pool, cipher, &job, options, cancel).await;
+    stop.cancel();
+    let outcome = match heartbeat.join().await.flatten() {
+        Some(mut lease) => {
+            let outcome = crate::run::record(pool, &mut lease, finished).await;
+            if let Err(e) = lease.release().await {
+                tracing::warn!(error = %e, "could not release the channel lock (the connection closes anyway)");
+            }
+            outcome
+        }
+        None => crate::run::lease_lost(finished.outcome),
+    };
     tracing::info!(job = job.id, status = ?outcome.status, error = ?outcome.error, "sync finished");
-    if let Err(e) = lease.release().await {
-        tracing::warn!(error = %e, "could not release the channel lock (the connection closes anyway)");
-    }
     outcome
 }
 
-/// Aborts a task when dropped.
-struct AbortOnDrop(tokio::task::JoinHandle<()>);
+/// Beats every [`HEARTBEAT`] on the lease's connection until `stop`, then returns the lease.
+/// A requested cancel cancels the run; so does a lost lease (its connection failed, or the job
+/// is no longer this worker's running job), at once, since another worker may already run the
+/// channel: the lease is then dropped (its connection closed) and `None` returned.
+async fn keep_alive(
+    mut lease: JobLease,
+    cancel: CancellationToken,
+    stop: CancellationToken,
+) -> Option<JobLease> {
+    let job = lease.job.id;
+    loop {
+        tokio::select! {
+            _ = stop.cancelled() => return Some(lease),
+            _ = tokio::time::sleep(HEARTBEAT) => {}
+        }
+        match lease.heartbeat().await {
+            Ok(Beat::Alive) => {}
+            Ok(Beat::CancelRequested) => {
+                if !cancel.is_cancelled() {
+                    tracing::info!(job, "cancel requested");
+                }
+                cancel.cancel();
+            }
+            Ok(Beat::Lost) => {
+                tracing::warn!(job, "this sync job is no longer ours; stopping it");
+                cancel.cancel();
+                return None;
+            }
+            Err(e) => {
+                tracing::warn!(job, error = %e, "lost the connection holding the channel's lock; stopping the sync");
+                cancel.cancel();
+                return None;
+            }
+        }
+    }
+}
 
-impl Drop for AbortOnDrop {
+/// Aborts a task when dropped.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> AbortOnDrop<T> {
+    /// Waits for the task; `None` if it panicked or was aborted.
+    async fn join(mut self) -> Option<T> {
+        (&mut self.0).await.ok()
+    }
+}
+
+impl<T> Drop for AbortOnDrop<T> {
     fn drop(&mut self) {
         self.0.abort();
     }

@@ -60,16 +60,16 @@ pub async fn run(pool: &PgPool, cipher: &store::secrets::Cipher, scale: f64) -> 
 }
 
 #[derive(Clone, Copy, Debug)]
-enum Grid {
+pub(crate) enum Grid {
     Carts,
     Orders,
     Customers,
 }
 
-struct Case {
-    grid: Grid,
+pub(crate) struct Case {
+    pub(crate) grid: Grid,
     family: &'static str,
-    query: String,
+    pub(crate) query: String,
 }
 
 /// Times one query through the server functions' path and as raw SQL.
@@ -122,7 +122,7 @@ async fn measure_grid<F: GridSource>(
 
 /// 200 grid pages a CRM team might open: one filter and one sort each, over carts (40 %),
 /// orders (40 %) and customers (20 %); values drawn from the seeded data with a fixed seed.
-fn cases(size: SeedSize, channel: i64, first_customer: i64) -> Vec<Case> {
+pub(crate) fn cases(size: SeedSize, channel: i64, first_customer: i64) -> Vec<Case> {
     let mut rng = StdRng::seed_from_u64(6);
     // The seed's names and emails (seed.rs): anna.smith123@example.de is customer 123.
     let tlds = ["com", "de", "fr", "es", "jp"];
@@ -411,7 +411,7 @@ async fn export(pool: &PgPool, tz: Tz, size: SeedSize) -> Result<()> {
     let before = peak_rss_mib().unwrap_or(f64::NAN);
     reset_peak_rss();
     let started = Instant::now();
-    let mut stream = Box::pin(export_csv::<CartField>(pool.clone(), &query, tz).await?);
+    let mut stream = Box::pin(export_csv::<CartField>(pool.clone(), &query, tz, None).await?);
     let (mut bytes, mut lines, mut chunks) = (0usize, 0usize, 0usize);
     while let Some(chunk) = stream.next().await {
         let chunk = chunk?;

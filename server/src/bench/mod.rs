@@ -5,6 +5,7 @@
 pub mod actions;
 pub mod dashboard;
 pub mod grid;
+pub mod load;
 pub mod products;
 pub mod seed;
 pub mod sync;

@@ -214,7 +214,8 @@ const SEED_SQL: &[&str] = &[
              where o2.channel_id = $1 and coalesce(o2.state, '') <> 'canceled'
                and coalesce(o2.status, '') <> 'canceled') w
        where o.id = w.id and $2::int8 >= 0 and $3::int8 >= 0 and $4::int8 >= 0"#,
-    r#"update accounts a set customers_count = s.n, lifetime_sales = s.sales
+    r#"update accounts a set customers_count = s.n, lifetime_sales = s.sales,
+           lifetime_currency = 'USD', lifetime_sales_by_currency = jsonb_build_object('USD', s.sales)
        from (select account_id, count(*)::int4 as n, sum(lifetime_sales) as sales from customers
              where channel_id = $1 group by account_id) s
        where a.id = s.account_id and $2::int8 >= 0 and $3::int8 >= 0 and $4::int8 >= 0"#,

@@ -1,4 +1,4 @@
-//! `cartwise bench sync|grid|dashboard`. Benchmarks use their own data directory
+//! `cartwise bench sync|actions|products|grid|dashboard|load`. Benchmarks use their own data directory
 //! (`target/bench` unless CARTWISE_DATA_DIR or DATABASE_URL says otherwise) so a real
 //! installation is never touched.
 
@@ -17,6 +17,23 @@ pub async fn run(mut global: GlobalArgs, cmd: BenchCommand) -> Result<()> {
         BenchCommand::Grid { scale } => {
             let (db, cipher) = super::open(&global).await?;
             let result = crate::bench::grid::run(&db.pool, &cipher, scale).await;
+            db.close().await?;
+            result
+        }
+        BenchCommand::Load {
+            scale,
+            users,
+            seconds,
+            think_ms,
+        } => {
+            let (db, cipher) = super::open(&global).await?;
+            let args = crate::bench::load::LoadArgs {
+                scale,
+                users,
+                seconds,
+                think_ms,
+            };
+            let result = crate::bench::load::run(&global, &db.pool, &cipher, args).await;
             db.close().await?;
             result
         }

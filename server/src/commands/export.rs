@@ -37,6 +37,19 @@ pub async fn run(global: GlobalArgs, args: ExportArgs) -> Result<()> {
     }
 }
 
+/// A record's fields as text, preceded by the column names when `with_header`.
+fn fields_of<T: Serialize>(row: &T, with_header: bool) -> Result<Vec<csv::StringRecord>> {
+    let mut writer = csv::WriterBuilder::new()
+        .has_headers(with_header)
+        .from_writer(Vec::new());
+    writer.serialize(row)?;
+    let bytes = writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(bytes.as_slice());
+    Ok(reader.records().collect::<Result<Vec<_>, _>>()?)
+}
+
 fn is_broken_pipe(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         c.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
@@ -58,12 +71,19 @@ async fn write<T: Serialize>(
             }
         }
         ExportFormat::Csv => {
-            let mut csv = csv::Writer::from_writer(out);
+            // The csv crate turns a record into fields (and names the columns); the line is
+            // written by the one CSV writer every export uses, which keeps a customer named
+            // `=HYPERLINK(…)` a text and not a live formula.
+            let mut first = true;
+            let mut line = String::new();
             while let Some(row) = rows.next().await {
-                csv.serialize(row?)?;
+                line.clear();
+                for record in fields_of(&row?, first)? {
+                    domain::csv::push_text_line(&mut line, record.iter());
+                }
+                first = false;
+                out.write_all(line.as_bytes())?;
             }
-            csv.flush()?;
-            return Ok(());
         }
     }
     out.flush()?;

@@ -6,6 +6,7 @@ pub mod channel;
 pub mod db;
 pub mod demo_store;
 pub mod export;
+pub mod key;
 pub mod sync;
 pub mod user;
 
@@ -14,11 +15,20 @@ use crate::database::Database;
 use anyhow::Result;
 use store::secrets::Cipher;
 
-/// The database and the cipher for stored secrets, as every data command needs them.
+/// The database and the cipher for stored secrets, as every data command needs them. Refuses a
+/// key that is not the one the stored credentials are encrypted with (`secret_key`).
 pub async fn open(global: &GlobalArgs) -> Result<(Database, Cipher)> {
     let db = Database::open(global).await?;
-    let key = crate::secret_key::load_or_create(global.secret_key(), &global.data_dir)?;
-    Ok((db, Cipher::new(&key)))
+    match crate::secret_key::open_cipher(global, &db.pool).await {
+        Ok(cipher) => Ok((db, cipher)),
+        Err(e) => {
+            // Stops the embedded cluster, if this process started it.
+            if let Err(close) = db.close().await {
+                tracing::error!(error = %close, "stopping the database");
+            }
+            Err(e)
+        }
+    }
 }
 
 /// Finds a channel by name, with a clear error listing the ones that exist.

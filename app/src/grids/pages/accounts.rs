@@ -6,6 +6,7 @@ use crate::grids::api::get_account;
 use crate::grids::grid::{GridSetup, grid};
 use crate::grids::record::{self, Tab, fields, header, related, section, time};
 use domain::Permission;
+use domain::grid::Money;
 use domain::grid::accounts::AccountRow;
 use domain::grid::carts::CartRow;
 use domain::grid::credit_memos::CreditMemoRow;
@@ -83,13 +84,25 @@ fn page(a: AccountDetail, tab: &'static str) -> impl IntoView {
         <section class="card record-kpi" aria-labelledby="account-sales">
             <div>
                 <h2 id="account-sales" class="kpi-label">"Lifetime sales"</h2>
-                <p class="kpi-value">{a.lifetime_sales.display()}</p>
+                <p class="kpi-value">{Money::list(&a.lifetime_sales)}</p>
             </div>
             <p class="kpi-explain">
-                {format!("The sum of the lifetime sales of its {} customers (subtotal minus discount of their orders that are not canceled), across every store.", a.customers_count)}
+                {lifetime_explanation(a.customers_count, a.lifetime_sales.len())}
             </p>
         </section>
         {record::tabs(&path, tabs, tab)}
         <div class="record-body">{body}</div>
+    }
+}
+
+/// What an account's lifetime sales are made of.
+fn lifetime_explanation(customers: i32, currencies: usize) -> String {
+    let sum = format!(
+        "The sum of the lifetime sales of its {customers} customers (subtotal minus discount of their orders that are not canceled), across every store"
+    );
+    if currencies > 1 {
+        format!("{sum}, one amount per currency: amounts in different currencies are not added.")
+    } else {
+        format!("{sum}.")
     }
 }

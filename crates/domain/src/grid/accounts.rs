@@ -1,7 +1,7 @@
 //! The Accounts grid: CRM-side people and companies, across stores.
 
 use super::field::{FieldDef, FilterKind, GridField, serde_by_key};
-use super::{Cell, GridRecord, LocalTime, Sort};
+use super::{Cell, GridRecord, LocalTime, Money, Sort};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -54,10 +54,14 @@ pub struct AccountRow {
     pub name: String,
     pub email: String,
     pub customers: i32,
-    #[serde(with = "crate::wire::decimal")]
-    pub lifetime_sales: Decimal,
-    /// The currency of the account's latest order.
+    /// The lifetime sales when they are in one currency (`None` when the account's customers
+    /// bought in several: see `lifetime_by_currency`).
+    #[serde(with = "crate::wire::decimal_option")]
+    pub lifetime_sales: Option<Decimal>,
+    /// The currency of `lifetime_sales` (`None` with no order, or several currencies).
     pub currency: Option<String>,
+    /// The lifetime sales per currency, by currency code.
+    pub lifetime_by_currency: Vec<Money>,
     pub created_at: Option<LocalTime>,
 }
 
@@ -82,9 +86,11 @@ impl GridRecord for AccountRow {
             },
             AccountField::Email => Cell::text(&self.email),
             AccountField::Customers => Cell::Int(self.customers.into()),
-            AccountField::LifetimeSales => {
-                Cell::money(Some(self.lifetime_sales), self.currency.as_deref())
-            }
+            AccountField::LifetimeSales => match self.lifetime_sales {
+                Some(amount) => Cell::money(Some(amount), self.currency.as_deref()),
+                // Several currencies: each amount, never their sum.
+                None => Cell::Text(Money::list(&self.lifetime_by_currency)),
+            },
             AccountField::CreatedAt => Cell::time(&self.created_at),
         }
     }
@@ -92,6 +98,35 @@ impl GridRecord for AccountRow {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn account(sales: Option<i64>, currency: Option<&str>, by: &[(i64, &str)]) -> AccountRow {
+        AccountRow {
+            id: 1,
+            name: "Ann".into(),
+            email: "ann@example.com".into(),
+            customers: 2,
+            lifetime_sales: sales.map(Decimal::from),
+            currency: currency.map(str::to_string),
+            lifetime_by_currency: by
+                .iter()
+                .map(|(a, c)| Money::new(Decimal::from(*a), Some(c)))
+                .collect(),
+            created_at: None,
+        }
+    }
+
+    #[test]
+    fn lifetime_sales_in_several_currencies_are_listed_not_added() {
+        let one = account(Some(270), Some("EUR"), &[(270, "EUR")]);
+        assert_eq!(one.cell(AccountField::LifetimeSales).display(), "€270.00");
+        assert!(one.cell(AccountField::LifetimeSales).is_number());
+        let mixed = account(None, None, &[(270, "EUR"), (20, "USD")]);
+        let cell = mixed.cell(AccountField::LifetimeSales);
+        assert_eq!(cell.display(), "€270.00 + $20.00");
+        assert!(!cell.is_number(), "no single number to export");
+    }
+
     #[test]
     fn fields_are_consistent() {
         crate::grid::field::tests::check_fields::<super::AccountField>();

@@ -31,6 +31,12 @@ impl Money {
         crate::metrics::money(self.amount, self.currency.as_deref().unwrap_or(""))
     }
 
+    /// Amounts in different currencies, side by side (`€270.00 + $20.00`): they do not add up.
+    pub fn list(amounts: &[Money]) -> String {
+        let shown: Vec<String> = amounts.iter().map(Money::display).collect();
+        shown.join(" + ")
+    }
+
     /// The exact amount for a CSV: `1234.5` as `1234.50`, never grouped.
     pub fn plain(&self) -> String {
         let mut amount = self.amount.normalize();

@@ -115,8 +115,9 @@ pub struct AccountDetail {
     pub name: String,
     pub email: String,
     pub customers_count: i32,
-    /// Σ of its customers' lifetime sales, maintained by the sync.
-    pub lifetime_sales: Money,
+    /// Its customers' lifetime sales, one amount per currency (a single `0` with no order),
+    /// maintained by the sync: amounts in different currencies are never added.
+    pub lifetime_sales: Vec<Money>,
     pub created_at: Option<LocalTime>,
     pub counts: AccountCounts,
 }

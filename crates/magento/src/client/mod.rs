@@ -1,5 +1,6 @@
 //! The client: one request path for everything (auth, retries, concurrency cap, logging).
 
+mod body;
 mod request;
 
 use std::fmt;
@@ -15,11 +16,11 @@ use serde_json::Value;
 use tokio::sync::Semaphore;
 use url::Url;
 
-pub(crate) use request::{Call, Reply, RetryMode};
+pub(crate) use request::{BodyKind, Call, Reply, RetryMode};
 
 use crate::auth::{AdminLogin, AuthState, CachedToken};
 use crate::config::{Roots, normalise};
-use crate::{Auth, ClientConfig, Error, RetryPolicy, oauth};
+use crate::{Auth, BodyLimits, ClientConfig, Error, RetryPolicy, oauth};
 use request::{bearer, sensitive};
 
 /// A Magento REST client for one store. Cheap to clone (an `Arc` inside); clones share the
@@ -37,6 +38,8 @@ struct Inner {
     limiter: Semaphore,
     timeout: Duration,
     connect_timeout: Duration,
+    /// How much of an answer is read, per kind of call.
+    body_limits: BodyLimits,
     /// Nanoseconds spent waiting for the store (sending and reading), summed over every
     /// request: what a caller subtracts from its own time to see what it adds.
     busy_nanos: std::sync::atomic::AtomicU64,
@@ -102,6 +105,7 @@ impl Client {
                 limiter: Semaphore::new(max),
                 timeout: config.timeout,
                 connect_timeout: config.connect_timeout,
+                body_limits: config.body_limits,
                 busy_nanos: std::sync::atomic::AtomicU64::new(0),
             }),
         })

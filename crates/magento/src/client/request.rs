@@ -11,6 +11,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::Client;
+use super::body::{ReadError, read_capped};
 use crate::{Error, error, http};
 
 /// When a failed request may be sent again.
@@ -22,6 +23,15 @@ pub(crate) enum RetryMode {
     IfNotProcessed,
     /// One attempt (connection check).
     Never,
+}
+
+/// What a call asks for, which decides how large its answer may be ([`crate::BodyLimits`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum BodyKind {
+    /// A search page of this many records.
+    Search { page_size: u32 },
+    /// One record, a dictionary, a write's answer.
+    Single,
 }
 
 /// One API call, relative to the REST root.
@@ -36,6 +46,8 @@ pub(crate) struct Call {
     pub retry: RetryMode,
     /// Send to this store view's REST root instead of the channel's (`…/rest/<code>/V1/`).
     pub store_code: Option<String>,
+    /// What is asked for: bounds the answer.
+    pub body_kind: BodyKind,
 }
 
 impl Call {
@@ -48,6 +60,7 @@ impl Call {
             page: None,
             retry: RetryMode::Always,
             store_code: None,
+            body_kind: BodyKind::Single,
         }
     }
 
@@ -133,24 +146,34 @@ impl Client {
         };
         let status = response.status();
         let headers = response.headers().clone();
-        let body = match response.bytes().await {
+        let limit = self.inner.body_limits.of(call.body_kind);
+        let body = match read_capped(response, limit).await {
             Ok(body) => body,
-            Err(e) => {
-                log(Some(status.as_u16()), 0);
-                return Err(transport(e));
+            Err(ReadError::TooLarge { read }) => {
+                log(Some(status.as_u16()), read);
+                tracing::warn!(
+                    method = %call.method,
+                    path = %url.path(),
+                    limit,
+                    "the store's answer passed its size limit; stopped reading it"
+                );
+                return Err(Error::TooLarge {
+                    path: url.path().to_owned(),
+                    limit,
+                });
+            }
+            Err(ReadError::Transport { error, read }) => {
+                log(Some(status.as_u16()), read);
+                return Err(transport(error));
             }
         };
         log(Some(status.as_u16()), body.len());
         let server_time = http::server_date(&headers);
         if status.is_redirection() {
-            let location = headers
-                .get(LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("?");
             return Err(Error::NotMagento {
                 status: status.as_u16(),
                 path: url.path().to_owned(),
-                detail: format!("redirected to {location}; use that address as the store URL"),
+                detail: redirect_detail(url, headers.get(LOCATION)),
             });
         }
         if !status.is_success() {
@@ -163,24 +186,26 @@ impl Client {
         }
         // Checked here, inside the retry loop, as before: a truncated or non-JSON answer is
         // the store misbehaving. Skipping over values builds nothing.
-        match serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
-            Ok(_) => Ok(Reply {
-                raw: body,
-                server_time,
-            }),
-            Err(_) => Err(Error::NotMagento {
+        if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(&body) {
+            return Err(unreadable(status.as_u16(), url.path(), &body, &e));
+        }
+        if let Some(message) = error::error_in_success(&body) {
+            return Err(Error::UnusableAnswer {
                 status: status.as_u16(),
                 path: url.path().to_owned(),
-                detail: if body.is_empty() {
-                    "empty answer".to_owned()
-                } else {
-                    http::snippet(&body)
-                },
-            }),
+                detail: format!(
+                    "it is a Magento error message where data was expected: \"{message}\""
+                ),
+            });
         }
+        Ok(Reply {
+            raw: body,
+            server_time,
+        })
     }
 
-    /// Fetches a plain-text URL outside the REST root (best effort, no auth, no retry).
+    /// Fetches a plain-text URL outside the REST root (best effort, no auth, no retry), up to
+    /// the probe limit: anything longer is not the short text asked for.
     pub(crate) async fn get_text(&self, url: Url, timeout: Duration) -> Option<String> {
         let _permit = self.inner.limiter.acquire().await.ok()?;
         let response = self
@@ -194,7 +219,62 @@ impl Client {
         if !response.status().is_success() {
             return None;
         }
-        response.text().await.ok()
+        let body = read_capped(response, self.inner.body_limits.probe)
+            .await
+            .ok()?;
+        Some(String::from_utf8_lossy(&body).into_owned())
+    }
+}
+
+/// A successful answer that is not JSON: something that looks like JSON but does not parse is
+/// a broken store (cut short, or a notice printed into it); anything else (an HTML page, a
+/// login form) means no Magento REST API answered at all.
+fn unreadable(status: u16, path: &str, body: &[u8], e: &serde_json::Error) -> Error {
+    let looks_like_json = body
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| matches!(b, b'{' | b'['));
+    if looks_like_json {
+        return Error::UnusableAnswer {
+            status,
+            path: path.to_owned(),
+            detail: format!("it is not valid JSON ({e}): {}", http::snippet(body)),
+        };
+    }
+    Error::NotMagento {
+        status,
+        path: path.to_owned(),
+        detail: if body.is_empty() {
+            "empty answer".to_owned()
+        } else {
+            http::snippet(body)
+        },
+    }
+}
+
+/// Where a redirect pointed. The client never follows one: the credentials would go along.
+fn redirect_detail(url: &Url, location: Option<&HeaderValue>) -> String {
+    let Some(location) = location.and_then(|v| v.to_str().ok()) else {
+        return "redirected without saying where".to_owned();
+    };
+    let target = url.join(location).ok();
+    // The query of a redirected API call is long and says nothing about where the store is.
+    let location = match location.split_once('?') {
+        Some((address, _)) => format!("{address}?…"),
+        None => location.to_owned(),
+    };
+    // Another port or scheme on the same host (http to https) is the same store moving.
+    let same_host = target
+        .as_ref()
+        .is_some_and(|t| t.host_str() == url.host_str());
+    if same_host {
+        format!("redirected to {location}; use that address as the store URL")
+    } else {
+        format!(
+            "redirected to {location}, another host; Cartwise does not follow redirects, which \
+             would hand the credentials to that host: use that address as the store URL only if \
+             it really is the store"
+        )
     }
 }
 

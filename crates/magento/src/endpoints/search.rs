@@ -2,7 +2,7 @@
 
 use serde::de::DeserializeOwned;
 
-use crate::client::Call;
+use crate::client::{BodyKind, Call};
 use crate::page::{ID_KEYS, RawPage, decode_raw};
 use crate::resources::{
     Carts, CreditMemos, Customers, Invoices, NewsletterSubscribers, Orders, Products,
@@ -24,6 +24,11 @@ impl Client {
         let mut call = Call::get(path);
         call.query = criteria.to_query_string();
         call.page = criteria.current_page;
+        // Without a `pageSize` Magento answers a page of its own choosing: bound it as the
+        // largest page a store with input limits accepts.
+        call.body_kind = BodyKind::Search {
+            page_size: criteria.page_size.unwrap_or(crate::MAX_PAGE_SIZE),
+        };
         let reply = self.call(&call).await?;
         let mut page = RawPage::from_json(&reply.raw)?;
         page.page_size = criteria.page_size;

@@ -17,8 +17,15 @@ struct MagentoMessage {
     errors: Vec<String>,
 }
 
+/// Magento's error answers are a few kilobytes (a developer-mode trace included); a larger
+/// one is not read as a tree, which could take tens of times its size in memory.
+const MAX_MESSAGE_BODY: usize = 1024 * 1024;
+
 impl MagentoMessage {
     fn parse(body: &[u8]) -> Option<Self> {
+        if body.len() > MAX_MESSAGE_BODY {
+            return None;
+        }
         let value: Value = serde_json::from_slice(body).ok()?;
         let raw = value.get("message")?.as_str()?.to_owned();
         let errors = value
@@ -85,6 +92,28 @@ pub(crate) fn substitute(message: &str, parameters: Option<&Value>) -> String {
     }
     out.push_str(rest);
     out
+}
+
+/// The keys of a Magento exception as the REST API renders it.
+const ERROR_KEYS: [&str; 5] = ["message", "parameters", "errors", "trace", "code"];
+
+/// The message of a successful answer that is really a Magento error object (`{"message":
+/// …}` and nothing but the other keys of an exception): no route the client calls answers
+/// that with success, but a plugin or proxy may, and a record type (every field optional)
+/// would read it as an empty record.
+pub(crate) fn error_in_success(body: &[u8]) -> Option<String> {
+    // Records and pages are larger than any error object; skip building a tree of them.
+    const SMALL: usize = 16 * 1024;
+    let first = body.iter().find(|b| !b.is_ascii_whitespace())?;
+    if *first != b'{' || body.len() > SMALL {
+        return None;
+    }
+    let object: serde_json::Map<String, Value> = serde_json::from_slice(body).ok()?;
+    let message = object.get("message")?.as_str()?;
+    if !object.keys().all(|k| ERROR_KEYS.contains(&k.as_str())) {
+        return None;
+    }
+    Some(substitute(message, object.get("parameters")))
 }
 
 const ROUTE_MISSING: &str = "Request does not match any route.";
@@ -349,6 +378,40 @@ mod tests {
                 panic!("{e:?}")
             };
             assert_eq!(providers, &["google", "duo_security"]);
+        }
+    }
+
+    #[test]
+    fn a_huge_error_answer_is_excerpted_not_parsed() {
+        let pad = "0,".repeat(MAX_MESSAGE_BODY);
+        let body = format!(r#"{{"message": "Boom", "parameters": [{pad}0]}}"#);
+        let e = from_response(500, &HeaderMap::new(), body.as_bytes(), "/rest/V1/x");
+        let Error::Server { message, .. } = &e else {
+            panic!("{e:?}")
+        };
+        assert!(message.starts_with(r#"{"message": "Boom""#) && message.ends_with('…'));
+    }
+
+    #[test]
+    fn error_objects_in_successful_answers_are_recognised() {
+        let found = |v: Value| error_in_success(v.to_string().as_bytes());
+        assert_eq!(
+            found(json!({"message": "No such entity with %1", "parameters": ["id"]})).as_deref(),
+            Some("No such entity with id")
+        );
+        assert_eq!(
+            found(json!({"message": "x", "trace": null, "code": 0})).as_deref(),
+            Some("x")
+        );
+        // Records, pages and lists are data, even with a `message` field.
+        for data in [
+            json!({"message": "Hi", "entity_id": 4}),
+            json!({"items": [], "total_count": 0}),
+            json!([{"message": "x"}]),
+            json!({"message": 5}),
+            json!("message"),
+        ] {
+            assert_eq!(found(data.clone()), None, "{data}");
         }
     }
 

@@ -6,7 +6,7 @@ mod classify;
 use std::fmt;
 use std::time::Duration;
 
-pub(crate) use classify::{from_response, from_transport};
+pub(crate) use classify::{error_in_success, from_response, from_transport};
 
 /// Why a connection could not be made.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -119,6 +119,37 @@ pub enum Error {
         /// The request path.
         path: String,
         /// An excerpt of the body, or where a redirect pointed.
+        detail: String,
+    },
+
+    /// The answer grew past the limit for its kind of call (decoded bytes, so after gzip):
+    /// more than any real Magento store sends, so the client stopped reading. Never retried
+    /// (a store that sent it once sends it again) and not a credentials problem.
+    #[error(
+        "the store's answer to {path} passed {} (counted after decompression), more than any \
+         real Magento store sends for this call, so Cartwise stopped reading it. The store, or \
+         a proxy or plugin in front of its REST API, is sending far too much",
+        size_text(*.limit)
+    )]
+    TooLarge {
+        /// The request path.
+        path: String,
+        /// The limit that was passed, in bytes (see [`BodyLimits`](crate::BodyLimits)).
+        limit: usize,
+    },
+
+    /// A successful answer that cannot be used: JSON that does not parse (cut short, or with
+    /// something printed into it), or a Magento error message where data was expected.
+    #[error(
+        "the store's answer to {path} (HTTP {status}) cannot be used: {detail}; the store, or a \
+         proxy or plugin in front of its REST API, is misbehaving"
+    )]
+    UnusableAnswer {
+        /// HTTP status (2xx).
+        status: u16,
+        /// The request path.
+        path: String,
+        /// What is wrong with it, with an excerpt.
         detail: String,
     },
 
@@ -264,6 +295,21 @@ fn timeout_text(phase: &TimeoutPhase, after: &Duration) -> String {
     }
 }
 
+/// A size for an admin: `64 KiB`, `4.9 MiB`.
+fn size_text(bytes: usize) -> String {
+    const KIB: f64 = 1024.0;
+    let b = bytes as f64;
+    let (value, unit) = if b >= KIB * KIB {
+        (b / (KIB * KIB), "MiB")
+    } else if b >= KIB {
+        (b / KIB, "KiB")
+    } else {
+        return format!("{bytes} bytes");
+    };
+    let text = format!("{value:.1}");
+    format!("{} {unit}", text.strip_suffix(".0").unwrap_or(&text))
+}
+
 fn secs(d: Duration) -> String {
     if d.as_millis().is_multiple_of(1000) {
         format!("{} s", d.as_secs())
@@ -362,15 +408,18 @@ impl Error {
         }
     }
 
-    /// True when the request may have reached the store and been acted on, but no answer came
-    /// back (a timeout while waiting, a connection dropped after sending). A non-idempotent
-    /// write in this state must be checked in the store before it is sent again.
+    /// True when the request may have reached the store and been acted on, but no usable
+    /// answer came back (a timeout while waiting, a connection dropped after sending, an answer
+    /// too large or unreadable). A non-idempotent write in this state must be checked in the
+    /// store before it is sent again.
     pub fn outcome_unknown(&self) -> bool {
         match self {
             Self::Timeout {
                 phase: TimeoutPhase::Response,
                 ..
-            } => true,
+            }
+            | Self::TooLarge { .. }
+            | Self::UnusableAnswer { .. } => true,
             Self::Connection { kind, .. } => matches!(kind, ConnectionKind::Other),
             _ => false,
         }
@@ -387,6 +436,7 @@ impl Error {
             Self::RateLimited { .. } => Some(429),
             Self::Unavailable { .. } => Some(503),
             Self::NotMagento { status, .. }
+            | Self::UnusableAnswer { status, .. }
             | Self::BadRequest { status, .. }
             | Self::Server { status, .. } => Some(*status),
             _ => None,
@@ -398,5 +448,33 @@ impl Error {
             path: path.into(),
             message: message.to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_like_an_admin_would_write_them() {
+        assert_eq!(size_text(512), "512 bytes");
+        assert_eq!(size_text(64 * 1024), "64 KiB");
+        assert_eq!(size_text(2 * 1024 * 1024 + 30 * 100 * 1024), "4.9 MiB");
+        assert_eq!(size_text(8 * 1024 * 1024), "8 MiB");
+    }
+
+    #[test]
+    fn a_body_past_its_limit_is_final_and_its_outcome_unknown() {
+        let e = Error::TooLarge {
+            path: "/rest/V1/orders".to_owned(),
+            limit: 32 * 1024 * 1024,
+        };
+        assert!(!e.is_retryable() && !e.is_auth() && !e.request_not_processed());
+        assert!(e.outcome_unknown() && !e.is_missing_route());
+        assert!(
+            e.to_string()
+                .starts_with("the store's answer to /rest/V1/orders passed 32 MiB"),
+            "{e}"
+        );
     }
 }

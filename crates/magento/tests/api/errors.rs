@@ -355,3 +355,67 @@ async fn a_bad_base_url_is_a_config_error() {
         assert!(matches!(err, Error::InvalidConfig(_)), "{url}: {err:?}");
     }
 }
+
+#[tokio::test]
+async fn a_redirect_to_another_host_is_not_followed_and_says_so() {
+    let store = FakeStore::start().await;
+    for (location, other_host) in [
+        ("http://127.0.0.2:9/rest/V1/store/websites", true),
+        ("/index.php/rest/V1/store/websites", false),
+        (
+            "https://127.0.0.1/rest/V1/store/websites?searchCriteria=1",
+            false,
+        ),
+    ] {
+        store.on(Method::GET, "store/websites", move |_, _| {
+            Some(([("location", location)], axum::http::StatusCode::FOUND).into_response())
+        });
+        let err = websites_error(&store).await;
+        assert!(
+            matches!(&err, Error::NotMagento { status: 302, .. }),
+            "{err:?}"
+        );
+        let text = err.to_string();
+        let shown = location.replace("?searchCriteria=1", "?…");
+        assert!(text.contains(&format!("redirected to {shown}")), "{text}");
+        assert_eq!(text.contains("another host"), other_host, "{text}");
+    }
+}
+
+#[tokio::test]
+async fn broken_json_and_error_messages_in_a_success_are_unusable_answers() {
+    let store = FakeStore::start().await;
+    store.on(Method::GET, "store/websites", |_, _| {
+        Some(
+            json_response(200, json!([{"id": 1}]))
+                .map(|_| axum::body::Body::from(r#"[{"id": 1, "code": "base", "na"#)),
+        )
+    });
+    let err = websites_error(&store).await;
+    assert!(
+        matches!(&err, Error::UnusableAnswer { status: 200, path, detail }
+            if path == "/rest/V1/store/websites" && detail.starts_with("it is not valid JSON (EOF while parsing")),
+        "{err:?}"
+    );
+    assert!(!err.is_retryable() && err.outcome_unknown());
+    assert!(err.to_string().contains("cannot be used"), "{err}");
+
+    // A record type reads every field as optional: this must not become an empty customer.
+    store.on(Method::GET, "customers/5", |_, _| {
+        Some(json_response(
+            200,
+            json!({"message": "Service for %1 is disabled.", "parameters": ["customers"]}),
+        ))
+    });
+    let err = store
+        .client_with(Auth::bearer("t"), |c| c.with_retry(RetryPolicy::none()))
+        .get_customer(5)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "the store's answer to /rest/V1/customers/5 (HTTP 200) cannot be used: it is a Magento \
+         error message where data was expected: \"Service for customers is disabled.\"; the \
+         store, or a proxy or plugin in front of its REST API, is misbehaving"
+    );
+}

@@ -8,6 +8,7 @@ mod decoding;
 mod errors;
 mod fixtures;
 mod helpers;
+mod limits;
 mod logging;
 mod paging;
 mod retry;

@@ -12,8 +12,9 @@ pub struct Row {
     name: String,
     email_key: String,
     customers_count: i32,
-    lifetime_sales: Decimal,
+    lifetime_sales: Option<Decimal>,
     currency: Option<String>,
+    by_currency: sqlx::types::Json<std::collections::BTreeMap<String, Decimal>>,
     created_at: DateTime<Utc>,
 }
 
@@ -23,10 +24,9 @@ impl GridSource for AccountField {
 
     const TABLE: &'static str = "accounts c";
     const SELECT: &'static str = r#"c.id, c.name, c.email_key, c.customers_count,
-        c.lifetime_sales, cur.order_currency_code as currency, c.created_at"#;
-    const JOINS: &'static str = r#"left join lateral (
-            select o.order_currency_code from customers cu join orders o on o.customer_id = cu.id
-            where cu.account_id = c.id order by o.id desc limit 1) cur on true"#;
+        c.lifetime_sales, c.lifetime_currency as currency,
+        c.lifetime_sales_by_currency as by_currency, c.created_at"#;
+    const JOINS: &'static str = "";
 
     fn target(self) -> Option<Target> {
         Some(match self {
@@ -56,7 +56,8 @@ impl GridSource for AccountField {
     }
 
     fn sort_nullable(self) -> bool {
-        false
+        // Lifetime sales are NULL for an account that bought in several currencies.
+        self == AccountField::LifetimeSales
     }
 
     fn record(r: Row, tz: Tz) -> AccountRow {
@@ -67,7 +68,21 @@ impl GridSource for AccountField {
             customers: r.customers_count,
             lifetime_sales: r.lifetime_sales,
             currency: r.currency,
+            lifetime_by_currency: money_by_currency(r.by_currency.0),
             created_at: local_time(Some(r.created_at), tz),
         }
     }
+}
+
+/// An account's `lifetime_sales_by_currency` as amounts, by currency code (`""`: orders that
+/// named no currency).
+pub(crate) fn money_by_currency(
+    by_currency: std::collections::BTreeMap<String, Decimal>,
+) -> Vec<domain::grid::Money> {
+    by_currency
+        .into_iter()
+        .map(|(code, amount)| {
+            domain::grid::Money::new(amount, Some(code.as_str()).filter(|c| !c.is_empty()))
+        })
+        .collect()
 }

@@ -218,10 +218,24 @@ pub fn export<F: GridSource>(
 ) -> BoxStream<'static, Result<F::Record>> {
     async_stream::try_stream! {
         let mut qb = export_query(&query, tz)?;
-        let mut rows = qb.build_query_as::<F::Row>().fetch(&pool).map_err(crate::Error::from);
+        // A client that reads slowly keeps this connection as long as it reads: the database
+        // ends the statement after EXPORT_LIMIT whatever happens (the caller also limits how
+        // many exports run at once).
+        let mut tx = pool.begin().await?;
+        sqlx::query(&format!(
+            "set local statement_timeout = '{}s'",
+            EXPORT_LIMIT.as_secs()
+        ))
+        .execute(&mut *tx)
+        .await?;
+        let mut rows = qb.build_query_as::<F::Row>().fetch(&mut *tx).map_err(crate::Error::from);
         while let Some(row) = rows.next().await {
             yield F::record(row?, tz);
         }
     }
     .boxed()
 }
+
+/// The longest an export's query may run (streaming included): a million rows take seconds
+/// when the client reads; only a stalled download reaches it.
+pub const EXPORT_LIMIT: std::time::Duration = std::time::Duration::from_secs(180);

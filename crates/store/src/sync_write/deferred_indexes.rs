@@ -274,6 +274,11 @@ async fn restore_one(pool: &PgPool, name: &str) -> Result<Option<(String, bool)>
         .fetch_one(&mut *tx)
         .await?;
     if !exists {
+        // An index over millions of rows may take longer than the pool's statement limit
+        // (`server::database`), which is there for runaway queries, not for this.
+        sqlx::query("set local statement_timeout = 0")
+            .execute(&mut *tx)
+            .await?;
         // The statement is Postgres's own rendering of the index that was dropped.
         sqlx::query(&row.definition).execute(&mut *tx).await?;
     }

@@ -346,17 +346,60 @@ pub async fn refresh_channel_totals(tx: &mut PgConnection, channel_id: i64) -> R
     refresh_customer_totals(tx, &customers).await
 }
 
-/// Recomputes the customer count and lifetime sales of the given accounts.
+/// Recomputes the customer count and lifetime sales of the given accounts. Sales are kept per
+/// order currency: an account's customers may buy from stores that sell in different
+/// currencies, and a sum across them would be a number in no currency. `lifetime_sales` (with
+/// `lifetime_currency`) is the amount when there is one currency, 0 when there is no order,
+/// and NULL when there are several (migration `20261205300000`).
 pub async fn refresh_accounts(tx: &mut PgConnection, account_ids: &[i64]) -> Result<()> {
     if account_ids.is_empty() {
         return Ok(());
     }
+    // Two channels' syncs may add customers to one account at once. Each reads the account's
+    // customers in its own statement's snapshot, so without this the one that writes last
+    // leaves the other's new customers out. Locking the rows first (in id order, so two
+    // writers never wait on each other crosswise) waits for the other writer to commit; the
+    // statement after it then sees its customers (READ COMMITTED: a new snapshot per statement).
     sqlx::query!(
-        r#"update accounts a set customers_count = s.n, lifetime_sales = s.sales, updated_at = now()
-           from (select a2.id, count(c.id)::int4 as n, coalesce(sum(c.lifetime_sales), 0) as sales
-                 from accounts a2 left join customers c on c.account_id = a2.id
-                 where a2.id = any($1) group by a2.id) s
-           where a.id = s.id and (a.customers_count, a.lifetime_sales) is distinct from (s.n, s.sales)"#,
+        "select id from accounts where id = any($1) order by id for no key update",
+        account_ids
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    sqlx::query!(
+        r#"with per as (
+               select c.account_id as id,
+                      coalesce(o.order_currency_code, o.base_currency_code, '') as cur,
+                      sum(coalesce(o.subtotal, 0) - abs(coalesce(o.discount_amount, 0))) as amount
+               from customers c join orders o on o.customer_id = c.id
+               where c.account_id = any($1)
+                 and coalesce(o.state, '') <> 'canceled' and coalesce(o.status, '') <> 'canceled'
+               group by 1, 2),
+           sales as (
+               select id, jsonb_object_agg(cur, amount order by cur) as by_currency,
+                      count(*) as currencies, sum(amount) as total, min(cur) as cur
+               from per group by id),
+           members as (
+               select account_id as id, count(*)::int4 as n from customers
+               where account_id = any($1) group by account_id),
+           s as (
+               select a2.id, coalesce(m.n, 0) as n,
+                      coalesce(sales.by_currency, '{}'::jsonb) as by_currency,
+                      case when coalesce(sales.currencies, 0) = 0 then 0::numeric
+                           when sales.currencies = 1 then sales.total end as total,
+                      case when sales.currencies = 1 then nullif(sales.cur, '') end as cur
+               from accounts a2
+               left join members m on m.id = a2.id
+               left join sales on sales.id = a2.id
+               where a2.id = any($1))
+           update accounts a
+              set customers_count = s.n, lifetime_sales = s.total, lifetime_currency = s.cur,
+                  lifetime_sales_by_currency = s.by_currency, updated_at = now()
+             from s
+            where a.id = s.id
+              and (a.customers_count, a.lifetime_sales, a.lifetime_currency,
+                   a.lifetime_sales_by_currency)
+                  is distinct from (s.n, s.total, s.cur, s.by_currency)"#,
         account_ids
     )
     .execute(&mut *tx)

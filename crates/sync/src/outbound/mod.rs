@@ -35,7 +35,7 @@ const ORPHAN_AFTER_MS: i64 = 3_000;
 const RECHECK_EVERY_SECS: i64 = 15;
 /// How long a requester waits for its action: past it, the action goes on (the worker, or the
 /// requester's next look, finishes it) and the requester is told it is still being sent.
-const WAIT_LIMIT: Duration = Duration::from_secs(120);
+const WAIT_LIMIT: Duration = Duration::from_secs(100);
 
 /// What running an action took: all of it, and the part spent waiting for the store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -359,10 +359,19 @@ pub async fn assert_derived_figures_match_rows(pool: &PgPool, channel: i64) {
         (
             "account totals",
             "select count(*) from accounts a
-             join lateral (select count(*)::int4 as n, coalesce(sum(c.lifetime_sales), 0) as sales
-                           from customers c where c.account_id = a.id) s on true
+             join lateral (select count(*)::int4 as n from customers c where c.account_id = a.id) m on true
+             join lateral (
+                 select coalesce(jsonb_object_agg(cur, amount), '{}') as by_currency,
+                        case when count(*) = 0 then 0 when count(*) = 1 then sum(amount) end as sales
+                 from (select coalesce(o.order_currency_code, o.base_currency_code, '') as cur,
+                              sum(coalesce(o.subtotal, 0) - abs(coalesce(o.discount_amount, 0))) as amount
+                       from customers c join orders o on o.customer_id = c.id
+                       where c.account_id = a.id and coalesce(o.state, '') <> 'canceled'
+                         and coalesce(o.status, '') <> 'canceled'
+                       group by 1) per) s on true
              where exists (select 1 from customers c where c.account_id = a.id and c.channel_id = $1)
-               and (a.customers_count, a.lifetime_sales) is distinct from (s.n, s.sales)",
+               and (a.customers_count, a.lifetime_sales, a.lifetime_sales_by_currency)
+                   is distinct from (m.n, s.sales, s.by_currency)",
         ),
         (
             "carts of stored orders not purchased, or not pointing at their order",

@@ -1,17 +1,20 @@
 //! An account page.
 
+use crate::grid::accounts::money_by_currency;
 use crate::grid::local_time;
 use crate::{Error, Result};
 use chrono_tz::Tz;
 use domain::grid::Money;
 use domain::grid::detail::{AccountCounts, AccountDetail};
+use rust_decimal::Decimal;
 use sqlx::PgPool;
+use sqlx::types::Json;
+use std::collections::BTreeMap;
 
 pub async fn account(pool: &PgPool, id: i64, tz: Tz) -> Result<AccountDetail> {
     let a = sqlx::query!(
-        r#"select a.id, a.name, a.email_key, a.customers_count, a.lifetime_sales, a.created_at,
-               (select o.order_currency_code from customers cu join orders o on o.customer_id = cu.id
-                where cu.account_id = a.id order by o.id desc limit 1) as currency
+        r#"select a.id, a.name, a.email_key, a.customers_count, a.created_at,
+               a.lifetime_sales_by_currency as "by_currency: Json<BTreeMap<String, Decimal>>"
            from accounts a where a.id = $1"#,
         id
     )
@@ -34,7 +37,10 @@ pub async fn account(pool: &PgPool, id: i64, tz: Tz) -> Result<AccountDetail> {
         name: a.name,
         email: a.email_key,
         customers_count: a.customers_count,
-        lifetime_sales: Money::new(a.lifetime_sales, a.currency.as_deref()),
+        lifetime_sales: match money_by_currency(a.by_currency.0) {
+            none if none.is_empty() => vec![Money::new(Decimal::ZERO, None)],
+            amounts => amounts,
+        },
         created_at: local_time(Some(a.created_at), tz),
         counts: AccountCounts {
             customers: counts.customers,
