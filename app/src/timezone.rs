@@ -12,13 +12,15 @@ pub fn remember_browser_time_zone() {
     {
         use leptos::prelude::document;
         use wasm_bindgen::JsCast;
-        let zone = js_sys::Function::new_no_args(
-            "return Intl.DateTimeFormat().resolvedOptions().timeZone || ''",
-        )
-        .call0(&wasm_bindgen::JsValue::NULL)
-        .ok()
-        .and_then(|v| v.as_string())
-        .unwrap_or_default();
+        // Read through the bindings, not evaluated from a string: the page's
+        // Content-Security-Policy forbids `eval` and `new Function`.
+        let options =
+            js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+                .resolved_options();
+        let zone = js_sys::Reflect::get(&options, &wasm_bindgen::JsValue::from_str("timeZone"))
+            .ok()
+            .and_then(|v| v.as_string())
+            .unwrap_or_default();
         if zone.is_empty()
             || !zone
                 .chars()
