@@ -37,7 +37,8 @@ impl Server {
         let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_cartwise"))
             .args([
                 "--log",
-                "warn",
+                // Not warn: a flood's hundreds of refused sign-ins would fill the test output.
+                "error",
                 "serve",
                 "--demo",
                 "off",

@@ -17,7 +17,11 @@ pub const MIN_PASSWORD_LEN: usize = 10;
 /// full, is told the server is busy. Threads of their own, not tokio's blocking pool: each
 /// thread keeps its freed 19 MiB in its allocator arena, and the blocking pool starts a new
 /// thread whenever its others are busy, so memory would grow with the flood (measured: 539 MiB
-/// after 300 parallel sign-ins, against 60 MiB with fixed threads).
+/// after 300 parallel sign-ins, against 60 MiB with fixed threads). They also run at a lower
+/// scheduling priority ([`HASH_NICE`]): with every core hashing a flood, the threads answering
+/// requests would otherwise wait their turn behind them, and a health check or a grid page would
+/// take seconds; at nice 10 the kernel lets the request threads in first, and the hashes use
+/// what is left.
 struct Hashers {
     queue: std::sync::mpsc::SyncSender<Box<dyn FnOnce() + Send>>,
 }
@@ -31,6 +35,7 @@ static HASHERS: std::sync::LazyLock<Hashers> = std::sync::LazyLock::new(|| {
         let spawned = std::thread::Builder::new()
             .name(format!("password-hash-{i}"))
             .spawn(move || {
+                lower_priority();
                 loop {
                     let job = match jobs.lock() {
                         Ok(rx) => rx.recv(),
@@ -48,6 +53,29 @@ static HASHERS: std::sync::LazyLock<Hashers> = std::sync::LazyLock::new(|| {
     }
     Hashers { queue }
 });
+
+/// The hashing threads' niceness (0 is normal, 19 the lowest priority).
+const HASH_NICE: i32 = 10;
+
+/// Lowers the calling thread's scheduling priority to [`HASH_NICE`]. Linux schedules threads
+/// one by one, so this leaves the process's other threads as they are.
+#[cfg(target_os = "linux")]
+fn lower_priority() {
+    // SAFETY: both calls only read or change this thread's own scheduling attributes.
+    let done = unsafe {
+        let thread = libc::syscall(libc::SYS_gettid) as libc::id_t;
+        libc::setpriority(libc::PRIO_PROCESS, thread, HASH_NICE)
+    };
+    if done != 0 {
+        tracing::warn!(
+            error = %std::io::Error::last_os_error(),
+            "could not lower the password hashing thread's priority"
+        );
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn lower_priority() {}
 
 /// Hashes waiting for a thread, at most.
 const HASH_QUEUE: usize = 64;
@@ -268,5 +296,41 @@ mod tests {
         assert_eq!(token.len(), 64);
         assert_ne!(token, hash);
         assert_eq!(hash_session_token(&token), hash);
+    }
+
+    /// The hashing threads yield to the request threads: each runs at [`HASH_NICE`], and the
+    /// thread that started them is left at its own priority.
+    #[cfg(target_os = "linux")]
+    #[tokio::test]
+    async fn hashing_threads_run_below_the_request_threads() {
+        let hash = hash_password_limited("a password for the pool".into())
+            .await
+            .unwrap();
+        assert!(
+            verify_password_limited("a password for the pool".into(), hash)
+                .await
+                .unwrap()
+        );
+        let nice_of = |task: &std::path::Path| -> i32 {
+            let stat = std::fs::read_to_string(task.join("stat")).unwrap();
+            // Fields after the name (which may hold spaces) start after its ')': the 19th
+            // field, nice, is the 17th after it.
+            let rest = &stat[stat.rfind(')').unwrap() + 2..];
+            rest.split(' ').nth(16).unwrap().parse().unwrap()
+        };
+        let mut hashers = Vec::new();
+        let mut others = Vec::new();
+        for task in std::fs::read_dir("/proc/self/task").unwrap() {
+            let task = task.unwrap().path();
+            let name = std::fs::read_to_string(task.join("comm")).unwrap_or_default();
+            if name.starts_with("password-hash") {
+                hashers.push(nice_of(&task));
+            } else {
+                others.push(nice_of(&task));
+            }
+        }
+        assert!(!hashers.is_empty(), "no hashing thread found");
+        assert!(hashers.iter().all(|n| *n == HASH_NICE), "{hashers:?}");
+        assert!(others.iter().all(|n| *n < HASH_NICE), "{others:?}");
     }
 }
