@@ -303,6 +303,20 @@ pub async fn find_by_name(pool: &PgPool, name: &str) -> Result<Option<ChannelSum
 }
 
 /// The channel with its credentials decrypted, for the sync engine.
+/// A digest of what a channel's store client is built from (its address, TLS check,
+/// credentials and cart lifetime): a cached client stays good while this stays the same. One
+/// small query, where loading and decrypting the channel costs several milliseconds.
+pub async fn client_version(pool: &PgPool, id: i64) -> Result<String> {
+    sqlx::query_scalar!(
+        r#"select md5(row(store_url, verify_tls, credentials, cart_lifetime_days)::text) as "v!"
+           from channels where id = $1"#,
+        id
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or(Error::NotFound)
+}
+
 pub async fn for_sync(pool: &PgPool, cipher: &Cipher, id: i64) -> Result<ChannelForSync> {
     let summary = get(pool, id).await?;
     let sealed = sqlx::query_scalar!("select credentials from channels where id = $1", id)

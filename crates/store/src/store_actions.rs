@@ -244,6 +244,8 @@ pub struct Outcome {
     pub targets: Targets,
     /// The Magento quote id learnt while running (a cart just opened).
     pub cart_magento_id: Option<i64>,
+    /// Records to re-read from the store once the outcome is recorded (not stored).
+    pub reread_after: Vec<(domain::Entity, i64)>,
 }
 
 impl Outcome {

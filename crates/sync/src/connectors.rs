@@ -357,6 +357,7 @@ pub async fn write_page<C: Connector>(
     cursor: Option<KeysetCursor>,
     total: Option<i64>,
 ) -> Result<EntityCounts> {
+    let paged = cursor.is_some();
     let mut tx = ctx.pool.begin().await?;
     // The commit need not wait for the disk: a database crash may lose the last pages written,
     // but each page's cursor is in its transaction and the WAL is replayed in order, so what is
@@ -450,7 +451,11 @@ pub async fn write_page<C: Connector>(
         .await?;
     }
     tx.commit().await?;
-    if counts.created + counts.updated > 0 {
+    // A sync's pages (or a large batch) can grow a table past its statistics; re-reading a
+    // record or two after a store action cannot, and its caller is waiting: the statistics
+    // query costs it a few milliseconds of a core it needs.
+    let written = counts.created + counts.updated;
+    if written > 0 && (paged || written >= PLANNER_STATS_MIN_WRITES) {
         refresh_planner_stats(&ctx.pool, C::ENTITY);
     }
     Ok(EntityCounts {
@@ -459,6 +464,10 @@ pub async fn write_page<C: Connector>(
         failed: failures.len() as u64,
     })
 }
+
+/// Records written outside a sync's pages (a re-read, a reconciliation) that make the
+/// statistics worth checking.
+const PLANNER_STATS_MIN_WRITES: u64 = 100;
 
 /// Keeps the planner's picture of the tables up to date as a history import grows them (see
 /// [`store::sync_write::planner_stats`]). It runs beside the writer, on another connection:

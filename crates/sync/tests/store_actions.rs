@@ -380,6 +380,17 @@ async fn a_phone_order_is_built_and_placed_and_the_crm_follows(pool: PgPool) {
     };
     assert_eq!(shop.orders_of(cart), 1);
     assert_eq!(shop.cart_status(cart).await, CartStatus::Purchased);
+    // The cart itself is re-read once the outcome is recorded: closed in the CRM as in the
+    // store.
+    shop.actions.settle().await;
+    let active: bool =
+        sqlx::query_scalar("select is_active from carts where channel_id = $1 and magento_id = $2")
+            .bind(shop.channel)
+            .bind(cart)
+            .fetch_one(&shop.pool)
+            .await
+            .unwrap();
+    assert!(!active, "the placed cart is still active in the CRM");
     let stored: String = sqlx::query_scalar("select increment_id from orders where id = $1")
         .bind(crm_order)
         .fetch_one(&shop.pool)

@@ -22,6 +22,9 @@ pub async fn run(global: GlobalArgs, cmd: CartCommand) -> Result<()> {
         sync::connect::ClientOptions::default(),
     );
     let result = run_with(&db.pool, &actions, cmd).await;
+    // An order's cart and customer are re-read after its outcome is printed; let them land
+    // before the process (and the embedded database) goes.
+    actions.settle().await;
     db.close().await?;
     result
 }

@@ -257,18 +257,19 @@ pub async fn place(
 }
 
 /// The order a placed cart became, read into the CRM at once so its page opens with the real
-/// increment id; the cart and the customer (whose address book may have grown) with it.
+/// increment id (writing it also marks the cart Purchased). The cart itself and the customer
+/// (whose address book may have grown) are re-read after the outcome is recorded.
 async fn placed(ctx: &RunContext, cart: i64, order: i64) -> Outcome {
     let _ = crate::retry::reread(ctx, Entity::Orders, &[order]).await;
-    let _ = crate::retry::reread(ctx, Entity::Carts, &[cart]).await;
     let ids = store::checkout::cart_ids(&ctx.pool, ctx.channel_id, cart)
         .await
         .ok()
         .flatten();
+    let mut reread_after = vec![(Entity::Carts, cart)];
     if let Ok(Some(customer)) =
         store::checkout::cart_customer_magento_id(&ctx.pool, ctx.channel_id, cart).await
     {
-        let _ = crate::retry::reread(ctx, Entity::Customers, &[customer]).await;
+        reread_after.push((Entity::Customers, customer));
     }
     let (crm_order, increment) = store::checkout::order_ids(&ctx.pool, ctx.channel_id, order)
         .await
@@ -283,6 +284,7 @@ async fn placed(ctx: &RunContext, cart: i64, order: i64) -> Outcome {
     outcome.targets.order_id = crm_order;
     outcome.targets.cart_id = ids.map(|i| i.id);
     outcome.targets.customer_id = ids.and_then(|i| i.customer_id);
+    outcome.reread_after = reread_after;
     outcome
 }
 

@@ -25,6 +25,7 @@ use store::secrets::Cipher;
 use store::store_actions::{self, ActionLease, NewAction, Outcome, Queued};
 use tokio::sync::Mutex;
 use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 
 pub use step::refusal;
 
@@ -54,7 +55,9 @@ pub struct Actions {
     worker_id: String,
     /// One client per channel (a TLS client is costly to build), rebuilt when the channel's
     /// connection settings change.
-    contexts: Mutex<HashMap<i64, (u64, RunContext)>>,
+    contexts: Mutex<HashMap<i64, (String, RunContext)>>,
+    /// Re-reads started after actions finished (see [`Actions::run`]).
+    follow_ups: TaskTracker,
 }
 
 impl Actions {
@@ -65,6 +68,7 @@ impl Actions {
             options,
             worker_id: format!("cartwise-{}", std::process::id()),
             contexts: Mutex::new(HashMap::new()),
+            follow_ups: TaskTracker::new(),
         })
     }
 
@@ -129,16 +133,20 @@ impl Actions {
         }
     }
 
-    /// Runs a leased action to its end and records the outcome.
+    /// Runs a leased action to its end and records the outcome. Re-reads the outcome asks for
+    /// once it is recorded (the cart and customer an order came from) run after, in the
+    /// background: the user waits for what the store did, not for the CRM catching up on its
+    /// side effects.
     async fn run(self: &Arc<Self>, lease: ActionLease) -> RunReport {
         let started = Instant::now();
         let (id, channel_id, kind) = (lease.id, lease.channel_id, lease.command.kind());
         let mut store_time = Duration::ZERO;
-        let (lease, outcome) = match self.context(channel_id).await {
+        let context = self.context(channel_id).await;
+        let (lease, mut outcome) = match &context {
             Ok(ctx) => {
-                let before = busy(&ctx);
-                let (lease, outcome) = self.perform(&ctx, lease).await;
-                store_time = busy(&ctx).saturating_sub(before);
+                let before = busy(ctx);
+                let (lease, outcome) = self.perform(ctx, lease).await;
+                store_time = busy(ctx).saturating_sub(before);
                 (lease, outcome)
             }
             Err(e) => (
@@ -146,6 +154,7 @@ impl Actions {
                 Outcome::failed(format!("Cartwise could not connect to this channel: {e:#}")),
             ),
         };
+        let follow_ups = std::mem::take(&mut outcome.reread_after);
         let state = outcome.state.unwrap_or(ActionState::Failed);
         if let Err(e) = store_actions::finish(lease, &outcome).await {
             // The lock is released with the closed connection: the reaper will check the
@@ -153,12 +162,30 @@ impl Actions {
             tracing::error!(action = id, error = %e, "could not record a store action's outcome");
         }
         tracing::info!(action = id, kind = %kind, state = state.as_str(), ms = started.elapsed().as_millis() as u64, "store action finished");
+        if let (Ok(ctx), false) = (context, follow_ups.is_empty()) {
+            self.follow_ups.spawn(async move {
+                for (entity, magento_id) in follow_ups {
+                    if let Err(e) = crate::retry::reread(&ctx, entity, &[magento_id]).await {
+                        // The next sync brings it: a re-read is only a head start.
+                        tracing::warn!(action = id, %entity, magento_id, error = %format!("{e:#}"), "could not re-read after a store action");
+                    }
+                }
+            });
+        }
         RunReport {
             id,
             state,
             total: started.elapsed(),
             store: store_time,
         }
+    }
+
+    /// Waits for the background re-reads of the actions run so far (a command line about to
+    /// exit, a benchmark between orders).
+    pub async fn settle(&self) {
+        self.follow_ups.close();
+        self.follow_ups.wait().await;
+        self.follow_ups.reopen();
     }
 
     async fn perform(&self, ctx: &RunContext, mut lease: ActionLease) -> (ActionLease, Outcome) {
@@ -232,26 +259,19 @@ impl Actions {
 
     /// The run context (client) of a channel, built once and kept while its settings hold.
     async fn context(&self, channel_id: i64) -> Result<RunContext> {
-        let channel = store::channels::for_sync(&self.pool, &self.cipher, channel_id)
+        // Checked on every action, so a changed address or credential applies to the next one.
+        let version = store::channels::client_version(&self.pool, channel_id)
             .await
             .context("loading the channel")?;
-        let fingerprint = {
-            use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            channel.summary.settings.store_url.hash(&mut h);
-            channel.summary.settings.verify_tls.hash(&mut h);
-            serde_json::to_string(&channel.credentials)
-                .unwrap_or_default()
-                .hash(&mut h);
-            channel.summary.settings.cart_lifetime_days.hash(&mut h);
-            h.finish()
-        };
         let mut contexts = self.contexts.lock().await;
         let mut ctx = match contexts.get(&channel_id) {
-            Some((known, ctx)) if *known == fingerprint => ctx.clone(),
+            Some((known, ctx)) if *known == version => ctx.clone(),
             _ => {
+                let channel = store::channels::for_sync(&self.pool, &self.cipher, channel_id)
+                    .await
+                    .context("loading the channel")?;
                 let ctx = crate::retry::context_with(&self.pool, &channel, &self.options)?;
-                contexts.insert(channel_id, (fingerprint, ctx.clone()));
+                contexts.insert(channel_id, (version, ctx.clone()));
                 ctx
             }
         };
@@ -294,7 +314,7 @@ impl Actions {
                 return;
             }
         };
-        let outcome = match &action.command {
+        let mut outcome = match &action.command {
             Some(ActionCommand::CartPlace { cart, .. }) => checkout::find_order(&ctx, *cart).await,
             Some(command) => {
                 // Nothing but an order needs finding: re-read the cart so the page shows what
@@ -333,6 +353,10 @@ impl Actions {
             Err(e) => {
                 tracing::warn!(action = action.id, error = %e, "could not record a checked action")
             }
+        }
+        // No one is waiting here: the re-reads run at once.
+        for (entity, magento_id) in std::mem::take(&mut outcome.reread_after) {
+            let _ = crate::retry::reread(&ctx, entity, &[magento_id]).await;
         }
     }
 
