@@ -314,3 +314,29 @@ async fn the_log_filters_by_record_kind_and_state(pool: PgPool) {
         .unwrap();
     assert_eq!((page.len(), all), (1, 3));
 }
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_finished_action_frees_its_lock_and_gives_its_connection_back(pool: PgPool) {
+    let ch = channel(&pool).await;
+    let id = queue(&pool, ch, &add(5, "A")).await.id();
+    let lease = store_actions::claim(&pool, id, "t").await.unwrap().unwrap();
+    let size = pool.size();
+    store_actions::finish(lease, &Outcome::done(ActionResult::ItemRemoved))
+        .await
+        .unwrap();
+    // A connection goes back to the pool (or is closed) just after it is dropped.
+    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    assert_eq!(pool.size(), size, "the lease's connection was closed");
+    let held: i64 = sqlx::query_scalar(
+        "select count(*) from pg_locks where locktype = 'advisory'
+           and database = (select oid from pg_database where datname = current_database())",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(held, 0, "the action's lock is still held");
+    assert_eq!(
+        store_actions::state(&pool, id).await.unwrap(),
+        ActionState::Done
+    );
+}
