@@ -28,7 +28,8 @@ fn check_options() -> ClientOptions {
 
 /// The credentials to use against `url`: the typed ones, or the stored ones of the channel
 /// being edited, and those only when `url` is on the origin they were entered for (the channel's
-/// stored address). Whatever id the request names, stored secrets go nowhere else.
+/// stored address) and checked as they were (not without the certificate check they were
+/// entered with). Whatever id the request names, stored secrets go nowhere else.
 async fn credentials_for(connection: &ConnectionInput, url: &str) -> Result<Credentials, AppError> {
     if let Some(c) = connection.credentials()? {
         return Ok(c);
@@ -42,6 +43,15 @@ async fn credentials_for(connection: &ConnectionInput, url: &str) -> Result<Cred
         return Err(AppError::invalid(
             "credentials",
             store::channels::HOST_CHANGED,
+        ));
+    }
+    if stored.summary.settings.verify_tls
+        && !connection.verify_tls
+        && store::channels::is_https(url)
+    {
+        return Err(AppError::invalid(
+            "credentials",
+            store::channels::TLS_CHECK_OFF,
         ));
     }
     if Some(stored.credentials.kind()) != connection.auth_kind {

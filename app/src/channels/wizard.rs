@@ -198,6 +198,17 @@ fn Wizard(existing: Option<ChannelOverview>) -> impl IntoView {
             .as_deref()
             .is_some_and(|stored| !same_origin(&f.store_url.get(), stored))
     });
+    // Editing, with the certificate check turned off: the secrets must be typed too.
+    let stored_tls = existing.as_ref().map(|c| c.channel.settings.verify_tls);
+    let tls_dropped = Signal::derive(move || {
+        stored_tls == Some(true)
+            && !f.verify_tls.get()
+            && f.store_url
+                .get()
+                .trim()
+                .get(..8)
+                .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
+    });
     let step = RwSignal::new(1usize);
     let step_error = RwSignal::new(None::<String>);
     let check = RwSignal::new(None::<ConnectionCheck>);
@@ -254,8 +265,13 @@ fn Wizard(existing: Option<ChannelOverview>) -> impl IntoView {
                 f.connection(channel_id)
                     .credentials()
                     .map_err(|e| e.to_string())?;
-                if host_changed.get_untracked() && f.connection(channel_id).secrets_blank() {
-                    return Err(HOST_CHANGED.into());
+                if f.connection(channel_id).secrets_blank() {
+                    if host_changed.get_untracked() {
+                        return Err(HOST_CHANGED.into());
+                    }
+                    if tls_dropped.get_untracked() {
+                        return Err(TLS_CHECK_OFF.into());
+                    }
                 }
                 let needs_check = !editing || checked_connection.get_untracked().is_some();
                 if needs_check && !connection_unchanged() {
@@ -357,7 +373,7 @@ fn Wizard(existing: Option<ChannelOverview>) -> impl IntoView {
         </ol>
         <section class="card wizard">
             {move || match step.get() {
-                1 => view! { <ConnectionStep f editing host_changed check checking run_check /> }.into_any(),
+                1 => view! { <ConnectionStep f editing host_changed tls_dropped check checking run_check /> }.into_any(),
                 2 => view! { <ScopeStep f check /> }.into_any(),
                 3 => view! { <EntitiesStep f check /> }.into_any(),
                 4 => view! { <TwoWayStep f /> }.into_any(),
@@ -389,22 +405,28 @@ fn Wizard(existing: Option<ChannelOverview>) -> impl IntoView {
 }
 
 const HOST_CHANGED: &str = "The store's address is on another host than before: enter the credentials again (stored ones are only sent to the store they were entered for).";
+const TLS_CHECK_OFF: &str = "Without the certificate check, anyone between Cartwise and the store could pose as it: enter the credentials again (stored ones are only sent with the check they were entered with).";
 
 #[component]
 fn ConnectionStep(
     f: Fields,
     editing: bool,
     host_changed: Signal<bool>,
+    tls_dropped: Signal<bool>,
     check: RwSignal<Option<ConnectionCheck>>,
     checking: RwSignal<bool>,
     run_check: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
-    let keeps_stored = move || editing && !host_changed.get();
-    let secret_hint = Signal::derive(move || match (editing, host_changed.get()) {
-        (false, _) => "",
-        (true, false) => "Stored: leave blank to keep it.",
-        (true, true) => "The host changed: type it again.",
-    });
+    let keeps_stored = move || editing && !host_changed.get() && !tls_dropped.get();
+    let secret_hint =
+        Signal::derive(
+            move || match (editing, host_changed.get(), tls_dropped.get()) {
+                (false, _, _) => "",
+                (true, true, _) => "The host changed: type it again.",
+                (true, false, true) => "The certificate check is off: type it again.",
+                (true, false, false) => "Stored: leave blank to keep it.",
+            },
+        );
     let placeholder = Signal::derive(move || {
         if keeps_stored() {
             "•••••••• (unchanged)"
@@ -475,6 +497,9 @@ fn ConnectionStep(
                 <input type="checkbox" bind:checked=f.verify_tls />
                 <span>"Verify the store's TLS certificate (turn off only for self-signed test stores)"</span>
             </label>
+            {move || tls_dropped.get().then(|| view! {
+                <div class="alert alert-warning small">{TLS_CHECK_OFF}</div>
+            })}
             <div>
                 <button type="button" class="button" on:click=move |_| run_check() disabled=move || checking.get()>
                     {move || if checking.get() { "Checking…" } else { "Check connection" }}

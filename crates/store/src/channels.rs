@@ -133,6 +133,17 @@ pub(crate) async fn reseal_if_legacy<'e>(
     Ok(true)
 }
 
+/// Why blank secrets are refused when the store's certificate stops being checked (field
+/// `credentials`): without the check, anyone on the way can pose as the store and read them.
+pub const TLS_CHECK_OFF: &str = "The store's certificate will no longer be checked: enter the credentials again. Stored credentials are only sent without that check when they were entered for it.";
+
+/// Whether `url` is served over TLS (the only case where its certificate is checked).
+pub fn is_https(url: &str) -> bool {
+    url.trim()
+        .get(..8)
+        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
+}
+
 /// Why blank secrets are refused for an address on another origin (field `credentials`).
 pub const HOST_CHANGED: &str = "The store's address is on another host, port or scheme than before: enter the credentials again. Stored credentials are only sent to the store they were entered for.";
 const CREDENTIALS_LOST: &str = "This channel's credentials were discarded when the secret key that encrypted them was lost: enter them again.";
@@ -189,8 +200,9 @@ pub async fn create(
 }
 
 /// Updates settings. Credentials are replaced only when given; `None` keeps the stored ones,
-/// which is refused when the store's origin changes (they would be sent to another host) or
-/// when none are stored (discarded with a lost key).
+/// which is refused when the store's origin changes (they would be sent to another host), when
+/// the certificate check is turned off (they would go to whoever answers), or when none are
+/// stored (discarded with a lost key).
 pub async fn update(
     pool: &PgPool,
     cipher: &Cipher,
@@ -205,7 +217,7 @@ pub async fn update(
     }
     let mut tx = pool.begin().await?;
     let stored = sqlx::query!(
-        r#"select store_url, credentials is not null as "has_credentials!"
+        r#"select store_url, verify_tls, credentials is not null as "has_credentials!"
            from channels where id = $1 for update"#,
         id
     )
@@ -222,6 +234,10 @@ pub async fn update(
         }
         None if !same_origin(&settings.store_url, &stored.store_url) => {
             return Err(Error::invalid("credentials", HOST_CHANGED));
+        }
+        // Over plain http there is no certificate to check: the switch changes nothing.
+        None if stored.verify_tls && !settings.verify_tls && is_https(&settings.store_url) => {
+            return Err(Error::invalid("credentials", TLS_CHECK_OFF));
         }
         None => None,
     };

@@ -202,3 +202,48 @@ async fn an_older_row_without_associated_data_still_decrypts_and_is_sealed_again
         );
     }
 }
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn turning_the_certificate_check_off_needs_the_secrets_typed_again(pool: PgPool) {
+    let cipher = Cipher::new(&KEY);
+    let id = channel(&pool, "Main", "https://shop.example.com", &admin_password()).await;
+    let mut unchecked = ChannelSettings::new("Main", "https://shop.example.com");
+    unchecked.verify_tls = false;
+    match store::channels::update(&pool, &cipher, id, &unchecked, None).await {
+        Err(store::Error::Invalid { field, message }) => {
+            assert_eq!(field, "credentials");
+            assert_eq!(message, store::channels::TLS_CHECK_OFF);
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(
+        store::channels::get(&pool, id)
+            .await
+            .unwrap()
+            .settings
+            .verify_tls,
+        "nothing of the refused update was saved"
+    );
+    // Typed again, the check may be turned off; turning it back on needs nothing.
+    store::channels::update(&pool, &cipher, id, &unchecked, Some(&admin_password()))
+        .await
+        .unwrap();
+    assert!(
+        !store::channels::get(&pool, id)
+            .await
+            .unwrap()
+            .settings
+            .verify_tls
+    );
+    let checked = ChannelSettings::new("Main", "https://shop.example.com");
+    store::channels::update(&pool, &cipher, id, &checked, None)
+        .await
+        .unwrap();
+    // Over plain http there is no certificate: the switch alone keeps the stored secrets.
+    let plain = channel(&pool, "Plain", "http://10.0.0.5", &admin_password()).await;
+    let mut plain_unchecked = ChannelSettings::new("Plain", "http://10.0.0.5");
+    plain_unchecked.verify_tls = false;
+    store::channels::update(&pool, &cipher, plain, &plain_unchecked, None)
+        .await
+        .unwrap();
+}
