@@ -324,15 +324,14 @@ pub enum ChannelCommand {
     },
     /// Delete a channel and every record synced from it (CRM accounts stay).
     Remove { name: String },
+    /// Enter a channel's credentials again (after `cartwise key reset`, or new ones made in the
+    /// store): checks them against the channel's store, stores them and queues a sync.
+    Credentials(Box<ChannelCredentialsArgs>),
 }
 
+/// A channel's credentials: exactly one of the three kinds.
 #[derive(Debug, Clone, Args)]
-pub struct ChannelAddArgs {
-    #[arg(long)]
-    pub name: String,
-    /// The store's base URL, e.g. https://shop.example.com (a /rest/<store code> suffix is fine).
-    #[arg(long)]
-    pub url: String,
+pub struct CredentialArgs {
     /// An access token (integration token with the Bearer switch on, or an admin token).
     #[arg(long, env = "CARTWISE_CHANNEL_TOKEN", hide_env_values = true, conflicts_with_all = ["oauth", "admin_user"])]
     pub token: Option<String>,
@@ -349,6 +348,28 @@ pub struct ChannelAddArgs {
     pub admin_user: Option<String>,
     #[arg(long, env = "CARTWISE_CHANNEL_ADMIN_PASSWORD", hide_env_values = true)]
     pub admin_password: Option<String>,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ChannelCredentialsArgs {
+    /// The channel's name.
+    pub name: String,
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
+    /// Store them without calling the store first.
+    #[arg(long)]
+    pub skip_check: bool,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ChannelAddArgs {
+    #[arg(long)]
+    pub name: String,
+    /// The store's base URL, e.g. https://shop.example.com (a /rest/<store code> suffix is fine).
+    #[arg(long)]
+    pub url: String,
+    #[command(flatten)]
+    pub credentials: CredentialArgs,
     /// `all`, or Magento website ids separated by commas.
     #[arg(long, default_value = "all")]
     pub websites: String,

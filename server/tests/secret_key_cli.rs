@@ -374,13 +374,38 @@ async fn a_lost_key_is_recovered_from_with_key_reset(pool: PgPool) {
     .unwrap();
     assert_eq!(listed[0]["name"], "Main");
     assert_eq!(listed[0]["status"], "access_rejected", "{listed}");
-    // Typing the credentials again (as the edit form does) makes the channel whole.
+    // Typing the credentials again (as the edit form does, here on the command line) makes
+    // the channel whole, and ready to sync at once.
     let id = main_id(&pool).await;
     let b = Cipher::new(&B);
-    let summary = store::channels::get(&pool, id).await.unwrap();
-    store::channels::update(&pool, &b, id, &summary.settings, Some(&main_credentials()))
-        .await
-        .unwrap();
+    let out = ok(
+        cartwise(
+            &pool,
+            dir.path(),
+            Some(&B),
+            &[
+                "channel",
+                "credentials",
+                "Main",
+                "--admin-user",
+                "admin",
+                "--admin-password",
+                "the admin password",
+                "--skip-check",
+            ],
+        )
+        .await,
+        "channel credentials",
+    );
+    assert!(out.contains("Stored new credentials"), "{out}");
+    assert!(
+        !out.contains("the admin password"),
+        "the password is never printed: {out}"
+    );
+    assert_eq!(
+        store::channels::get(&pool, id).await.unwrap().status,
+        domain::ChannelStatus::Idle
+    );
     assert_eq!(
         store::channels::for_sync(&pool, &b, id)
             .await

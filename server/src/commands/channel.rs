@@ -1,6 +1,8 @@
-//! `cartwise channel add|list|remove`.
+//! `cartwise channel add|list|remove|credentials`.
 
-use crate::cli::{ChannelAddArgs, ChannelCommand, GlobalArgs};
+use crate::cli::{
+    ChannelAddArgs, ChannelCommand, ChannelCredentialsArgs, CredentialArgs, GlobalArgs,
+};
 use anyhow::{Context, Result, bail};
 use domain::channel::parse_interval;
 use domain::sync::{JobKind, JobTrigger};
@@ -11,6 +13,7 @@ pub async fn run(global: GlobalArgs, cmd: ChannelCommand) -> Result<()> {
     let result = async {
         match cmd {
             ChannelCommand::Add(args) => add(&db.pool, &cipher, *args).await,
+            ChannelCommand::Credentials(args) => set_credentials(&db.pool, &cipher, *args).await,
             ChannelCommand::List { json } => list(&db.pool, json).await,
             ChannelCommand::Remove { name } => {
                 let channel = super::channel_by_name(&db.pool, &name).await?;
@@ -28,8 +31,8 @@ pub async fn run(global: GlobalArgs, cmd: ChannelCommand) -> Result<()> {
     result
 }
 
-/// Turns the command line into settings and credentials, with the same checks as the wizard.
-pub fn settings_from(args: &ChannelAddArgs) -> Result<(ChannelSettings, Credentials)> {
+/// The credentials given on the command line, checked as the wizard checks them.
+fn credentials_from(args: &CredentialArgs) -> Result<Credentials> {
     let credentials = match (&args.token, &args.oauth, &args.admin_user) {
         (Some(token), None, None) => Credentials::Bearer {
             token: token.clone(),
@@ -54,6 +57,13 @@ pub fn settings_from(args: &ChannelAddArgs) -> Result<(ChannelSettings, Credenti
         },
         _ => bail!("give exactly one of --token, --oauth or --admin-user/--admin-password"),
     };
+    credentials.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(credentials)
+}
+
+/// Turns the command line into settings and credentials, with the same checks as the wizard.
+pub fn settings_from(args: &ChannelAddArgs) -> Result<(ChannelSettings, Credentials)> {
+    let credentials = credentials_from(&args.credentials)?;
     let mut settings = ChannelSettings::new(args.name.clone(), args.url.clone());
     settings.verify_tls = !args.insecure;
     settings.website_ids = match args.websites.trim() {
@@ -81,8 +91,33 @@ pub fn settings_from(args: &ChannelAddArgs) -> Result<(ChannelSettings, Credenti
     settings.page_size = args.page_size;
     settings.cart_lifetime_days = args.cart_lifetime;
     settings.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
-    credentials.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok((settings, credentials))
+}
+
+/// Calls the store with these settings and credentials; prints what it found.
+async fn check_store(settings: &ChannelSettings, credentials: &Credentials) -> Result<()> {
+    let client = sync::connect::client(
+        &settings.store_url,
+        settings.verify_tls,
+        credentials,
+        &sync::connect::ClientOptions::default(),
+    )?;
+    let report = client
+        .check_connection()
+        .await
+        .with_context(|| format!("checking the connection to {}", settings.store_url))?;
+    println!(
+        "Connected to {}: {} website(s), {} store view(s); subscriber route: {:?}",
+        report.rest_root,
+        report.websites.iter().filter(|w| w.id != Some(0)).count(),
+        report
+            .store_views
+            .iter()
+            .filter(|s| s.id != Some(0))
+            .count(),
+        report.subscriber_route
+    );
+    Ok(())
 }
 
 async fn add(
@@ -92,33 +127,49 @@ async fn add(
 ) -> Result<()> {
     let (settings, credentials) = settings_from(&args)?;
     if !args.skip_check {
-        let client = sync::connect::client(
-            &settings.store_url,
-            settings.verify_tls,
-            &credentials,
-            &sync::connect::ClientOptions::default(),
-        )?;
-        let report = client
-            .check_connection()
-            .await
-            .with_context(|| format!("checking the connection to {}", settings.store_url))?;
-        println!(
-            "Connected to {}: {} website(s), {} store view(s); subscriber route: {:?}",
-            report.rest_root,
-            report.websites.iter().filter(|w| w.id != Some(0)).count(),
-            report
-                .store_views
-                .iter()
-                .filter(|s| s.id != Some(0))
-                .count(),
-            report.subscriber_route
-        );
+        check_store(&settings, &credentials).await?;
     }
     let id = store::channels::create(pool, cipher, &settings, &credentials, false).await?;
     let job = store::jobs::enqueue(pool, id, JobKind::Sync, JobTrigger::Cli, None).await?;
     println!(
         "Added channel {:?} (id {id}); first sync queued as job {job}.",
         settings.name
+    );
+    Ok(())
+}
+
+/// New credentials for an existing channel, its settings kept: the command-line twin of the
+/// edit form, and the way back for channels whose credentials `cartwise key reset` discarded.
+async fn set_credentials(
+    pool: &store::PgPool,
+    cipher: &store::secrets::Cipher,
+    args: ChannelCredentialsArgs,
+) -> Result<()> {
+    let channel = super::channel_by_name(pool, &args.name).await?;
+    let credentials = credentials_from(&args.credentials)?;
+    if !args.skip_check {
+        check_store(&channel.settings, &credentials).await?;
+    }
+    store::channels::update(
+        pool,
+        cipher,
+        channel.id,
+        &channel.settings,
+        Some(&credentials),
+    )
+    .await?;
+    // New credentials deserve a fresh try at once, e.g. after "access rejected".
+    store::channels::set_status(pool, channel.id, domain::ChannelStatus::Idle, None).await?;
+    let queued = if channel.is_active {
+        let job =
+            store::jobs::enqueue(pool, channel.id, JobKind::Sync, JobTrigger::Cli, None).await?;
+        format!("; sync queued as job {job}")
+    } else {
+        String::new()
+    };
+    println!(
+        "Stored new credentials for channel {:?}{queued}.",
+        channel.settings.name
     );
     Ok(())
 }
