@@ -45,10 +45,11 @@ async fn credentials_for(connection: &ConnectionInput, url: &str) -> Result<Cred
             store::channels::HOST_CHANGED,
         ));
     }
-    if stored.summary.settings.verify_tls
-        && !connection.verify_tls
-        && store::channels::is_https(url)
-    {
+    if store::channels::certificate_check_dropped(
+        stored.summary.settings.verify_tls,
+        connection.verify_tls,
+        url,
+    ) {
         return Err(AppError::invalid(
             "credentials",
             store::channels::TLS_CHECK_OFF,

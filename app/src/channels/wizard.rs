@@ -17,7 +17,7 @@ use domain::channel::{
     DEFAULT_CART_LIFETIME_DAYS, DEFAULT_INTERVAL_SECS, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
     normalise_store_url,
 };
-use domain::origin::same_origin;
+use domain::origin::{certificate_check_dropped, same_origin};
 use domain::{ChannelSettings, Entity, Permission, SyncPriority};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -201,13 +201,9 @@ fn Wizard(existing: Option<ChannelOverview>) -> impl IntoView {
     // Editing, with the certificate check turned off: the secrets must be typed too.
     let stored_tls = existing.as_ref().map(|c| c.channel.settings.verify_tls);
     let tls_dropped = Signal::derive(move || {
-        stored_tls == Some(true)
-            && !f.verify_tls.get()
-            && f.store_url
-                .get()
-                .trim()
-                .get(..8)
-                .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
+        stored_tls.is_some_and(|was| {
+            certificate_check_dropped(was, f.verify_tls.get(), &f.store_url.get())
+        })
     });
     let step = RwSignal::new(1usize);
     let step_error = RwSignal::new(None::<String>);

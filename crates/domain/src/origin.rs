@@ -60,9 +60,47 @@ pub fn same_origin(a: &str, b: &str) -> bool {
     matches!((store_origin(a), store_origin(b)), (Some(x), Some(y)) if x == y)
 }
 
+/// Whether a channel edit turns the store's certificate check off: stored credentials then need
+/// typing again, since without the check anyone on the way can pose as the store. Over plain
+/// http there is no certificate, so the switch changes nothing; an address without a scheme is
+/// https, as for [`store_origin`].
+pub fn certificate_check_dropped(was_checked: bool, checked: bool, url: &str) -> bool {
+    let https = url
+        .trim()
+        .split_once("://")
+        .is_none_or(|(scheme, _)| scheme.eq_ignore_ascii_case("https"));
+    was_checked && !checked && https
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_an_https_check_turned_off_is_dropped() {
+        assert!(certificate_check_dropped(
+            true,
+            false,
+            "https://shop.example.com"
+        ));
+        assert!(certificate_check_dropped(
+            true,
+            false,
+            " HTTPS://shop.example.com"
+        ));
+        assert!(certificate_check_dropped(true, false, "shop.example.com"));
+        assert!(!certificate_check_dropped(true, false, "http://10.0.0.5"));
+        assert!(!certificate_check_dropped(
+            true,
+            true,
+            "https://shop.example.com"
+        ));
+        assert!(!certificate_check_dropped(
+            false,
+            false,
+            "https://shop.example.com"
+        ));
+    }
 
     #[test]
     fn one_origin_however_it_is_typed() {

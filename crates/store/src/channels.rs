@@ -137,18 +137,11 @@ pub(crate) async fn reseal_if_legacy<'e>(
 /// `credentials`): without the check, anyone on the way can pose as the store and read them.
 pub const TLS_CHECK_OFF: &str = "The store's certificate will no longer be checked: enter the credentials again. Stored credentials are only sent without that check when they were entered for it.";
 
-/// Whether `url` is served over TLS (the only case where its certificate is checked).
-pub fn is_https(url: &str) -> bool {
-    url.trim()
-        .get(..8)
-        .is_some_and(|scheme| scheme.eq_ignore_ascii_case("https://"))
-}
-
 /// Why blank secrets are refused for an address on another origin (field `credentials`).
 pub const HOST_CHANGED: &str = "The store's address is on another host, port or scheme than before: enter the credentials again. Stored credentials are only sent to the store they were entered for.";
 const CREDENTIALS_LOST: &str = "This channel's credentials were discarded when the secret key that encrypted them was lost: enter them again.";
 
-pub use domain::origin::{same_origin, store_origin};
+pub use domain::origin::{certificate_check_dropped, same_origin, store_origin};
 
 /// Creates a channel; its first sync is due at once.
 pub async fn create(
@@ -235,8 +228,12 @@ pub async fn update(
         None if !same_origin(&settings.store_url, &stored.store_url) => {
             return Err(Error::invalid("credentials", HOST_CHANGED));
         }
-        // Over plain http there is no certificate to check: the switch changes nothing.
-        None if stored.verify_tls && !settings.verify_tls && is_https(&settings.store_url) => {
+        None if certificate_check_dropped(
+            stored.verify_tls,
+            settings.verify_tls,
+            &settings.store_url,
+        ) =>
+        {
             return Err(Error::invalid("credentials", TLS_CHECK_OFF));
         }
         None => None,
