@@ -30,6 +30,8 @@ pub struct DemoStoreConfig {
     /// Simple products (`BENCH-000001`, ...) added to the catalogue for benchmarks; they are
     /// in no generated order, so the rest of the data does not change.
     pub extra_products: u32,
+    /// How customer saves behave (Magento version and newsletter config).
+    pub customers: CustomerConfig,
 }
 
 impl Default for DemoStoreConfig {
@@ -47,6 +49,7 @@ impl Default for DemoStoreConfig {
             quote_lifetime_days: 30,
             checkout: CheckoutConfig::default(),
             extra_products: 0,
+            customers: CustomerConfig::default(),
         }
     }
 }
@@ -200,4 +203,17 @@ pub struct PlaceOrderFaults {
     /// Every placing call that creates an order waits this long before answering (zero =
     /// off), so a client timeout fires after the order exists.
     pub hang_after_place: Duration,
+}
+
+/// Customer-save switches, settable at start and through `/_demo/customers`. The default is
+/// a fresh 2.4.1+ store: partial PUT, newsletter without double opt-in.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CustomerConfig {
+    /// Magento <= 2.4.0 `PUT /V1/customers/{id}`: the body is the whole customer (omitted
+    /// optional fields are cleared, a body without `email` is refused). Off: 2.4.1+, where
+    /// `UpdateCustomer::beforeSave` overwrites only the keys sent.
+    pub full_put: bool,
+    /// `newsletter/subscription/confirm`: subscribing gives status 2 Not Activated (the
+    /// shopper must click the e-mailed link) instead of 1 Subscribed.
+    pub newsletter_confirm: bool,
 }

@@ -29,8 +29,9 @@ mod store;
 pub use api::{ADMIN_TOKEN_SECS, router};
 pub use clock::{Clock, Ts};
 pub use config::{
-    AuthConfig, CheckoutConfig, DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USER, DEMO_BEARER_TOKEN,
-    DemoStoreConfig, FaultConfig, LiveConfig, OAuthCredentials, PagingMode, PlaceOrderFaults,
+    AuthConfig, CheckoutConfig, CustomerConfig, DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USER,
+    DEMO_BEARER_TOKEN, DemoStoreConfig, FaultConfig, LiveConfig, OAuthCredentials, PagingMode,
+    PlaceOrderFaults,
 };
 pub use error::{ApiError, Params};
 pub use faults::malformation;

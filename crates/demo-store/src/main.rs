@@ -7,9 +7,9 @@ use anyhow::{Context, bail};
 use chrono::{DateTime, Utc};
 use clap::Parser;
 use demo_store::{
-    AuthConfig, CheckoutConfig, DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USER, DEMO_BEARER_TOKEN,
-    DemoStoreConfig, FaultConfig, LiveConfig, OAuthCredentials, PagingMode, PaymentMethod,
-    ShippingMethod,
+    AuthConfig, CheckoutConfig, CustomerConfig, DEMO_ADMIN_PASSWORD, DEMO_ADMIN_USER,
+    DEMO_BEARER_TOKEN, DemoStoreConfig, FaultConfig, LiveConfig, OAuthCredentials, PagingMode,
+    PaymentMethod, ShippingMethod,
 };
 
 #[derive(Parser, Debug)]
@@ -58,6 +58,14 @@ struct Args {
     /// Do not serve the Cartwise newsletter companion route.
     #[arg(long)]
     no_subscriber_route: bool,
+    /// Customer PUT as Magento <= 2.4.0: the body is the whole customer (default: 2.4.1+
+    /// partial update).
+    #[arg(long)]
+    full_put: bool,
+    /// Newsletter double opt-in (newsletter/subscription/confirm): subscribing gives status
+    /// 2 Not Activated.
+    #[arg(long)]
+    newsletter_confirm: bool,
     /// Quote lifetime in days for the purge.
     #[arg(long, default_value_t = 30)]
     quote_lifetime_days: u32,
@@ -186,6 +194,10 @@ fn config(args: &Args) -> anyhow::Result<DemoStoreConfig> {
             .products
             .map(|n| n.saturating_sub(demo_store::base_product_count()) as u32)
             .unwrap_or(0),
+        customers: CustomerConfig {
+            full_put: args.full_put,
+            newsletter_confirm: args.newsletter_confirm,
+        },
     })
 }
 
@@ -239,7 +251,20 @@ async fn main() -> anyhow::Result<()> {
         }
     );
     println!(
-        "  control:        POST {0}/_demo/faults, /_demo/checkout, /_demo/paging, /_demo/live/tick, /_demo/purge; GET {0}/_demo/stats",
+        "  customers:      PUT {}, newsletter confirmation {}",
+        if config.customers.full_put {
+            "full (<= 2.4.0)"
+        } else {
+            "partial (2.4.1+)"
+        },
+        if config.customers.newsletter_confirm {
+            "on"
+        } else {
+            "off"
+        }
+    );
+    println!(
+        "  control:        POST {0}/_demo/faults, /_demo/checkout, /_demo/customers, /_demo/paging, /_demo/live/tick, /_demo/purge; GET {0}/_demo/stats",
         handle.base_url()
     );
     tokio::signal::ctrl_c()

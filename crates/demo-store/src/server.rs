@@ -8,7 +8,9 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::api::router;
-use crate::config::{CheckoutConfig, DemoStoreConfig, FaultConfig, PagingMode, PlaceOrderFaults};
+use crate::config::{
+    CheckoutConfig, CustomerConfig, DemoStoreConfig, FaultConfig, PagingMode, PlaceOrderFaults,
+};
 use crate::model::Entity;
 use crate::store::SharedStore;
 
@@ -110,6 +112,16 @@ impl DemoStoreHandle {
 
     pub fn checkout(&self) -> CheckoutConfig {
         self.store.checkout()
+    }
+
+    /// Switches customer PUT between 2.4.1+ partial and <= 2.4.0 full bodies, and newsletter
+    /// confirmation (`POST /_demo/customers`).
+    pub fn set_customer_config(&self, config: CustomerConfig) {
+        self.store.set_customer_config(config);
+    }
+
+    pub fn customer_config(&self) -> CustomerConfig {
+        self.store.customer_config()
     }
 
     /// Arms the place-order faults (lock errors, dropped or delayed answers); the counters

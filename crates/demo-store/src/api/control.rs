@@ -8,7 +8,7 @@ use axum::extract::{Query, State};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
-use crate::config::{CheckoutConfig, FaultConfig, PagingMode, PlaceOrderFaults};
+use crate::config::{CheckoutConfig, CustomerConfig, FaultConfig, PagingMode, PlaceOrderFaults};
 use crate::model::{Entity, PaymentMethod, ShippingMethod};
 use crate::store::{DemoStats, SharedStore};
 
@@ -138,6 +138,31 @@ pub async fn set_checkout(
     }
     shared.set_checkout(c.clone());
     Ok(Json(checkout_json(&c)))
+}
+
+/// Partial update of the customer-save switches: `{"full_put": true}` makes `PUT
+/// /V1/customers/{id}` behave as Magento <= 2.4.0, `{"newsletter_confirm": true}` turns on
+/// `newsletter/subscription/confirm`. Absent keys keep their value.
+#[derive(Debug, Default, Deserialize)]
+pub struct CustomersPatch {
+    pub full_put: Option<bool>,
+    pub newsletter_confirm: Option<bool>,
+}
+
+pub async fn get_customers(State(shared): State<SharedStore>) -> Json<CustomerConfig> {
+    Json(shared.customer_config())
+}
+
+pub async fn set_customers(
+    State(shared): State<SharedStore>,
+    Json(p): Json<CustomersPatch>,
+) -> Json<CustomerConfig> {
+    // One write lock: a concurrent patch of the other key is not lost.
+    let mut store = shared.write();
+    let c = &mut store.customer_config;
+    c.full_put = p.full_put.unwrap_or(c.full_put);
+    c.newsletter_confirm = p.newsletter_confirm.unwrap_or(c.newsletter_confirm);
+    Json(*c)
 }
 
 /// `{"mode": "2.3"}` or `{"mode": "2.4"}`.

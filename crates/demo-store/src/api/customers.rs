@@ -1,11 +1,11 @@
 //! Customer and address routes.
 
-use super::input;
 use super::request::{Req, field, int_field, parse_id, str_field};
 use super::search::search;
+use super::{customer_save, input};
 use crate::error::ApiError;
 use crate::faults;
-use crate::model::{Customer, Entity, text};
+use crate::model::{Customer, Entity};
 use crate::render::{RecordRef, write_customer_address, write_record};
 
 pub fn search_customers(req: &Req<'_>) -> Result<Vec<u8>, ApiError> {
@@ -43,72 +43,41 @@ pub fn create_customer(req: &Req<'_>) -> Result<Vec<u8>, ApiError> {
     render_customer(req, id)
 }
 
-/// PUT: given fields replace, `addresses` (if sent) replaces the address book,
-/// `extension_attributes.is_subscribed` updates the newsletter row.
+/// PUT: partial (2.4.1+) or whole-customer (<= 2.4.0) body as `/_demo/customers` says;
+/// `addresses` (if sent) replaces the address book, `extension_attributes.is_subscribed`
+/// moves the newsletter row without touching the customer row.
 pub fn put_customer(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError> {
     let id = parse_id(id)?;
     let body = req.required("customer")?;
-    let catalog = req.shared.read().catalog.clone();
-    let input = input::customer(&catalog, body)?;
-    for (name, value) in [
-        ("email", &input.email),
-        ("firstname", &input.firstname),
-        ("lastname", &input.lastname),
-    ] {
-        if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
-            return Err(ApiError::required(name));
+    // The repository loads the stored customer first: an unknown id is a 404 whatever
+    // the body holds.
+    let (catalog, config) = {
+        let store = req.shared.read();
+        if store.customers.get(id).is_none() {
+            return Err(ApiError::no_such_entity("customerId", id));
         }
+        (store.catalog.clone(), store.customer_config)
+    };
+    let mut input = input::customer(&catalog, body)?;
+    if config.full_put {
+        input = customer_save::full_body(input)?;
+    } else {
+        customer_save::check_partial(&input)?;
     }
     let subscribe = input.is_subscribed;
-    let addresses = input.addresses.clone();
+    let addresses = input.addresses.take();
     {
         let mut store = req.shared.write();
-        store.save_customer(id, |c: &mut Customer| apply(c, input), addresses)?;
+        store.save_customer(
+            id,
+            |c: &mut Customer| customer_save::apply(c, input),
+            addresses,
+        )?;
         if let Some(on) = subscribe {
             store.set_subscribed(id, on)?;
         }
     }
     render_customer(req, id)
-}
-
-fn apply(c: &mut Customer, i: input::CustomerInput) {
-    let opt = |v: Option<String>| v.as_deref().map(text);
-    if let Some(v) = i.email {
-        c.email = text(&v);
-    }
-    if let Some(v) = i.firstname {
-        c.firstname = text(&v);
-    }
-    if let Some(v) = i.lastname {
-        c.lastname = text(&v);
-    }
-    if let Some(v) = i.middlename {
-        c.middlename = opt(v);
-    }
-    if let Some(v) = i.prefix {
-        c.prefix = opt(v);
-    }
-    if let Some(v) = i.suffix {
-        c.suffix = opt(v);
-    }
-    if let Some(v) = i.taxvat {
-        c.taxvat = opt(v);
-    }
-    if let Some(v) = i.website_id {
-        c.website_id = v;
-    }
-    if let Some(v) = i.store_id {
-        c.store_id = v;
-    }
-    if let Some(v) = i.group_id {
-        c.group_id = v;
-    }
-    if let Some(v) = i.gender {
-        c.gender = v;
-    }
-    if let Some(v) = i.dob {
-        c.dob = v;
-    }
 }
 
 pub fn delete_customer(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError> {

@@ -137,6 +137,7 @@ fn dob(obj: &Value) -> Result<Option<NaiveDate>, ApiError> {
 }
 
 /// The parts of a `customer` body; `None` = not sent (PUT keeps the current value).
+#[derive(Debug)]
 pub struct CustomerInput {
     pub email: Option<String>,
     pub firstname: Option<String>,

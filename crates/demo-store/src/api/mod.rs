@@ -6,6 +6,7 @@ mod attributes;
 mod auth;
 mod carts;
 mod control;
+mod customer_save;
 mod customers;
 mod dicts;
 mod input;
@@ -14,6 +15,7 @@ mod request;
 mod routes;
 mod sales;
 mod search;
+mod subscribers;
 
 use std::cell::Cell;
 use std::sync::atomic::Ordering;
@@ -45,6 +47,10 @@ pub fn router(store: SharedStore) -> Router {
         .route(
             "/_demo/checkout",
             post(control::set_checkout).get(control::get_checkout),
+        )
+        .route(
+            "/_demo/customers",
+            post(control::set_customers).get(control::get_customers),
         )
         .route("/_demo/paging", post(control::set_paging))
         .route("/_demo/live/tick", post(control::live_tick))
@@ -161,7 +167,9 @@ fn handle(
 ) -> Result<Vec<u8>, ApiError> {
     let (store_id, rest) = resolve_store(shared, segments).ok_or_else(ApiError::no_route)?;
     let (route, resource) = match_route(method, rest).ok_or_else(ApiError::no_route)?;
-    if route == Route::SubscribersSearch && !rt.subscriber_route {
+    // The companion routes exist only on stores with the Cartwise module.
+    let companion = matches!(route, Route::SubscribersSearch | Route::SubscriberPut(_));
+    if companion && !rt.subscriber_route {
         return Err(ApiError::no_route());
     }
     // Only a customer token grants `self`, and the demo store issues none.
@@ -261,6 +269,7 @@ fn dispatch(req: &Req<'_>, route: Route) -> Result<Vec<u8>, ApiError> {
         AttributeGet(code) => attributes::attribute(req, &code),
         AttributeOptions(code) => attributes::attribute_options(req, &code),
         SubscribersSearch => dicts::search_subscribers(req),
+        SubscriberPut(id) => subscribers::put_subscriber(req, &id),
     }
 }
 

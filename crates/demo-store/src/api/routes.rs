@@ -82,6 +82,7 @@ pub enum Route {
     AttributeGet(String),
     AttributeOptions(String),
     SubscribersSearch,
+    SubscriberPut(String),
 }
 
 /// The cart routes that admin (`carts/{id}`) and guest (`guest-carts/{mask}`) share.
@@ -135,6 +136,7 @@ pub fn match_route(method: &Method, segments: &[&str]) -> Option<(Route, &'stati
     const GROUP: &str = "Magento_Customer::group";
     const PRODUCTS: &str = "Magento_Catalog::products";
     const ATTRIBUTES: &str = "Magento_Catalog::attributes_attributes";
+    const NEWSLETTER: &str = "Magento_Newsletter::subscriber";
     Some(match segments {
         ["integration", "admin", "token"] if post => (AdminToken, ANONYMOUS),
         ["tfa", "provider", "google", "authenticate"] if post => (TfaGoogle, ANONYMOUS),
@@ -203,9 +205,8 @@ pub fn match_route(method: &Method, segments: &[&str]) -> Option<(Route, &'stati
         ["products", "attributes", _, "options"] if get => (AttributeOptions(s(2)), ATTRIBUTES),
         ["products", _] if get => (ProductGet(s(1)), PRODUCTS),
 
-        ["cartwise", "newsletter-subscribers", "search"] if get => {
-            (SubscribersSearch, "Magento_Newsletter::subscriber")
-        }
+        ["cartwise", "newsletter-subscribers", "search"] if get => (SubscribersSearch, NEWSLETTER),
+        ["cartwise", "newsletter-subscribers", _] if put => (SubscriberPut(s(2)), NEWSLETTER),
         _ => return None,
     })
 }
@@ -243,5 +244,12 @@ mod tests {
             "Magento_Sales::actions_view"
         );
         assert!(match_route(&Method::DELETE, &["orders", "1"]).is_none());
+        assert_eq!(
+            match_route(&Method::PUT, &["cartwise", "newsletter-subscribers", "12"]).unwrap(),
+            (
+                Route::SubscriberPut("12".into()),
+                "Magento_Newsletter::subscriber"
+            )
+        );
     }
 }

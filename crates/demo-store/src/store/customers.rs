@@ -1,4 +1,5 @@
-//! Customer, address and newsletter mutations.
+//! Customer and address mutations (newsletter rows: `newsletter.rs`; what a save must pass:
+//! `customer_rules.rs`).
 //!
 //! `updated_at` follows MySQL's `ON UPDATE CURRENT_TIMESTAMP`: it moves only when a column
 //! of the customer row changes. Address edits and newsletter changes live in other tables
@@ -10,7 +11,7 @@ use chrono::NaiveDate;
 
 use super::{Store, next_id};
 use crate::error::ApiError;
-use crate::model::{Customer, CustomerAddress, Postal, Subscriber, SubscriberStatus, Text, text};
+use crate::model::{Customer, CustomerAddress, Postal, text};
 
 /// A customer to create (API `POST /V1/customers`, live mode, tests).
 #[derive(Clone, Debug, Default)]
@@ -57,7 +58,8 @@ fn same_row(a: &Customer, b: &Customer) -> bool {
 }
 
 impl Store {
-    fn check_email(
+    /// Format, then uniqueness within the website (account sharing "Per Website").
+    pub(super) fn check_email(
         &self,
         website_id: u16,
         email: &str,
@@ -84,11 +86,9 @@ impl Store {
                 return Err(ApiError::required(field));
             }
         }
-        self.check_email(input.website_id, &input.email, None)?;
         let now = self.now();
-        let id = next_id(&mut self.ids.customer);
         let mut customer = Customer {
-            id,
+            id: 0,
             website_id: input.website_id,
             store_id: input.store_id,
             group_id: input.group_id,
@@ -109,6 +109,10 @@ impl Store {
             addresses: Vec::new(),
             disable_auto_group_change: false,
         };
+        let book: Vec<&Postal> = input.addresses.iter().map(|a| &a.postal).collect();
+        self.check_customer_save(None, &customer, &book)?;
+        customer.id = next_id(&mut self.ids.customer);
+        let id = customer.id;
         self.replace_addresses(&mut customer, input.addresses);
         self.customer_by_email
             .insert((customer.website_id, customer.email.to_lowercase()), id);
@@ -209,7 +213,9 @@ impl Store {
         Ok(())
     }
 
-    /// PUT semantics: fields given replace, `addresses` given replaces the book.
+    /// PUT: `edit` gives the customer as it is to be stored, `addresses` (if sent) the whole
+    /// address book: entries whose id the customer has are updated, others created, stored
+    /// ones not listed deleted. Everything is validated before anything changes.
     pub(crate) fn save_customer(
         &mut self,
         id: u32,
@@ -220,6 +226,11 @@ impl Store {
             .customers
             .get(id)
             .ok_or_else(|| ApiError::no_such_entity("customerId", id))?;
+        let mut after = current.clone();
+        edit(&mut after);
+        // Only addresses sent are judged: a kept book was accepted when it was saved.
+        let sent: Vec<&Postal> = addresses.iter().flatten().map(|a| &a.postal).collect();
+        self.check_customer_save(Some(current), &after, &sent)?;
         let book = addresses.map(|list| {
             let (mut billing, mut shipping, mut out) = (None, None, Vec::new());
             for a in list {
@@ -241,7 +252,7 @@ impl Store {
             (out, billing, shipping)
         });
         self.update_customer(id, |c| {
-            edit(c);
+            *c = after;
             if let Some((addresses, billing, shipping)) = book {
                 c.addresses = addresses;
                 c.default_billing = billing;
@@ -314,78 +325,5 @@ impl Store {
             }
         }
         Ok(())
-    }
-
-    /// Subscribes (status 1) or unsubscribes (status 3) a customer, as
-    /// `extension_attributes.is_subscribed` on save does. The customer row is not touched.
-    pub fn set_subscribed(&mut self, customer_id: u32, subscribed: bool) -> Result<(), ApiError> {
-        let customer = self
-            .customers
-            .get(customer_id)
-            .ok_or_else(|| ApiError::no_such_entity("customerId", customer_id))?;
-        let status = if subscribed {
-            SubscriberStatus::Subscribed
-        } else {
-            SubscriberStatus::Unsubscribed
-        };
-        let (store_id, email) = (customer.store_id, customer.email.clone());
-        match self.subscriber_by_customer.get(&customer_id).copied() {
-            Some(sub) => self.set_subscriber_status(sub, status),
-            None if subscribed => {
-                self.insert_subscriber(store_id, customer_id, email, status);
-                Ok(())
-            }
-            None => Ok(()),
-        }
-    }
-
-    pub fn set_subscriber_status(
-        &mut self,
-        subscriber_id: u32,
-        status: SubscriberStatus,
-    ) -> Result<(), ApiError> {
-        let now = self.now();
-        self.subscribers
-            .update(subscriber_id, |s| {
-                if s.status != status {
-                    s.status = status;
-                    s.change_status_at = Some(now);
-                }
-            })
-            .ok_or_else(|| ApiError::no_such_entity("subscriberId", subscriber_id))
-    }
-
-    /// A guest (`customer_id` 0) newsletter signup.
-    pub fn add_guest_subscriber(
-        &mut self,
-        email: &str,
-        store_id: u16,
-        status: SubscriberStatus,
-    ) -> u32 {
-        self.insert_subscriber(store_id, 0, text(email), status)
-    }
-
-    fn insert_subscriber(
-        &mut self,
-        store_id: u16,
-        customer_id: u32,
-        email: Text,
-        status: SubscriberStatus,
-    ) -> u32 {
-        let id = next_id(&mut self.ids.subscriber);
-        let now = self.now();
-        self.subscribers.insert(Subscriber {
-            id,
-            store_id,
-            customer_id,
-            email,
-            status,
-            change_status_at: Some(now),
-            confirm_code: None,
-        });
-        if customer_id != 0 {
-            self.subscriber_by_customer.insert(customer_id, id);
-        }
-        id
     }
 }

@@ -4,7 +4,9 @@
 mod address_rules;
 mod carts;
 mod checkout;
+mod customer_rules;
 mod customers;
+mod newsletter;
 mod orders;
 mod products;
 mod rows;
@@ -18,7 +20,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use crate::clock::{Clock, Ts};
-use crate::config::CheckoutConfig;
+use crate::config::{CheckoutConfig, CustomerConfig};
 use crate::generate::{Dataset, PersonGen, Rng8, stream};
 use crate::model::{Cart, Catalog, CreditMemo, Customer, Order, Product, Subscriber};
 use crate::render::{RecordRef, RenderCtx, to_json};
@@ -69,6 +71,9 @@ pub struct Store {
     pub quote_lifetime_days: u32,
     /// Active payment methods and carriers.
     pub checkout: CheckoutConfig,
+    /// Full or partial customer PUT, newsletter confirmation: a store setting, so live
+    /// mode's subscriptions follow it as the API's do.
+    pub customer_config: CustomerConfig,
     clock: Clock,
     ids: Ids,
     subscriber_by_customer: HashMap<u32, u32>,
@@ -154,6 +159,7 @@ impl Store {
             anchor: ds.anchor,
             quote_lifetime_days,
             checkout: CheckoutConfig::default(),
+            customer_config: CustomerConfig::default(),
             clock,
             ids,
             subscriber_by_customer,

@@ -10,7 +10,8 @@ use serde::Serialize;
 use super::Store;
 use crate::clock::Ts;
 use crate::config::{
-    AuthConfig, CheckoutConfig, DemoStoreConfig, FaultConfig, PagingMode, PlaceOrderFaults,
+    AuthConfig, CheckoutConfig, CustomerConfig, DemoStoreConfig, FaultConfig, PagingMode,
+    PlaceOrderFaults,
 };
 use crate::faults;
 use crate::model::Entity;
@@ -118,6 +119,7 @@ impl SharedStore {
             config.quote_lifetime_days,
         );
         store.checkout = config.checkout.clone();
+        store.customer_config = config.customers;
         SharedStore::new(store, config)
     }
 
@@ -157,6 +159,15 @@ impl SharedStore {
 
     pub fn checkout(&self) -> CheckoutConfig {
         self.read().checkout.clone()
+    }
+
+    /// Full or partial customer PUT and newsletter confirmation (`POST /_demo/customers`).
+    pub fn set_customer_config(&self, config: CustomerConfig) {
+        self.write().customer_config = config;
+    }
+
+    pub fn customer_config(&self) -> CustomerConfig {
+        self.read().customer_config
     }
 
     pub fn set_place_order_faults(&self, faults: PlaceOrderFaults) {

@@ -131,6 +131,14 @@ impl TestStore {
         resp.json().await.expect("json")
     }
 
+    /// `GET /_demo/{path}` (control routes), returning the JSON answer.
+    pub async fn control_get(&self, path: &str) -> Value {
+        let url = format!("{}/_demo/{path}", self.handle.base_url());
+        let resp = self.http.get(url).send().await.expect("sent");
+        assert!(resp.status().is_success(), "control {path}");
+        resp.json().await.expect("json")
+    }
+
     /// A new admin cart (`POST /V1/carts/`) in the default store.
     pub async fn new_cart(&self) -> u64 {
         let (status, id) = self.post("carts/", serde_json::json!({})).await;
