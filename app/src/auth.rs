@@ -43,7 +43,9 @@ impl Access {
 /// Paths use `:name` for a path parameter.
 pub const ACCESS: &[(&str, Access)] = {
     use Access::{Public, Role, SignedIn};
-    use Permission::{ManageIntegrations, ManageUsers, ReadData, ReadReports, StoreActions};
+    use Permission::{
+        ManageIntegrations, ManageSubscribers, ManageUsers, ReadData, ReadReports, StoreActions,
+    };
     &[
         // Server functions.
         ("/api/add_to_cart", Role(StoreActions)),
@@ -56,10 +58,12 @@ pub const ACCESS: &[(&str, Access)] = {
         ("/api/channel_live", Role(ManageIntegrations)),
         ("/api/check_connection", Role(ManageIntegrations)),
         ("/api/create_channel", Role(ManageIntegrations)),
+        ("/api/create_customer", Role(StoreActions)),
         ("/api/create_user", Role(ManageUsers)),
         ("/api/current_session", Public),
         ("/api/delete_channel", Role(ManageIntegrations)),
         ("/api/delete_grid_view", Role(ReadData)),
+        ("/api/edit_customer", Role(StoreActions)),
         ("/api/export_accounts", Role(ReadData)),
         ("/api/export_carts", Role(ReadData)),
         ("/api/export_credit_memos", Role(ReadData)),
@@ -76,6 +80,7 @@ pub const ACCESS: &[(&str, Access)] = {
         ("/api/get_channel", Role(ManageIntegrations)),
         ("/api/get_credit_memo", Role(ReadData)),
         ("/api/get_customer", Role(ReadData)),
+        ("/api/get_customer_form", Role(ReadData)),
         ("/api/get_customers_report", Role(ReadReports)),
         ("/api/get_dashboard", Role(ReadReports)),
         ("/api/get_grid_options", Role(ReadData)),
@@ -100,6 +105,7 @@ pub const ACCESS: &[(&str, Access)] = {
         ("/api/list_subscribers", Role(ReadData)),
         ("/api/list_users", Role(ManageUsers)),
         ("/api/load_new_cart", Role(StoreActions)),
+        ("/api/load_new_customer", Role(StoreActions)),
         ("/api/mark_cart_lost", Role(StoreActions)),
         ("/api/open_cart_for_email", Role(StoreActions)),
         ("/api/open_customer_cart", Role(StoreActions)),
@@ -107,11 +113,13 @@ pub const ACCESS: &[(&str, Access)] = {
         ("/api/place_cart_order", Role(StoreActions)),
         ("/api/record_actions", Role(ReadData)),
         ("/api/remove_cart_line", Role(StoreActions)),
+        ("/api/resend_customer_edit", Role(StoreActions)),
         ("/api/reopen_cart", Role(StoreActions)),
         ("/api/retry_sync_errors", Role(ManageIntegrations)),
         ("/api/save_grid_view", Role(ReadData)),
         ("/api/set_cart_shipping", Role(StoreActions)),
         ("/api/set_channel_active", Role(ManageIntegrations)),
+        ("/api/set_subscription", Role(ManageSubscribers)),
         ("/api/set_time_zone", SignedIn),
         ("/api/set_user_active", Role(ManageUsers)),
         ("/api/set_user_role", Role(ManageUsers)),
@@ -134,6 +142,8 @@ pub const ACCESS: &[(&str, Access)] = {
         ("/channels/:id/edit", Role(ManageIntegrations)),
         ("/customers", Role(ReadData)),
         ("/customers/:id", Role(ReadData)),
+        ("/customers/:id/edit", Role(StoreActions)),
+        ("/new-customer", Role(StoreActions)),
         ("/accounts", Role(ReadData)),
         ("/accounts/:id", Role(ReadData)),
         ("/carts", Role(ReadData)),

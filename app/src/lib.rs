@@ -11,6 +11,7 @@ pub mod auth;
 pub mod channels;
 pub mod charts;
 pub mod components;
+pub mod customer_edit;
 pub mod data;
 pub mod format;
 pub mod grids;

@@ -4,6 +4,7 @@ use crate::actions::ActionRoutes;
 use crate::auth::SessionResource;
 use crate::channels::ChannelRoutes;
 use crate::components::layout::AppLayout;
+use crate::customer_edit::CustomerEditRoutes;
 use crate::grids::GridRoutes;
 use crate::pages::{
     account::AccountPage, dashboard::DashboardPage, login::LoginPage, not_found::NotFound,
@@ -69,6 +70,7 @@ pub fn App() -> impl IntoView {
                     <ChannelRoutes />
                     <GridRoutes />
                     <ActionRoutes />
+                    <CustomerEditRoutes />
                     <ReportRoutes />
                 </ParentRoute>
             </Routes>

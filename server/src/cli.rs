@@ -114,6 +114,12 @@ pub enum Command {
     /// Build a shopper's cart and place the order (store actions, as in the cart builder).
     #[command(subcommand)]
     Cart(CartCommand),
+    /// Edit a customer in its store (two-way channels), as the customer form does.
+    #[command(subcommand)]
+    Customer(CustomerCommand),
+    /// Subscribe or unsubscribe a customer in its store (two-way channels).
+    #[command(subcommand)]
+    Subscriber(SubscriberCommand),
     /// Performance benchmarks (each on its own private database).
     #[command(subcommand)]
     Bench(BenchCommand),
@@ -327,6 +333,88 @@ pub enum ChannelCommand {
     /// Enter a channel's credentials again (after `cartwise key reset`, or new ones made in the
     /// store): checks them against the channel's store, stores them and queues a sync.
     Credentials(Box<ChannelCredentialsArgs>),
+    /// Change a channel's two-way sync: on or off, the priority, the field owners.
+    Edit(ChannelEditArgs),
+}
+
+/// Two-way sync settings, on `channel add` and `channel edit`.
+#[derive(Debug, Clone, Args)]
+pub struct TwoWayArgs {
+    /// Which side wins a field changed in the store and in Cartwise since the last sync.
+    #[arg(long, value_enum)]
+    pub priority: Option<PriorityArg>,
+    /// A field one side owns whatever the priority, e.g. `--owner email=store --owner
+    /// group_id=crm` (fields: firstname, lastname, email, dob, gender, taxvat, group_id).
+    #[arg(long = "owner", value_name = "FIELD=store|crm")]
+    pub owners: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum PriorityArg {
+    /// The store's value wins.
+    Remote,
+    /// Cartwise's value wins.
+    Local,
+}
+
+#[derive(Debug, Clone, Args)]
+pub struct ChannelEditArgs {
+    /// The channel's name.
+    pub name: String,
+    /// Turn two-way sync on or off.
+    #[arg(long, value_parser = clap::builder::BoolishValueParser::new(), value_name = "on|off")]
+    pub two_way: Option<bool>,
+    #[command(flatten)]
+    pub two_way_args: TwoWayArgs,
+    /// Forget every field owner (before the `--owner` given, if any).
+    #[arg(long)]
+    pub clear_owners: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CustomerCommand {
+    /// Change fields of a customer in the store: the change is merged with what the store
+    /// holds now (conflicts decided by the channel's priority and field owners and printed).
+    Update {
+        /// The channel's name.
+        #[arg(long)]
+        channel: String,
+        /// The customer's Magento id.
+        magento_id: i64,
+        /// FIELD=VALUE (firstname, lastname, email, dob, gender, taxvat, group_id); an empty
+        /// VALUE empties an optional field.
+        #[arg(long = "set", value_name = "FIELD=VALUE", required = true)]
+        set: Vec<String>,
+        /// Send these values even where the store changed the field since the last sync.
+        #[arg(long)]
+        force: bool,
+        /// Print the action as the log keeps it (JSON).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SubscriberCommand {
+    /// Subscribe or unsubscribe a registered customer (Magento e-mails the shopper).
+    Set {
+        /// The channel's name.
+        #[arg(long)]
+        channel: String,
+        /// The customer's Magento id.
+        magento_customer_id: i64,
+        #[arg(value_enum)]
+        status: SubscriptionArg,
+        /// Print the action as the log keeps it (JSON).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SubscriptionArg {
+    Subscribed,
+    Unsubscribed,
 }
 
 /// A channel's credentials: exactly one of the three kinds.
@@ -399,6 +487,11 @@ pub struct ChannelAddArgs {
     /// Store the channel without calling the store first.
     #[arg(long)]
     pub skip_check: bool,
+    /// Two-way sync: edits of customers and subscriptions in Cartwise go to the store.
+    #[arg(long)]
+    pub two_way: bool,
+    #[command(flatten)]
+    pub two_way_args: TwoWayArgs,
 }
 
 #[derive(Debug, Clone, Args)]

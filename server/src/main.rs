@@ -29,6 +29,10 @@ fn main() -> std::process::ExitCode {
             Command::Sync(args) => server::commands::sync::run(cli.global, args).await,
             Command::Export(args) => server::commands::export::run(cli.global, args).await,
             Command::Cart(cmd) => server::commands::cart::run(cli.global, cmd).await,
+            Command::Customer(cmd) => server::commands::customer::run(cli.global, cmd).await,
+            Command::Subscriber(cmd) => {
+                server::commands::customer::run_subscriber(cli.global, cmd).await
+            }
             Command::Bench(cmd) => server::commands::bench::run(cli.global, cmd).await,
             Command::DemoStore(args) => server::commands::demo_store::run(args).await,
             Command::Key(cmd) => server::commands::key::run(cli.global, cmd).await,

@@ -53,6 +53,7 @@ pub fn action_item(a: &ActionView) -> impl IntoView + use<> {
                 <span class="muted">{format!(" · {when} · {who} · {}", a.channel)}</span>
             </div>
             <p class="timeline-summary">{a.summary()}</p>
+            {crate::customer_edit::conflict_list(a, false)}
             {details}
         </li>
     }
@@ -66,6 +67,9 @@ pub fn ActionTimeline(
     /// Bumped by the page after an action, to reload.
     #[prop(optional)]
     version: Option<Signal<usize>>,
+    /// The user may act into the store: conflicts the store won offer "send my value anyway".
+    #[prop(optional)]
+    may_act: bool,
 ) -> impl IntoView {
     let actions = crate::data::data(
         move || (id, version.map(|v| v.get()).unwrap_or_default()),
@@ -81,7 +85,10 @@ pub fn ActionTimeline(
                             <p class="muted">"Nothing was sent to the store for this record from the CRM."</p>
                         }.into_any(),
                         Ok(list) => view! {
-                            <ol class="timeline">{list.iter().map(action_item).collect_view()}</ol>
+                            <ol class="timeline">{list.iter().map(|a| view! {
+                                {action_item(a)}
+                                {may_act.then(|| crate::customer_edit::resend_offer(a))}
+                            }).collect_view()}</ol>
                         }.into_any(),
                         Err(error) => view! { <ErrorMessage error /> }.into_any(),
                     }

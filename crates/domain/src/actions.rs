@@ -23,10 +23,14 @@ pub enum ActionKind {
     CartShipping,
     CartPlace,
     RecordSync,
+    CustomerCreate,
+    CustomerUpdate,
+    CustomerSubscribe,
+    CustomerUnsubscribe,
 }
 
 impl ActionKind {
-    pub const ALL: [ActionKind; 8] = [
+    pub const ALL: [ActionKind; 12] = [
         ActionKind::CartOpen,
         ActionKind::CartAddItem,
         ActionKind::CartUpdateItem,
@@ -35,6 +39,10 @@ impl ActionKind {
         ActionKind::CartShipping,
         ActionKind::CartPlace,
         ActionKind::RecordSync,
+        ActionKind::CustomerCreate,
+        ActionKind::CustomerUpdate,
+        ActionKind::CustomerSubscribe,
+        ActionKind::CustomerUnsubscribe,
     ];
 
     /// The name stored in the log (`cart.item.add`).
@@ -48,6 +56,10 @@ impl ActionKind {
             ActionKind::CartShipping => "cart.shipping",
             ActionKind::CartPlace => "cart.place",
             ActionKind::RecordSync => "record.sync",
+            ActionKind::CustomerCreate => "customer.create",
+            ActionKind::CustomerUpdate => "customer.update",
+            ActionKind::CustomerSubscribe => "customer.subscribe",
+            ActionKind::CustomerUnsubscribe => "customer.unsubscribe",
         }
     }
 
@@ -61,6 +73,10 @@ impl ActionKind {
             ActionKind::CartShipping => "Set shipping and billing",
             ActionKind::CartPlace => "Place the order",
             ActionKind::RecordSync => "Sync from the store",
+            ActionKind::CustomerCreate => "Create the customer",
+            ActionKind::CustomerUpdate => "Edit the customer",
+            ActionKind::CustomerSubscribe => "Subscribe to the newsletter",
+            ActionKind::CustomerUnsubscribe => "Unsubscribe from the newsletter",
         }
     }
 
@@ -230,6 +246,47 @@ pub enum ActionCommand {
         entity: Entity,
         magento_id: i64,
     },
+    /// A new customer account in the store.
+    CustomerCreate(Box<NewCustomer>),
+    /// The user's changes to a customer (with the values the form showed, the merge's base);
+    /// `force`: the user chose "send my value anyway" for conflicts.
+    CustomerUpdate {
+        customer: i64,
+        edit: crate::customer_edit::CustomerEdit,
+        #[serde(default)]
+        force: bool,
+    },
+    /// Subscribe or unsubscribe a registered customer (`customer`, a Magento id) or a guest
+    /// subscriber (`subscriber`, a subscriber id on the companion route).
+    Subscription {
+        customer: Option<i64>,
+        subscriber: Option<i64>,
+        subscribe: bool,
+    },
+}
+
+/// A customer account to create in the store. Magento e-mails the new customer (a welcome
+/// message, or a confirmation link when the store asks for one): its REST API has no switch
+/// to keep quiet, so the form says so.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewCustomer {
+    pub website_id: i64,
+    pub store_id: i64,
+    pub group_id: i64,
+    pub email: String,
+    pub firstname: String,
+    pub lastname: String,
+    #[serde(default)]
+    pub dob: Option<String>,
+    #[serde(default)]
+    pub gender: Option<i64>,
+    #[serde(default)]
+    pub taxvat: Option<String>,
+    /// A first address, made the default billing and shipping address.
+    #[serde(default)]
+    pub address: Option<AddressInput>,
+    #[serde(default)]
+    pub subscribe: bool,
 }
 
 impl ActionCommand {
@@ -243,6 +300,23 @@ impl ActionCommand {
             ActionCommand::CartShipping { .. } => ActionKind::CartShipping,
             ActionCommand::CartPlace { .. } => ActionKind::CartPlace,
             ActionCommand::RecordSync { .. } => ActionKind::RecordSync,
+            ActionCommand::CustomerCreate(_) => ActionKind::CustomerCreate,
+            ActionCommand::CustomerUpdate { .. } => ActionKind::CustomerUpdate,
+            ActionCommand::Subscription {
+                subscribe: true, ..
+            } => ActionKind::CustomerSubscribe,
+            ActionCommand::Subscription { .. } => ActionKind::CustomerUnsubscribe,
+        }
+    }
+
+    /// The Magento customer id a write acts on: writes to one customer run one at a time and
+    /// in order, as a cart's do (two users' edits must not interleave between the re-read and
+    /// the save).
+    pub fn customer(&self) -> Option<i64> {
+        match self {
+            ActionCommand::CustomerUpdate { customer, .. } => Some(*customer),
+            ActionCommand::Subscription { customer, .. } => *customer,
+            _ => None,
         }
     }
 
@@ -336,14 +410,58 @@ impl ActionCommand {
                 }
             }
             ActionCommand::RecordSync { .. } => Ok(()),
+            ActionCommand::CustomerCreate(new) => new.validate(today()),
+            ActionCommand::CustomerUpdate { edit, .. } => edit.validate(today()),
+            ActionCommand::Subscription {
+                customer,
+                subscriber,
+                ..
+            } => match (customer, subscriber) {
+                (Some(_), None) | (None, Some(_)) => Ok(()),
+                _ => Err(AppError::invalid(
+                    "subscriber",
+                    "Choose a customer or a guest subscriber.",
+                )),
+            },
         }
+    }
+}
+
+/// Today in UTC: a date of birth after it is refused. (A day's slack either side of UTC
+/// does not matter for a birth date; the store checks again in its own time zone.)
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+impl NewCustomer {
+    pub fn validate(&self, today: chrono::NaiveDate) -> Result<(), crate::AppError> {
+        use crate::customer_edit::{CustomerField, validate_field};
+        let fields = [
+            (CustomerField::Email, Some(self.email.clone())),
+            (CustomerField::Firstname, Some(self.firstname.clone())),
+            (CustomerField::Lastname, Some(self.lastname.clone())),
+            (CustomerField::Dob, self.dob.clone()),
+            (CustomerField::Gender, self.gender.map(|g| g.to_string())),
+            (CustomerField::Taxvat, self.taxvat.clone()),
+            (CustomerField::GroupId, Some(self.group_id.to_string())),
+        ];
+        for (field, value) in fields {
+            validate_field(field, value.as_deref(), today)?;
+        }
+        if self.store_id <= 0 {
+            return Err(crate::AppError::invalid("store_id", "Choose a store view."));
+        }
+        if let Some(a) = &self.address {
+            a.validate("address")?;
+        }
+        Ok(())
     }
 }
 
 /// The largest quantity one line may ask for: Magento's own default maximum sale quantity.
 pub const MAX_QTY: i64 = 10_000;
 
-fn valid_email(email: &str, field: &str) -> Result<(), crate::AppError> {
+pub(crate) fn valid_email(email: &str, field: &str) -> Result<(), crate::AppError> {
     let e = email.trim();
     let ok = e.len() <= 254
         && e.split_once('@').is_some_and(|(local, host)| {
@@ -487,6 +605,25 @@ pub enum ActionResult {
     Synced {
         found: bool,
     },
+    /// A customer edit went through the merge: what was sent (nothing when the store already
+    /// had it all), and every conflict and how it was decided.
+    CustomerSaved {
+        sent: Vec<crate::customer_edit::CustomerField>,
+        addresses_sent: bool,
+        conflicts: Vec<crate::customer_edit::Conflict>,
+        /// The store wanted the whole customer (Magento 2.4.0 and older).
+        full_object: bool,
+    },
+    CustomerCreated {
+        magento_id: i64,
+        crm_customer_id: Option<i64>,
+    },
+    /// The newsletter status the store holds now (1 Subscribed, 2 Not activated,
+    /// 3 Unsubscribed, 4 Unconfirmed; `None`: no subscription), and whether anything was sent.
+    Subscription {
+        status: Option<i16>,
+        sent: bool,
+    },
 }
 
 /// An action as the timeline and the log show it.
@@ -555,6 +692,39 @@ impl ActionView {
                 Some(ActionResult::Synced { found: false }) => {
                     "The store no longer has this record.".into()
                 }
+                Some(ActionResult::CustomerSaved {
+                    sent,
+                    addresses_sent,
+                    conflicts,
+                    ..
+                }) => {
+                    let mut parts: Vec<&str> = sent.iter().map(|f| f.label()).collect();
+                    if *addresses_sent {
+                        parts.push("address book");
+                    }
+                    let mut text = if parts.is_empty() {
+                        "Nothing to send: the store already holds these values.".to_owned()
+                    } else {
+                        format!("In the store: {}.", parts.join(", "))
+                    };
+                    if !conflicts.is_empty() {
+                        text.push_str(&format!(" {} conflict(s), see below.", conflicts.len()));
+                    }
+                    text
+                }
+                Some(ActionResult::CustomerCreated { magento_id, .. }) => {
+                    format!("Customer {magento_id} created in the store.")
+                }
+                Some(ActionResult::Subscription { status, sent }) => {
+                    let now = subscription_label(*status);
+                    if *sent {
+                        format!(
+                            "The store now says: {now}. The store e-mails the shopper about it."
+                        )
+                    } else {
+                        format!("Nothing to send: the store already says {now}.")
+                    }
+                }
                 None => self.state.label().into(),
             },
         }
@@ -563,6 +733,17 @@ impl ActionView {
 
 /// Fills Magento's placeholders the way its phrase renderer does: `%name` from an object of
 /// parameters, `%1`, `%2`… (1-based) from an array. Unknown placeholders stay as they are.
+/// Magento's newsletter status in words.
+pub fn subscription_label(status: Option<i16>) -> &'static str {
+    match status {
+        Some(1) => "Subscribed",
+        Some(2) => "Not activated (the shopper must confirm by e-mail)",
+        Some(3) => "Unsubscribed",
+        Some(4) => "Unconfirmed (the account awaits confirmation)",
+        _ => "Not subscribed",
+    }
+}
+
 pub fn render_message(message: &str, parameters: Option<&serde_json::Value>) -> String {
     use serde_json::Value;
     let mut out = String::with_capacity(message.len());
@@ -693,8 +874,55 @@ pub fn field_named(command: &ActionCommand, raw: &str, rendered: &str) -> Option
                 None
             }
         }
-        ActionCommand::CartOpen { .. } | ActionCommand::RecordSync { .. } => None,
+        ActionCommand::CustomerCreate(_) | ActionCommand::CustomerUpdate { .. } => {
+            customer_field(&lower, rendered)
+        }
+        ActionCommand::CartOpen { .. }
+        | ActionCommand::RecordSync { .. }
+        | ActionCommand::Subscription { .. } => None,
     }
+}
+
+/// The field of the customer form a store's refusal is about.
+fn customer_field(lower: &str, rendered: &str) -> Option<String> {
+    let r = rendered.to_ascii_lowercase();
+    Some(
+        if lower.contains("email") {
+            "email"
+        } else if r.contains("date of birth") || r.contains("dob") {
+            "dob"
+        } else if r.contains("first name") || r.contains("\"firstname\"") {
+            "firstname"
+        } else if r.contains("last name") || r.contains("\"lastname\"") {
+            "lastname"
+        } else if r.contains("tax/vat") || r.contains("taxvat") {
+            "taxvat"
+        } else if r.contains("gender") {
+            "gender"
+        } else if r.contains("group") || (r.starts_with("no such entity with id")) {
+            "group_id"
+        } else if [
+            "street",
+            "city",
+            "telephone",
+            "phone",
+            "postcode",
+            "countryid",
+            "regionid",
+            "region",
+            "address",
+            "default_billing",
+            "default_shipping",
+        ]
+        .iter()
+        .any(|w| r.contains(w))
+        {
+            "addresses"
+        } else {
+            return None;
+        }
+        .to_owned(),
+    )
 }
 
 #[cfg(test)]

@@ -161,6 +161,9 @@ pub struct ChannelSettings {
     pub entities: Vec<Entity>,
     pub two_way: bool,
     pub sync_priority: SyncPriority,
+    /// Fields one side owns in two-way sync (it wins their conflicts whatever the priority).
+    #[serde(default)]
+    pub field_owners: Vec<crate::customer_edit::FieldOwner>,
 }
 
 impl ChannelSettings {
@@ -179,6 +182,7 @@ impl ChannelSettings {
             entities: Entity::ALL.to_vec(),
             two_way: false,
             sync_priority: SyncPriority::Remote,
+            field_owners: Vec::new(),
         }
     }
 
@@ -189,6 +193,10 @@ impl ChannelSettings {
     /// Checks every setting; the error names the field and says what is acceptable.
     pub fn validate(&mut self) -> Result<(), AppError> {
         self.name = self.name.trim().to_string();
+        // One owner per field: the last one given stands.
+        self.field_owners.reverse();
+        self.field_owners.sort_by_key(|o| o.field);
+        self.field_owners.dedup_by_key(|o| o.field);
         if self.name.is_empty() || self.name.chars().count() > 100 {
             return Err(AppError::invalid(
                 "name",

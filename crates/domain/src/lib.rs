@@ -5,6 +5,7 @@ pub mod auth;
 pub mod channel;
 pub mod checkout;
 pub mod csv;
+pub mod customer_edit;
 pub mod dates;
 pub mod entity;
 pub mod error;

@@ -33,6 +33,7 @@ struct ChannelRow {
     entities: Vec<String>,
     two_way: bool,
     sync_priority: String,
+    field_owners: serde_json::Value,
     is_active: bool,
     status: String,
     status_message: Option<String>,
@@ -65,6 +66,8 @@ impl ChannelRow {
                     .collect(),
                 two_way: self.two_way,
                 sync_priority: SyncPriority::parse(&self.sync_priority).unwrap_or_default(),
+                // Written by this program; an unreadable list counts as no owners.
+                field_owners: serde_json::from_value(self.field_owners).unwrap_or_default(),
             },
             auth_kind: AuthKind::parse(&self.auth_kind).unwrap_or(AuthKind::Bearer),
             is_active: self.is_active,
@@ -166,8 +169,9 @@ pub async fn create(
         r#"insert into channels (id, name, store_url, auth_kind, credentials, verify_tls,
                website_ids, sync_start_date, sync_interval_secs, page_size,
                abandon_threshold_secs, cart_lifetime_days, entities, two_way, sync_priority,
-               is_demo, next_sync_at)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, now())"#,
+               is_demo, field_owners, next_sync_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                   now())"#,
         id,
         settings.name,
         settings.store_url,
@@ -184,6 +188,7 @@ pub async fn create(
         settings.two_way,
         settings.sync_priority.as_str(),
         is_demo,
+        owners_json(&settings),
     )
     .execute(&mut *tx)
     .await
@@ -242,7 +247,7 @@ pub async fn update(
         r#"update channels set name = $2, store_url = $3, verify_tls = $4, website_ids = $5,
                sync_start_date = $6, sync_interval_secs = $7, page_size = $8,
                abandon_threshold_secs = $9, cart_lifetime_days = $10, entities = $11,
-               two_way = $12, sync_priority = $13,
+               two_way = $12, sync_priority = $13, field_owners = $16,
                auth_kind = coalesce($14, auth_kind), credentials = coalesce($15, credentials),
                updated_at = now()
            where id = $1"#,
@@ -261,6 +266,7 @@ pub async fn update(
         settings.sync_priority.as_str(),
         sealed.as_ref().map(|(k, _)| *k),
         sealed.as_ref().map(|(_, v)| v.as_slice()),
+        owners_json(&settings),
     )
     .execute(&mut *tx)
     .await
@@ -269,6 +275,10 @@ pub async fn update(
     // A new abandonment threshold changes which carts count as abandoned.
     crate::sync_write::carts::recompute_abandon_at(pool, id).await?;
     Ok(())
+}
+
+fn owners_json(settings: &ChannelSettings) -> serde_json::Value {
+    serde_json::to_value(&settings.field_owners).unwrap_or_else(|_| serde_json::json!([]))
 }
 
 fn app_to_store(e: domain::AppError) -> Error {
@@ -284,7 +294,8 @@ macro_rules! select_channels {
             ChannelRow,
             r#"select id, name, store_url, auth_kind, verify_tls, website_ids, sync_start_date,
                    sync_interval_secs, page_size, abandon_threshold_secs, cart_lifetime_days,
-                   entities, two_way, sync_priority, is_active, status, status_message,
+                   entities, two_way, sync_priority, field_owners, is_active, status,
+                   status_message,
                    subscriber_source, last_sync_started_at, last_success_at, next_sync_at,
                    is_demo, created_at
                from channels "# + $where,

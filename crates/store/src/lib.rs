@@ -5,6 +5,7 @@ pub mod channels;
 pub mod checkout;
 pub mod credentials;
 pub mod cursors;
+pub mod customer_edit;
 pub mod error;
 pub mod export;
 pub mod grid;

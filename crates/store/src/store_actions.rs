@@ -9,7 +9,9 @@
 //! process and is checked (an order: looked up in the store) instead of being sent again.
 //!
 //! Actions on one cart run one at a time and in order: a cart is the shopper's live cart, and
-//! "add, then change the quantity" must reach the store in that order.
+//! "add, then change the quantity" must reach the store in that order. Writes to one customer
+//! do too: an edit re-reads the customer, merges and saves, and a second edit must see the
+//! first one's result.
 
 use crate::grid::{Tz, local_time};
 use crate::{Error, Result};
@@ -66,8 +68,9 @@ pub async fn enqueue(pool: &PgPool, action: NewAction<'_>) -> Result<Queued> {
     let t = &action.targets;
     let inserted = sqlx::query_scalar!(
         r#"insert into store_actions (channel_id, kind, command, customer_id, cart_id, order_id,
-               product_id, credit_memo_id, subscriber_id, cart_magento_id, requested_by)
-           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+               product_id, credit_memo_id, subscriber_id, cart_magento_id, requested_by,
+               customer_magento_id)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
            on conflict (channel_id, cart_magento_id)
                where kind = 'cart.place' and state in ('queued', 'running', 'unknown', 'done')
            do nothing
@@ -82,7 +85,8 @@ pub async fn enqueue(pool: &PgPool, action: NewAction<'_>) -> Result<Queued> {
         t.credit_memo_id,
         t.subscriber_id,
         action.command.cart(),
-        action.requested_by
+        action.requested_by,
+        action.command.customer()
     )
     .fetch_optional(pool)
     .await;
@@ -169,6 +173,11 @@ async fn claim_where(
                  and (a.cart_magento_id is null or not exists (
                       select 1 from store_actions b
                       where b.channel_id = a.channel_id and b.cart_magento_id = a.cart_magento_id
+                        and (b.state = 'running' or (b.state = 'queued' and b.id < a.id))))
+                 and (a.customer_magento_id is null or not exists (
+                      select 1 from store_actions b
+                      where b.channel_id = a.channel_id
+                        and b.customer_magento_id = a.customer_magento_id
                         and (b.state = 'running' or (b.state = 'queued' and b.id < a.id))))
                order by a.id
                for update skip locked

@@ -414,6 +414,39 @@ pub(crate) async fn retry_subscribers(ctx: &RunContext, ids: &[i64]) -> Result<E
     Ok(done)
 }
 
+/// Re-reads a registered customer's newsletter subscription after a change: from the
+/// companion route by `customer_id` when the store has it, else from the customer's own
+/// `is_subscribed` flag (which the customer's re-read has just brought).
+pub(crate) async fn reread_customer_subscription(ctx: &RunContext, customer: i64) -> Result<()> {
+    let source = store::channels::get(&ctx.pool, ctx.channel_id)
+        .await?
+        .subscriber_source;
+    if source == Some(domain::SubscriberSource::CompanionRoute) {
+        let (pages, _) = fetch_by_ids::<magento::types::NewsletterSubscriber>(
+            ctx,
+            "cartwise/newsletter-subscribers/search",
+            "customer_id",
+            &[customer],
+        )
+        .await
+        .context("re-reading a customer's subscription")?;
+        for page in pages {
+            crate::subscribers::write(ctx, page, None, None, None, Vec::new()).await?;
+        }
+    } else if let Some(crm) =
+        store::checkout::crm_id(&ctx.pool, ctx.channel_id, Entity::Customers, customer).await?
+    {
+        let mut conn = ctx.pool.acquire().await?;
+        store::sync_write::subscribers::derive_from_customer_flags(
+            &mut conn,
+            ctx.channel_id,
+            Some(&[crm]),
+        )
+        .await?;
+    }
+    Ok(())
+}
+
 /// The status of a finished outcome, for callers that only need to know if it worked.
 pub fn succeeded(outcome: &JobOutcome) -> bool {
     outcome.status == JobStatus::Succeeded

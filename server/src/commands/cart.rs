@@ -381,7 +381,7 @@ fn report(view: &ActionView, json: bool) -> Result<()> {
                     crm_order_id.map_or("not synced yet".into(), |i| i.to_string())
                 );
             }
-            Some(ActionResult::Synced { .. }) | None => {}
+            _ => {}
         }
     }
     match view.state {

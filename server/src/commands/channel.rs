@@ -1,7 +1,8 @@
 //! `cartwise channel add|list|remove|credentials`.
 
 use crate::cli::{
-    ChannelAddArgs, ChannelCommand, ChannelCredentialsArgs, CredentialArgs, GlobalArgs,
+    ChannelAddArgs, ChannelCommand, ChannelCredentialsArgs, ChannelEditArgs, CredentialArgs,
+    GlobalArgs, PriorityArg, TwoWayArgs,
 };
 use anyhow::{Context, Result, bail};
 use domain::channel::parse_interval;
@@ -15,6 +16,7 @@ pub async fn run(global: GlobalArgs, cmd: ChannelCommand) -> Result<()> {
             ChannelCommand::Add(args) => add(&db.pool, &cipher, *args).await,
             ChannelCommand::Credentials(args) => set_credentials(&db.pool, &cipher, *args).await,
             ChannelCommand::List { json } => list(&db.pool, json).await,
+            ChannelCommand::Edit(args) => edit(&db.pool, &cipher, args).await,
             ChannelCommand::Remove { name } => {
                 let channel = super::channel_by_name(&db.pool, &name).await?;
                 store::channels::delete(&db.pool, channel.id).await?;
@@ -90,6 +92,8 @@ pub fn settings_from(args: &ChannelAddArgs) -> Result<(ChannelSettings, Credenti
         parse_interval(&args.abandon_after).map_err(anyhow::Error::msg)?;
     settings.page_size = args.page_size;
     settings.cart_lifetime_days = args.cart_lifetime;
+    settings.two_way = args.two_way;
+    apply_two_way(&mut settings, &args.two_way_args)?;
     settings.validate().map_err(|e| anyhow::anyhow!("{e}"))?;
     Ok((settings, credentials))
 }
@@ -174,6 +178,84 @@ async fn set_credentials(
     Ok(())
 }
 
+/// The priority and field owners given on the command line, over `settings`.
+fn apply_two_way(settings: &mut ChannelSettings, args: &TwoWayArgs) -> Result<()> {
+    if let Some(p) = args.priority {
+        settings.sync_priority = match p {
+            PriorityArg::Remote => domain::SyncPriority::Remote,
+            PriorityArg::Local => domain::SyncPriority::Local,
+        };
+    }
+    for owner in &args.owners {
+        let (field, side) = owner.split_once('=').with_context(|| {
+            format!("--owner takes FIELD=store|crm, like email=store (got {owner:?})")
+        })?;
+        let field = field
+            .trim()
+            .parse::<domain::customer_edit::CustomerField>()
+            .map_err(anyhow::Error::msg)?;
+        let owner = match side.trim() {
+            "store" | "remote" => domain::SyncPriority::Remote,
+            "crm" | "cartwise" | "local" => domain::SyncPriority::Local,
+            other => bail!("--owner {field}={other}: the owner is store or crm"),
+        };
+        settings
+            .field_owners
+            .push(domain::customer_edit::FieldOwner { field, owner });
+    }
+    Ok(())
+}
+
+/// `cartwise channel edit NAME --two-way on|off [--priority …] [--owner …]`.
+async fn edit(
+    pool: &store::PgPool,
+    cipher: &store::secrets::Cipher,
+    args: ChannelEditArgs,
+) -> Result<()> {
+    let channel = super::channel_by_name(pool, &args.name).await?;
+    let mut settings = channel.settings.clone();
+    if let Some(on) = args.two_way {
+        settings.two_way = on;
+    }
+    if args.clear_owners {
+        settings.field_owners.clear();
+    }
+    apply_two_way(&mut settings, &args.two_way_args)?;
+    store::channels::update(pool, cipher, channel.id, &settings, None).await?;
+    let saved = store::channels::get(pool, channel.id).await?.settings;
+    let owners = saved
+        .field_owners
+        .iter()
+        .map(|o| {
+            format!(
+                "{}={}",
+                o.field,
+                if o.owner == domain::SyncPriority::Remote {
+                    "store"
+                } else {
+                    "crm"
+                }
+            )
+        })
+        .collect::<Vec<_>>();
+    println!(
+        "Channel {:?}: two-way sync {}; {} wins conflicts{}.",
+        saved.name,
+        if saved.two_way { "on" } else { "off" },
+        if saved.sync_priority == domain::SyncPriority::Remote {
+            "the store"
+        } else {
+            "Cartwise"
+        },
+        if owners.is_empty() {
+            String::new()
+        } else {
+            format!("; field owners: {}", owners.join(", "))
+        }
+    );
+    Ok(())
+}
+
 async fn list(pool: &store::PgPool, json: bool) -> Result<()> {
     let channels = store::channels::list(pool).await?;
     let errors: std::collections::HashMap<i64, i64> = store::sync_errors::open_counts(pool)
@@ -192,6 +274,9 @@ async fn list(pool: &store::PgPool, json: bool) -> Result<()> {
             "status_message": c.status_message,
             "entities": c.settings.entities.iter().map(|e| e.as_str()).collect::<Vec<_>>(),
             "interval_secs": c.settings.sync_interval_secs,
+            "two_way": c.settings.two_way,
+            "sync_priority": c.settings.sync_priority.as_str(),
+            "field_owners": c.settings.field_owners,
             "last_success_at": c.last_success_at,
             "subscriber_source": c.subscriber_source.map(|s| s.as_str()),
             "records": counts.iter().cloned().collect::<std::collections::BTreeMap<_, _>>(),

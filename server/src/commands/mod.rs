@@ -3,6 +3,7 @@
 pub mod bench;
 pub mod cart;
 pub mod channel;
+pub mod customer;
 pub mod db;
 pub mod demo_store;
 pub mod export;

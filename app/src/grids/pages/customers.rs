@@ -5,6 +5,7 @@ use crate::actions::api::SyncRecord;
 use crate::actions::timeline::{ActionTimeline, SyncRecordButton};
 use crate::auth::SessionResource;
 use crate::components::guard::RequirePermission;
+use crate::customer_edit::NewsletterCard;
 use crate::grids::api::get_customer;
 use crate::grids::grid::{GridSetup, grid};
 use crate::grids::record::{self, Tab, fields, header, link, related, section, text, time, yes_no};
@@ -23,10 +24,28 @@ use leptos_meta::Title;
 pub fn CustomersPage() -> impl IntoView {
     view! {
         <Title text="Magento customers" />
-        <div class="page-header"><h1>"Magento customers"</h1></div>
+        <div class="page-header">
+            <h1>"Magento customers"</h1>
+            <NewCustomerLink />
+        </div>
         <RequirePermission permission=Permission::ReadData>
             {grid::<CustomerRow>(GridSetup { label: "Magento customers", ..Default::default() })}
         </RequirePermission>
+    }
+}
+
+/// "New customer" for a user who may act into the store.
+#[component]
+fn NewCustomerLink() -> impl IntoView {
+    let session = SessionResource::get().0;
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                session.await.unwrap_or_default().can(Permission::StoreActions).then(|| view! {
+                    <a class="button button-primary" href="/new-customer">"New customer"</a>
+                })
+            })}
+        </Transition>
     }
 }
 
@@ -54,9 +73,13 @@ pub fn CustomerPage() -> impl IntoView {
         <RequirePermission permission=Permission::ReadData>
             <Transition fallback=record::loading>
                 {move || Suspend::new(async move {
-                    let may_act = session.await.unwrap_or_default().can(Permission::StoreActions);
+                    let user = session.await.unwrap_or_default();
+                    let may = Rights {
+                        act: user.can(Permission::StoreActions),
+                        subscriptions: user.can(Permission::ManageSubscribers),
+                    };
                     match customer.await {
-                        Ok(customer) => page(customer, tab.get(), may_act, sync).into_any(),
+                        Ok(customer) => page(customer, tab.get(), may, sync).into_any(),
                         Err(e) => record::failed(e, ("Back to customers", "/customers")),
                     }
                 })}
@@ -65,12 +88,22 @@ pub fn CustomerPage() -> impl IntoView {
     }
 }
 
+/// What the signed-in user may do on a customer's page.
+#[derive(Clone, Copy)]
+struct Rights {
+    /// Carts, orders, editing the customer (Administrator, Sales).
+    act: bool,
+    /// Newsletter subscriptions (Administrator, Marketing).
+    subscriptions: bool,
+}
+
 fn page(
     c: CustomerDetail,
     tab: &'static str,
-    may_act: bool,
+    may: Rights,
     sync: ServerAction<SyncRecord>,
 ) -> impl IntoView {
+    let may_act = may.act;
     let path = format!("/customers/{}", c.id);
     let title = if c.name.trim().is_empty() {
         c.email.clone()
@@ -86,6 +119,7 @@ fn page(
     let actions = view! {
         {(may_act && !c.is_guest && c.removed_at.is_none()).then(|| view! {
             <a class="button button-primary" href=format!("/new-cart?customer={}", c.id)>"Cart for this customer"</a>
+            <a class="button" href=format!("/customers/{}/edit", c.id)>"Edit"</a>
         })}
         {c.magento_id.is_some().then(|| view! { <SyncRecordButton entity=Entity::Customers id=c.id action=sync /> })}
     }
@@ -114,10 +148,16 @@ fn page(
             related::<SubscriberRow>("customer", c.id, tab, "Newsletter subscriptions").into_any()
         }
         "actions" => view! {
-            <ActionTimeline entity=Entity::Customers id=c.id version=Signal::derive(move || sync.version().get()) />
+            <ActionTimeline entity=Entity::Customers id=c.id version=Signal::derive(move || sync.version().get()) may_act=may_act />
         }
         .into_any(),
-        _ => details(&c),
+        _ => {
+            let id = c.id;
+            let newsletter = (!c.is_guest).then(|| {
+                view! { <NewsletterCard customer=id may_manage=may.subscriptions /> }
+            });
+            view! { {details(&c)} {newsletter} }.into_any()
+        }
     };
     view! {
         <Title text=title.clone() />

@@ -20,6 +20,23 @@ impl Client {
         self.get_as(format!("customers/{id}")).await
     }
 
+    /// `GET /V1/customers/{id}` as the store's JSON, every field kept: what a merge starts
+    /// from, and what a store that saves whole customers gets back with the changes applied.
+    pub async fn get_customer_json(&self, id: i64) -> Result<serde_json::Value, Error> {
+        let body = self
+            .call(&Call::get(format!("customers/{id}")))
+            .await?
+            .body()?;
+        if body.is_object() {
+            Ok(body)
+        } else {
+            Err(Error::decode(
+                ".",
+                format!("expected a customer object, got {body}"),
+            ))
+        }
+    }
+
     /// `GET /V1/carts/{id}` (active and inactive carts).
     pub async fn get_cart(&self, id: i64) -> Result<Cart, Error> {
         self.get_as(format!("carts/{id}")).await

@@ -191,6 +191,46 @@ impl StoreWrite {
             false,
         )
     }
+
+    /// `PUT /V1/customers/{id}` `{customer: {...}}`. On Magento 2.4.1+ only the top-level keys
+    /// given are saved (`addresses`, when given, replaces the whole address book); older
+    /// stores save the body as the whole customer. Safe to repeat unless it creates addresses
+    /// (entries without an id), which a repeat would create twice.
+    pub fn save_customer(id: i64, customer: Value) -> Self {
+        let creates = customer
+            .get("addresses")
+            .and_then(Value::as_array)
+            .is_some_and(|list| list.iter().any(|a| a.get("id").is_none()));
+        Self::new(
+            WriteMethod::Put,
+            format!("customers/{id}"),
+            Some(json!({ "customer": customer })),
+            !creates,
+        )
+    }
+
+    /// `POST /V1/customers` `{customer: {...}}`: a new account (Magento e-mails the customer).
+    /// Not idempotent: a repeat after a lost answer is refused as a duplicate email at best.
+    pub fn create_customer(customer: Value) -> Self {
+        Self::new(
+            WriteMethod::Post,
+            "customers".to_owned(),
+            Some(json!({ "customer": customer })),
+            false,
+        )
+    }
+
+    /// `PUT /V1/cartwise/newsletter-subscribers/{id}` `{subscriber: {subscriber_status}}`:
+    /// the companion module's route for guest subscribers (core Magento has none). Safe to
+    /// repeat: it sets a status.
+    pub fn set_subscriber_status(subscriber_id: i64, status: i64) -> Self {
+        Self::new(
+            WriteMethod::Put,
+            format!("cartwise/newsletter-subscribers/{subscriber_id}"),
+            Some(json!({ "subscriber": { "subscriber_status": status } })),
+            true,
+        )
+    }
 }
 
 impl Client {

@@ -10,6 +10,8 @@
 
 mod cart;
 mod checkout;
+mod customer;
+mod customer_json;
 mod record;
 mod step;
 
@@ -246,6 +248,25 @@ impl Actions {
             ActionCommand::RecordSync { entity, magento_id } => {
                 record::sync(&mut step, *entity, *magento_id).await
             }
+            ActionCommand::CustomerUpdate {
+                customer: id,
+                edit,
+                force,
+            } => customer::update(&mut step, &command, *id, edit, *force).await,
+            ActionCommand::CustomerCreate(new) => customer::create(&mut step, &command, new).await,
+            ActionCommand::Subscription {
+                customer: Some(id),
+                subscribe,
+                ..
+            } => customer::subscription(&mut step, &command, *id, *subscribe).await,
+            ActionCommand::Subscription {
+                subscriber: Some(id),
+                subscribe,
+                ..
+            } => customer::guest_subscription(&mut step, &command, *id, *subscribe).await,
+            ActionCommand::Subscription { .. } => {
+                Ok(Outcome::failed("Choose a customer or a guest subscriber."))
+            }
         };
         let outcome = match outcome {
             Ok(o) => o,
@@ -322,11 +343,15 @@ impl Actions {
                 if let Some(cart) = command.cart() {
                     let _ = crate::retry::reread(&ctx, domain::Entity::Carts, &[cart]).await;
                 }
+                if let Some(customer) = command.customer() {
+                    let _ =
+                        crate::retry::reread(&ctx, domain::Entity::Customers, &[customer]).await;
+                }
                 if action.kind.writes() {
                     Outcome::failed(
                         "Cartwise stopped while this was being sent, so it may or may not have \
-                         reached the store. The cart was re-read from the store: check it before \
-                         trying again.",
+                         reached the store. The record was re-read from the store: check it \
+                         before trying again.",
                     )
                 } else {
                     Outcome::failed("Cartwise stopped while this ran; try again.")
