@@ -9,3 +9,9 @@ create index store_actions_customer_key_idx on store_actions (channel_id, custom
 -- Per-field owners of a channel's two-way sync: [{"field": "email", "owner": "remote"}, …].
 -- A field's owner wins its conflicts whatever the channel's priority.
 alter table channels add column field_owners jsonb not null default '[]'::jsonb;
+
+alter table store_actions drop constraint store_actions_kind_check;
+alter table store_actions add constraint store_actions_kind_check check (kind in ('cart.open',
+    'cart.item.add', 'cart.item.update', 'cart.item.remove', 'cart.rates', 'cart.shipping',
+    'cart.place', 'record.sync', 'customer.create', 'customer.update', 'customer.subscribe',
+    'customer.unsubscribe'));
