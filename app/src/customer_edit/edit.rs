@@ -18,25 +18,31 @@ use leptos_meta::Title;
 
 #[component]
 pub fn EditCustomerPage() -> impl IntoView {
-    let id = crate::grids::record::use_record_id();
-    let version = RwSignal::new(0usize);
-    let form = crate::data::data(
-        move || (id.get(), version.get()),
-        |(id, _)| get_customer_form(id),
-    );
-    let last = RwSignal::new(None::<Result<ActionView, AppError>>);
     view! {
         <Title text="Edit customer" />
+        // The form is loaded only for a user who may edit: anyone else gets the refusal, not
+        // the form's data or its errors.
         <RequirePermission permission=Permission::StoreActions>
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match form.await {
-                        Ok(f) => editor(f, last, version).into_any(),
-                        Err(error) => view! { <ErrorMessage error /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <EditCustomerForm />
         </RequirePermission>
+    }
+}
+
+#[component]
+fn EditCustomerForm() -> impl IntoView {
+    let id = crate::grids::record::use_record_id();
+    let version = RwSignal::new(0usize);
+    let form = crate::data::data(move || (id.get(), version.get()), |(id, _)| get_customer_form(id));
+    let last = RwSignal::new(None::<Result<ActionView, AppError>>);
+    view! {
+        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match form.await {
+                    Ok(f) => editor(f, last, version).into_any(),
+                    Err(error) => view! { <ErrorMessage error /> }.into_any(),
+                }
+            })}
+        </Transition>
     }
 }
 
