@@ -32,6 +32,9 @@ test("every page hydrates without an error", async ({ page }, info) => {
     "/reports/customers",
     "/users",
     "/account",
+    "/new-cart",
+    "/new-customer",
+    "/store-actions",
   ];
   // A record page of each kind, and a channel's page, found through their lists.
   for (const [list, records] of [
@@ -50,6 +53,11 @@ test("every page hydrates without an error", async ({ page }, info) => {
     const href = hrefs.find((h) => new RegExp(`^${records}\\d+$`).test(h));
     expect(href, `a record link on ${list}`).toBeTruthy();
     paths.push(href!);
+    // Its Store actions tab (a record page's list of what was sent to the store).
+    if (!["/accounts/", "/newsletter-subscribers/", "/channels/"].includes(records)) {
+      paths.push(`${href}?tab=actions`);
+    }
+    if (records === "/customers/") paths.push(`${href}/edit`);
   }
   for (const path of paths) {
     await page.goto(path);

@@ -19,6 +19,12 @@ pub fn state_tone(state: ActionState) -> Tone {
 /// One action: when, who, what, how it ended; the exact request and the store's raw answer
 /// behind a disclosure.
 pub fn action_item(a: &ActionView) -> impl IntoView + use<> {
+    action_item_for(a, false)
+}
+
+/// As [`action_item`]; `may_act`: a customer edit whose conflicts the store won offers "send
+/// my value anyway".
+pub fn action_item_for(a: &ActionView, may_act: bool) -> impl IntoView + use<> {
     let when = a
         .created_at
         .as_ref()
@@ -53,49 +59,59 @@ pub fn action_item(a: &ActionView) -> impl IntoView + use<> {
                 <span class="muted">{format!(" · {when} · {who} · {}", a.channel)}</span>
             </div>
             <p class="timeline-summary">{a.summary()}</p>
-            {crate::customer_edit::conflict_list(a, false)}
+            {crate::customer_edit::conflict_list(a, may_act)}
             {details}
         </li>
     }
 }
 
-/// The store actions on a record, newest first.
-#[component]
-pub fn ActionTimeline(
+/// A record's store actions, as its page loads them.
+pub type Timeline = Result<Vec<ActionView>, domain::AppError>;
+
+/// The store actions on record `id`, loaded (only) while its page shows the Store actions tab,
+/// and again when `version` moves. Created by the record page itself, with its other data,
+/// and awaited with it: a resource created inside the page's suspended view (as this one once
+/// was, in a component of its own) may be numbered differently by the server and the browser,
+/// and the page then failed to hydrate.
+pub fn timeline_data(
     entity: domain::Entity,
-    id: i64,
-    /// Bumped by the page after an action, to reload.
-    #[prop(optional)]
-    version: Option<Signal<usize>>,
-    /// The user may act into the store: conflicts the store won offer "send my value anyway".
-    #[prop(optional)]
-    may_act: bool,
-) -> impl IntoView {
-    let actions = crate::data::data(
-        move || (id, version.map(|v| v.get()).unwrap_or_default()),
-        move |(id, _)| record_actions(entity.as_str().to_string(), id),
-    );
+    id: Memo<i64>,
+    shown: impl Fn() -> bool + Send + Sync + 'static,
+    version: impl Fn() -> usize + Send + Sync + 'static,
+) -> crate::data::Data<Timeline> {
+    crate::data::data(
+        move || (id.get(), shown(), version()),
+        move |(id, shown, _)| async move {
+            if shown {
+                record_actions(entity.as_str().to_string(), id).await
+            } else {
+                Ok(Vec::new())
+            }
+        },
+    )
+}
+
+/// The store actions on a record, newest first. `may_act`: conflicts the store won offer
+/// "send my value anyway".
+pub fn timeline_view(actions: Timeline, may_act: bool) -> AnyView {
+    let body = match actions {
+        Ok(list) if list.is_empty() => view! {
+            <p class="muted">"Nothing was sent to the store for this record from the CRM."</p>
+        }
+        .into_any(),
+        Ok(list) => view! {
+            <ol class="timeline">{list.iter().map(|a| action_item_for(a, may_act)).collect_view()}</ol>
+        }
+        .into_any(),
+        Err(error) => view! { <ErrorMessage error /> }.into_any(),
+    };
     view! {
         <section class="card record-section">
             <h2>"Store actions"</h2>
-            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match actions.await {
-                        Ok(list) if list.is_empty() => view! {
-                            <p class="muted">"Nothing was sent to the store for this record from the CRM."</p>
-                        }.into_any(),
-                        Ok(list) => view! {
-                            <ol class="timeline">{list.iter().map(|a| view! {
-                                {action_item(a)}
-                                {may_act.then(|| crate::customer_edit::resend_offer(a))}
-                            }).collect_view()}</ol>
-                        }.into_any(),
-                        Err(error) => view! { <ErrorMessage error /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {body}
         </section>
     }
+    .into_any()
 }
 
 /// "Sync this record": re-reads it (and what it hangs on) from the store now. A plain form, so

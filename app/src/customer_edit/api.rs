@@ -18,10 +18,11 @@ pub struct CreatedCustomer {
     pub existing: Option<i64>,
 }
 
-/// The customer form: the CRM's copy (the merge's base) and whether it may be edited.
-#[server(input = GetUrl, output = Postcard, endpoint = "get_customer_form")]
-pub async fn get_customer_form(customer: i64) -> Result<CustomerForm, AppError> {
-    crate::auth::server::require(domain::Permission::ReadData)?;
+/// The customer form for editing (only for those who may edit: the page's own loader, so a
+/// user who may not gets the refusal, not the form).
+#[server(input = GetUrl, output = Postcard, endpoint = "load_customer_edit")]
+pub async fn load_customer_edit(customer: i64) -> Result<CustomerForm, AppError> {
+    crate::auth::server::require(domain::Permission::StoreActions)?;
     let pool = crate::server::pool()?;
     crate::grids::server::answer(store::customer_edit::form(&pool, customer).await)
 }

@@ -25,8 +25,10 @@ pub fn conflict_list(a: &ActionView, may_resend: bool) -> Option<AnyView> {
     let id = a.id;
     Some(
         view! {
-            <ul class="conflicts">{items}</ul>
-            {(may_resend && overruled).then(|| view! { <ResendButton action=id /> })}
+            <div class="conflict-box">
+                <ul class="conflicts">{items}</ul>
+                {(may_resend && overruled).then(|| view! { <ResendButton action=id /> })}
+            </div>
         }
         .into_any(),
     )
@@ -50,16 +52,4 @@ fn ResendButton(action: i64) -> impl IntoView {
         </button>
         {outcome}
     }
-}
-
-/// Only the button, for a timeline entry whose conflicts the store won.
-pub fn resend_offer(a: &ActionView) -> Option<AnyView> {
-    let Some(ActionResult::CustomerSaved { conflicts, .. }) = &a.result else {
-        return None;
-    };
-    let id = a.id;
-    conflicts
-        .iter()
-        .any(|c| c.kept == SyncPriority::Remote)
-        .then(|| view! { <ResendButton action=id /> }.into_any())
 }

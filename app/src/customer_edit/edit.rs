@@ -3,7 +3,7 @@
 //! form showed as the merge's base; the answer shows what reached the store, the store's
 //! refusal next to the field it names, and every conflict with how it was decided.
 
-use super::api::{edit_customer, get_customer_form};
+use super::api::{edit_customer, load_customer_edit};
 use super::conflicts::conflict_list;
 use crate::components::error::ErrorMessage;
 use crate::components::guard::RequirePermission;
@@ -18,31 +18,28 @@ use leptos_meta::Title;
 
 #[component]
 pub fn EditCustomerPage() -> impl IntoView {
-    view! {
-        <Title text="Edit customer" />
-        // The form is loaded only for a user who may edit: anyone else gets the refusal, not
-        // the form's data or its errors.
-        <RequirePermission permission=Permission::StoreActions>
-            <EditCustomerForm />
-        </RequirePermission>
-    }
-}
-
-#[component]
-fn EditCustomerForm() -> impl IntoView {
+    // Created here, outside the guard, as every page's data: a resource created inside a
+    // suspended view may be numbered differently by the server and the browser. Its loader
+    // needs the right to edit, so a user without it gets the guard's refusal, not the form.
     let id = crate::grids::record::use_record_id();
     let version = RwSignal::new(0usize);
-    let form = crate::data::data(move || (id.get(), version.get()), |(id, _)| get_customer_form(id));
+    let form = crate::data::data(
+        move || (id.get(), version.get()),
+        |(id, _)| load_customer_edit(id),
+    );
     let last = RwSignal::new(None::<Result<ActionView, AppError>>);
     view! {
-        <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                match form.await {
-                    Ok(f) => editor(f, last, version).into_any(),
-                    Err(error) => view! { <ErrorMessage error /> }.into_any(),
-                }
-            })}
-        </Transition>
+        <Title text="Edit customer" />
+        <RequirePermission permission=Permission::StoreActions>
+            <Transition fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match form.await {
+                        Ok(f) => editor(f, last, version).into_any(),
+                        Err(error) => view! { <ErrorMessage error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </RequirePermission>
     }
 }
 
@@ -308,7 +305,10 @@ fn editor(
         },
         owners.unwrap_or_default()
     );
+    // One element around it all: optional views as bare siblings at the top of a suspended
+    // view fail to hydrate.
     view! {
+        <div class="customer-edit">
         <div class="page-header">
             <h1>{title}</h1>
             <a class="button" href=back.clone()>"Back to the customer"</a>
@@ -351,6 +351,7 @@ fn editor(
             })}
         </form>
         {move || last.get().map(answer)}
+        </div>
     }
 }
 

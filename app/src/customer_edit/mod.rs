@@ -11,7 +11,7 @@ mod newsletter;
 #[cfg(feature = "ssr")]
 pub mod server;
 
-pub use conflicts::{conflict_list, resend_offer};
+pub use conflicts::conflict_list;
 pub use newsletter::NewsletterCard;
 
 use leptos::prelude::*;

@@ -702,7 +702,9 @@ impl ActionView {
                     if *addresses_sent {
                         parts.push("address book");
                     }
-                    let mut text = if parts.is_empty() {
+                    let mut text = if parts.is_empty() && !conflicts.is_empty() {
+                        "Nothing sent: the store's values were kept.".to_owned()
+                    } else if parts.is_empty() {
                         "Nothing to send: the store already holds these values.".to_owned()
                     } else {
                         format!("In the store: {}.", parts.join(", "))

@@ -2,7 +2,7 @@
 //! Sales may mark a cart lost or reopen it.
 
 use crate::actions::api::SyncRecord;
-use crate::actions::timeline::{ActionTimeline, SyncRecordButton};
+use crate::actions::timeline::{SyncRecordButton, Timeline, timeline_data, timeline_view};
 use crate::auth::SessionResource;
 use crate::components::error::ErrorMessage;
 use crate::components::guard::RequirePermission;
@@ -56,6 +56,12 @@ pub fn CartPage() -> impl IntoView {
     let mark_lost = ServerAction::<MarkCartLost>::new();
     let reopen = ServerAction::<ReopenCart>::new();
     let sync = ServerAction::<SyncRecord>::new();
+    let timeline = timeline_data(
+        Entity::Carts,
+        id,
+        move || tab.get() == "actions",
+        move || sync.version().get(),
+    );
     let cart = crate::data::data(
         move || {
             (
@@ -73,8 +79,9 @@ pub fn CartPage() -> impl IntoView {
             <Transition fallback=record::loading>
                 {move || Suspend::new(async move {
                     let may_act = session.await.unwrap_or_default().can(Permission::StoreActions);
+                    let timeline = timeline.await;
                     match cart.await {
-                        Ok(cart) => page(cart, tab.get(), may_act, mark_lost, reopen, sync).into_any(),
+                        Ok(cart) => page(cart, tab.get(), may_act, mark_lost, reopen, sync, timeline).into_any(),
                         Err(e) => record::failed(e, ("Back to shopping carts", "/carts")),
                     }
                 })}
@@ -90,6 +97,7 @@ fn page(
     mark_lost: ServerAction<MarkCartLost>,
     reopen: ServerAction<ReopenCart>,
     sync: ServerAction<SyncRecord>,
+    timeline: Timeline,
 ) -> impl IntoView {
     let path = format!("/carts/{}", cart.id);
     let title = format!("Cart {}", cart.magento_id);
@@ -122,10 +130,7 @@ fn page(
         "items" => related::<Item<CartItemField>>("cart", cart.id, "items", "Items in this cart")
             .into_any(),
         "order" => order_tab(&cart).into_any(),
-        "actions" => view! {
-            <ActionTimeline entity=Entity::Carts id=cart.id version=Signal::derive(move || sync.version().get()) />
-        }
-        .into_any(),
+        "actions" => timeline_view(timeline, may_act),
         _ => details(&cart).into_any(),
     };
     let action_error = move || {

@@ -1,7 +1,7 @@
 //! Sales › Credit Memos: the grid, and a credit memo's page (items, its order).
 
 use crate::actions::api::SyncRecord;
-use crate::actions::timeline::{ActionTimeline, SyncRecordButton};
+use crate::actions::timeline::{SyncRecordButton, Timeline, timeline_data, timeline_view};
 use crate::components::guard::RequirePermission;
 use crate::grids::api::get_credit_memo;
 use crate::grids::grid::{GridSetup, grid};
@@ -31,6 +31,12 @@ pub fn CreditMemoPage() -> impl IntoView {
     let id = record::use_record_id();
     let tab = record::use_tab(TABS);
     let sync = ServerAction::<SyncRecord>::new();
+    let timeline = timeline_data(
+        Entity::CreditMemos,
+        id,
+        move || tab.get() == "actions",
+        move || sync.version().get(),
+    );
     let memo = crate::data::data(
         move || (id.get(), sync.version().get()),
         |(id, _)| get_credit_memo(id),
@@ -39,8 +45,9 @@ pub fn CreditMemoPage() -> impl IntoView {
         <RequirePermission permission=Permission::ReadData>
             <Transition fallback=record::loading>
                 {move || Suspend::new(async move {
+                    let timeline = timeline.await;
                     match memo.await {
-                        Ok(memo) => page(memo, tab.get(), sync).into_any(),
+                        Ok(memo) => page(memo, tab.get(), sync, timeline).into_any(),
                         Err(e) => record::failed(e, ("Back to credit memos", "/credit-memos")),
                     }
                 })}
@@ -49,7 +56,12 @@ pub fn CreditMemoPage() -> impl IntoView {
     }
 }
 
-fn page(m: CreditMemoDetail, tab: &'static str, sync: ServerAction<SyncRecord>) -> impl IntoView {
+fn page(
+    m: CreditMemoDetail,
+    tab: &'static str,
+    sync: ServerAction<SyncRecord>,
+    timeline: Timeline,
+) -> impl IntoView {
     let path = format!("/credit-memos/{}", m.id);
     let title = format!(
         "Credit memo {}",
@@ -68,10 +80,7 @@ fn page(m: CreditMemoDetail, tab: &'static str, sync: ServerAction<SyncRecord>) 
     let body = match tab {
         "items" => related::<Item<CreditMemoItemField>>("credit_memo", m.id, tab, "Refunded items")
             .into_any(),
-        "actions" => view! {
-            <ActionTimeline entity=Entity::CreditMemos id=m.id version=Signal::derive(move || sync.version().get()) />
-        }
-        .into_any(),
+        "actions" => timeline_view(timeline, false),
         "order" => {
             let body = match &m.order {
                 Some(order) => view! {

@@ -2,7 +2,7 @@
 //! carts, credit memos, subscriptions) with lifetime sales explained.
 
 use crate::actions::api::SyncRecord;
-use crate::actions::timeline::{ActionTimeline, SyncRecordButton};
+use crate::actions::timeline::{SyncRecordButton, Timeline, timeline_data, timeline_view};
 use crate::auth::SessionResource;
 use crate::components::guard::RequirePermission;
 use crate::customer_edit::NewsletterCard;
@@ -68,6 +68,12 @@ pub fn CustomerPage() -> impl IntoView {
         move || (id.get(), sync.version().get()),
         |(id, _)| get_customer(id),
     );
+    let timeline = timeline_data(
+        Entity::Customers,
+        id,
+        move || tab.get() == "actions",
+        move || sync.version().get(),
+    );
     let session = SessionResource::get().0;
     view! {
         <RequirePermission permission=Permission::ReadData>
@@ -78,8 +84,9 @@ pub fn CustomerPage() -> impl IntoView {
                         act: user.can(Permission::StoreActions),
                         subscriptions: user.can(Permission::ManageSubscribers),
                     };
+                    let timeline = timeline.await;
                     match customer.await {
-                        Ok(customer) => page(customer, tab.get(), may, sync).into_any(),
+                        Ok(customer) => page(customer, tab.get(), may, sync, timeline).into_any(),
                         Err(e) => record::failed(e, ("Back to customers", "/customers")),
                     }
                 })}
@@ -102,6 +109,7 @@ fn page(
     tab: &'static str,
     may: Rights,
     sync: ServerAction<SyncRecord>,
+    timeline: Timeline,
 ) -> impl IntoView {
     let may_act = may.act;
     let path = format!("/customers/{}", c.id);
@@ -148,16 +156,10 @@ fn page(
             related::<SubscriberRow>("customer", c.id, tab, "Newsletter subscriptions").into_any()
         }
         "actions" => view! {
-            <ActionTimeline entity=Entity::Customers id=c.id version=Signal::derive(move || sync.version().get()) may_act=may_act />
+            {timeline_view(timeline, may_act)}
         }
         .into_any(),
-        _ => {
-            let id = c.id;
-            let newsletter = (!c.is_guest).then(|| {
-                view! { <NewsletterCard customer=id may_manage=may.subscriptions /> }
-            });
-            view! { {details(&c)} {newsletter} }.into_any()
-        }
+        _ => details(&c, may.subscriptions),
     };
     view! {
         <Title text=title.clone() />
@@ -192,7 +194,7 @@ fn lifetime(c: &CustomerDetail) -> AnyView {
     .into_any()
 }
 
-fn details(c: &CustomerDetail) -> AnyView {
+fn details(c: &CustomerDetail, may_manage_subscriptions: bool) -> AnyView {
     let person = fields(vec![
         ("Name", text(Some(c.name.clone()))),
         ("Email", c.email.clone().into_any()),
@@ -226,6 +228,8 @@ fn details(c: &CustomerDetail) -> AnyView {
         <div class="record-columns">
             {section("Customer", person)}
             {section("Store", store)}
+            <NewsletterCard customer=c.id status=c.subscription read_only=c.read_only.clone()
+                may_manage=may_manage_subscriptions />
         </div>
     }
     .into_any()

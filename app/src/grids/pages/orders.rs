@@ -2,7 +2,7 @@
 //! memos, its cart).
 
 use crate::actions::api::SyncRecord;
-use crate::actions::timeline::{ActionTimeline, SyncRecordButton};
+use crate::actions::timeline::{SyncRecordButton, Timeline, timeline_data, timeline_view};
 use crate::components::guard::RequirePermission;
 use crate::grids::api::get_order;
 use crate::grids::grid::{GridSetup, grid};
@@ -43,6 +43,12 @@ pub fn OrderPage() -> impl IntoView {
     let id = record::use_record_id();
     let tab = record::use_tab(TABS);
     let sync = ServerAction::<SyncRecord>::new();
+    let timeline = timeline_data(
+        Entity::Orders,
+        id,
+        move || tab.get() == "actions",
+        move || sync.version().get(),
+    );
     let order = crate::data::data(
         move || (id.get(), sync.version().get()),
         |(id, _)| get_order(id),
@@ -51,8 +57,9 @@ pub fn OrderPage() -> impl IntoView {
         <RequirePermission permission=Permission::ReadData>
             <Transition fallback=record::loading>
                 {move || Suspend::new(async move {
+                    let timeline = timeline.await;
                     match order.await {
-                        Ok(order) => page(order, tab.get(), sync).into_any(),
+                        Ok(order) => page(order, tab.get(), sync, timeline).into_any(),
                         Err(e) => record::failed(e, ("Back to orders", "/orders")),
                     }
                 })}
@@ -61,7 +68,12 @@ pub fn OrderPage() -> impl IntoView {
     }
 }
 
-fn page(o: OrderDetail, tab: &'static str, sync: ServerAction<SyncRecord>) -> impl IntoView {
+fn page(
+    o: OrderDetail,
+    tab: &'static str,
+    sync: ServerAction<SyncRecord>,
+    timeline: Timeline,
+) -> impl IntoView {
     let path = format!("/orders/{}", o.id);
     let title = format!(
         "Order {}",
@@ -103,10 +115,7 @@ fn page(o: OrderDetail, tab: &'static str, sync: ServerAction<SyncRecord>) -> im
             };
             section("Its cart", body).into_any()
         }
-        "actions" => view! {
-            <ActionTimeline entity=Entity::Orders id=o.id version=Signal::derive(move || sync.version().get()) />
-        }
-        .into_any(),
+        "actions" => timeline_view(timeline, false),
         _ => details(&o),
     };
     view! {

@@ -2,7 +2,7 @@
 //! and carts that hold it).
 
 use crate::actions::api::SyncRecord;
-use crate::actions::timeline::{ActionTimeline, SyncRecordButton};
+use crate::actions::timeline::{SyncRecordButton, Timeline, timeline_data, timeline_view};
 use crate::components::guard::RequirePermission;
 use crate::grids::api::get_product;
 use crate::grids::grid::{GridSetup, grid};
@@ -33,6 +33,12 @@ pub fn ProductPage() -> impl IntoView {
     let id = record::use_record_id();
     let tab = record::use_tab(TABS);
     let sync = ServerAction::<SyncRecord>::new();
+    let timeline = timeline_data(
+        Entity::Products,
+        id,
+        move || tab.get() == "actions",
+        move || sync.version().get(),
+    );
     let product = crate::data::data(
         move || (id.get(), sync.version().get()),
         |(id, _)| get_product(id),
@@ -41,8 +47,9 @@ pub fn ProductPage() -> impl IntoView {
         <RequirePermission permission=Permission::ReadData>
             <Transition fallback=record::loading>
                 {move || Suspend::new(async move {
+                    let timeline = timeline.await;
                     match product.await {
-                        Ok(p) => page(p, tab.get(), sync).into_any(),
+                        Ok(p) => page(p, tab.get(), sync, timeline).into_any(),
                         Err(e) => record::failed(e, ("Back to products", "/products")),
                     }
                 })}
@@ -51,7 +58,12 @@ pub fn ProductPage() -> impl IntoView {
     }
 }
 
-fn page(p: ProductDetail, tab: &'static str, sync: ServerAction<SyncRecord>) -> impl IntoView {
+fn page(
+    p: ProductDetail,
+    tab: &'static str,
+    sync: ServerAction<SyncRecord>,
+    timeline: Timeline,
+) -> impl IntoView {
     let path = format!("/products/{}", p.id);
     let title = p.name.clone().unwrap_or_else(|| p.sku.clone());
     let badges = view! {
@@ -74,7 +86,7 @@ fn page(p: ProductDetail, tab: &'static str, sync: ServerAction<SyncRecord>) -> 
     let body = match tab {
         "orders" => related_by::<OrderRow>(fixed, tab, "Orders with this product").into_any(),
         "carts" => related_by::<CartRow>(fixed, tab, "Carts holding this product").into_any(),
-        "actions" => view! { <ActionTimeline entity=Entity::Products id=p.id version=Signal::derive(move || sync.version().get()) /> }.into_any(),
+        "actions" => timeline_view(timeline, false),
         _ => {
             let product = fields(vec![
                 ("SKU", view! { <code>{p.sku.clone()}</code> }.into_any()),
@@ -82,10 +94,16 @@ fn page(p: ProductDetail, tab: &'static str, sync: ServerAction<SyncRecord>) -> 
                 ("Type", type_label(p.type_id.as_deref()).into_any()),
                 ("Status", status_label(p.status).into_any()),
                 ("Visibility", visibility_label(p.visibility).into_any()),
-                ("Price", text(p.price.map(|d| domain::grid::format_decimal(d, 2)))),
+                (
+                    "Price",
+                    text(p.price.map(|d| domain::grid::format_decimal(d, 2))),
+                ),
                 ("Websites", text(Some(p.websites.join(", ")))),
                 ("In stock", yes_no(p.in_stock)),
-                ("Stock quantity", text(p.stock_qty.map(domain::grid::format_qty))),
+                (
+                    "Stock quantity",
+                    text(p.stock_qty.map(domain::grid::format_qty)),
+                ),
                 ("Channel", p.channel.clone().into_any()),
                 ("Magento id", p.magento_id.to_string().into_any()),
                 ("Created", time(&p.created_at)),

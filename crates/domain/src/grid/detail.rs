@@ -90,6 +90,12 @@ pub struct CustomerDetail {
     pub created_in: Option<String>,
     pub confirmed: Option<bool>,
     pub is_subscribed: Option<bool>,
+    /// The newsletter status the store holds (1 Subscribed, 2 Not activated, 3 Unsubscribed,
+    /// 4 Unconfirmed), `None` when never subscribed.
+    pub subscription: Option<i16>,
+    /// Why Cartwise may not change this customer in the store (one-way channel, guest,
+    /// removed), or `None`.
+    pub read_only: Option<String>,
     pub account: Option<RecordLink>,
     pub lifetime: LifetimeSales,
     pub last_order_at: Option<LocalTime>,

@@ -16,7 +16,11 @@ pub async fn customer(pool: &PgPool, id: i64, tz: Tz) -> Result<CustomerDetail> 
                c.email, g.code as "group_code?", c.gender, c.dob, c.taxvat, c.created_in,
                c.confirmed, c.is_subscribed, c.account_id, a.name as "account_name?",
                c.lifetime_sales, c.last_order_at, c.removed_at, c.magento_created_at,
-               c.magento_updated_at,
+               c.magento_updated_at, ch.two_way,
+               (select s.status from newsletter_subscribers s
+                 where s.channel_id = c.channel_id and s.customer_id = c.id
+                   and s.removed_at is null
+                 order by s.updated_at desc limit 1) as subscription,
                (select o.order_currency_code from orders o where o.customer_id = c.id
                 order by o.id desc limit 1) as currency
            from customers c
@@ -80,6 +84,12 @@ pub async fn customer(pool: &PgPool, id: i64, tz: Tz) -> Result<CustomerDetail> 
         created_in: c.created_in,
         confirmed: c.confirmed,
         is_subscribed: c.is_subscribed,
+        subscription: c.subscription,
+        read_only: crate::customer_edit::read_only_reason(
+            c.two_way,
+            c.is_guest,
+            c.removed_at.is_some(),
+        ),
         account: link(c.account_id, c.account_name),
         lifetime: LifetimeSales {
             amount: Money::new(c.lifetime_sales, c.currency.as_deref()),
