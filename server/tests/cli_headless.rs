@@ -377,3 +377,167 @@ async fn stdout_holds_only_the_output_even_at_debug_level(pool: PgPool) {
     }
     assert!(seen, "the hostile customer {hostile} is exported:\n{csv}");
 }
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn customers_and_subscriptions_are_changed_from_the_command_line(pool: PgPool) {
+    let store = demo_store::spawn(
+        DemoStoreConfig {
+            seed: 9,
+            scale: 120,
+            ..DemoStoreConfig::default()
+        },
+        "127.0.0.1:0".parse().unwrap(),
+    )
+    .await
+    .unwrap();
+    let url = store.base_url();
+    let token = demo_store::DEMO_BEARER_TOKEN;
+    ok(
+        cartwise(
+            &pool,
+            &[
+                "channel",
+                "add",
+                "--name",
+                "Shop",
+                "--url",
+                &url,
+                "--token",
+                token,
+                "--two-way",
+                "--priority",
+                "local",
+                "--owner",
+                "email=store",
+            ],
+        )
+        .await,
+        "channel add --two-way",
+    );
+    let listed = ok(
+        cartwise(&pool, &["channel", "list", "--json"]).await,
+        "list",
+    );
+    let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
+    assert_eq!(listed[0]["two_way"], true, "{listed}");
+    assert_eq!(listed[0]["sync_priority"], "local");
+    assert_eq!(
+        listed[0]["field_owners"],
+        serde_json::json!([{"field": "email", "owner": "remote"}])
+    );
+    ok(cartwise(&pool, &["sync", "Shop", "--wait"]).await, "sync");
+    let (id, other_email) = {
+        let state = store.state();
+        let s = state.read();
+        let mut it = s.customers.iter().filter(|c| c.website_id == 1);
+        let a = it.next().unwrap().id;
+        let b = it.next().unwrap().email.to_string();
+        (a, b)
+    };
+    let id_arg = id.to_string();
+    let update = |sets: &[&str]| {
+        let mut args = vec!["customer", "update", "--channel", "Shop", id_arg.as_str()];
+        for s in sets {
+            args.push("--set");
+            args.push(s);
+        }
+        args.into_iter().map(str::to_owned).collect::<Vec<_>>()
+    };
+    let run = |args: Vec<String>| {
+        let pool = pool.clone();
+        async move {
+            let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+            cartwise(&pool, &refs).await
+        }
+    };
+    let out = ok(
+        run(update(&["lastname=Cli", "taxvat=T1"])).await,
+        "customer update",
+    );
+    assert!(out.contains("In the store"), "{out}");
+    let c = store.state().read().customers.get(id).cloned().unwrap();
+    assert_eq!((&*c.lastname, c.taxvat.as_deref()), ("Cli", Some("T1")));
+
+    // The store changes the tax number; the channel's priority is "Cartwise wins".
+    store
+        .state()
+        .write()
+        .update_customer(id, |c| c.taxvat = Some(demo_store::text("STORE")))
+        .unwrap();
+    let out = ok(run(update(&["taxvat=T2"])).await, "a conflicting update");
+    assert!(
+        out.contains("conflict: The store changed tax/VAT number"),
+        "{out}"
+    );
+    assert_eq!(
+        store
+            .state()
+            .read()
+            .customers
+            .get(id)
+            .unwrap()
+            .taxvat
+            .as_deref(),
+        Some("T2")
+    );
+
+    // Refusals exit non-zero with the reason: a bad value before anything is sent, the
+    // store's own message for a taken email.
+    let bad = run(update(&["email=not-an-email"])).await;
+    assert!(!bad.status.success());
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("valid email"));
+    let taken = run(update(&[&format!("email={other_email}")])).await;
+    assert!(!taken.status.success());
+    assert!(
+        String::from_utf8_lossy(&taken.stderr)
+            .contains("A customer with the same email address already exists"),
+        "{}",
+        String::from_utf8_lossy(&taken.stderr)
+    );
+    let unknown = run(update(&["password=x"])).await;
+    assert!(!unknown.status.success());
+
+    // Subscriptions.
+    let out = ok(
+        cartwise(
+            &pool,
+            &[
+                "subscriber",
+                "set",
+                "--channel",
+                "Shop",
+                &id_arg,
+                "subscribed",
+            ],
+        )
+        .await,
+        "subscribe",
+    );
+    assert!(out.contains("Subscribed"), "{out}");
+    let out = ok(
+        cartwise(
+            &pool,
+            &[
+                "subscriber",
+                "set",
+                "--channel",
+                "Shop",
+                &id_arg,
+                "unsubscribed",
+            ],
+        )
+        .await,
+        "unsubscribe",
+    );
+    assert!(out.contains("Unsubscribed"), "{out}");
+
+    // A one-way channel refuses.
+    ok(
+        cartwise(&pool, &["channel", "edit", "Shop", "--two-way", "off"]).await,
+        "channel edit",
+    );
+    let off = run(update(&["lastname=Nope"])).await;
+    assert!(!off.status.success());
+    assert!(String::from_utf8_lossy(&off.stderr).contains("two-way sync is off"));
+    drop(store);
+}
