@@ -183,6 +183,17 @@ pub enum BenchCommand {
         #[arg(long, default_value_t = 40)]
         orders: usize,
     },
+    /// Two-way customer edits: single edits from queued to in the store (p50/p95, beside the
+    /// bare client's save), then one bulk group change over many customers (time, edits per
+    /// second, peak RSS).
+    Edits {
+        /// Single edits to time.
+        #[arg(long, default_value_t = 200)]
+        edits: usize,
+        /// Customers in the bulk group change.
+        #[arg(long, default_value_t = 10_000)]
+        bulk: usize,
+    },
     /// The catalog's first sync: products per second and peak RSS, beside the fetch floor.
     Products {
         /// Products in the demo store's catalogue.
@@ -391,6 +402,23 @@ pub enum CustomerCommand {
         /// Print the action as the log keeps it (JSON).
         #[arg(long)]
         json: bool,
+    },
+    /// Change fields of many customers at once (e.g. move a customer group): one merged edit
+    /// per customer, a few at a time, walking the selection a page at a time.
+    BulkUpdate {
+        /// The channel's name.
+        #[arg(long)]
+        channel: String,
+        /// Only the customers of this customer group (Magento id); all registered customers
+        /// of the channel otherwise.
+        #[arg(long)]
+        group: Option<i64>,
+        /// FIELD=VALUE, as for `update`.
+        #[arg(long = "set", value_name = "FIELD=VALUE", required = true)]
+        set: Vec<String>,
+        /// Edits sent to the store at once.
+        #[arg(long, default_value_t = 4)]
+        concurrency: usize,
     },
 }
 

@@ -264,7 +264,7 @@ fn Settings(c: ChannelOverview, lists: Lists) -> impl IntoView {
                 <dt>"Abandoned after"</dt><dd>{interval(s.abandon_threshold_secs)}</dd>
                 <dt>"Cart lifetime"</dt><dd>{format!("{} days", s.cart_lifetime_days)}</dd>
                 <dt>"Entities"</dt><dd>{entities}</dd>
-                <dt>"Two-way sync"</dt><dd>{if s.two_way { format!("On · {} wins", if s.sync_priority == domain::SyncPriority::Remote { "the store" } else { "Cartwise" }) } else { "Off".into() }}</dd>
+                <dt>"Two-way sync"</dt><dd>{s.two_way_summary()}</dd>
                 <dt>"Records"</dt>
                 <dd>{records}</dd>
             </dl>

@@ -17,6 +17,7 @@ use domain::channel::{
     DEFAULT_CART_LIFETIME_DAYS, DEFAULT_INTERVAL_SECS, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE,
     normalise_store_url,
 };
+use domain::customer_edit::{CustomerField, FieldOwner};
 use domain::origin::{certificate_check_dropped, same_origin};
 use domain::{ChannelSettings, Entity, Permission, SyncPriority};
 use leptos::prelude::*;
@@ -98,6 +99,7 @@ struct Fields {
     entities: RwSignal<Vec<Entity>>,
     two_way: RwSignal<bool>,
     priority: RwSignal<SyncPriority>,
+    owners: RwSignal<Vec<domain::customer_edit::FieldOwner>>,
 }
 
 impl Fields {
@@ -131,6 +133,7 @@ impl Fields {
             entities: RwSignal::new(s.entities.clone()),
             two_way: RwSignal::new(s.two_way),
             priority: RwSignal::new(s.sync_priority),
+            owners: RwSignal::new(s.field_owners.clone()),
         }
     }
 
@@ -179,6 +182,7 @@ impl Fields {
         s.entities = self.entities.get_untracked();
         s.two_way = self.two_way.get_untracked();
         s.sync_priority = self.priority.get_untracked();
+        s.field_owners = self.owners.get_untracked();
         s.validate().map_err(|e| e.to_string())?;
         Ok(s)
     }
@@ -685,7 +689,47 @@ fn TwoWayStep(f: Fields) -> impl IntoView {
                     <span><strong>"Cartwise wins"</strong>": the CRM edit is pushed and overwrites the store's value."</span>
                 </label>
             </fieldset>
+            <fieldset class="field field-owners" disabled=move || !f.two_way.get()>
+                <legend>"Field owners (optional): a field's owner wins its conflicts whatever the rule above"</legend>
+                {CustomerField::ALL.into_iter().map(|field| owner_choice(f.owners, field)).collect_view()}
+            </fieldset>
         </div>
+    }
+}
+
+/// One field's owner: the channel's rule, the store, or Cartwise.
+fn owner_choice(owners: RwSignal<Vec<FieldOwner>>, field: CustomerField) -> impl IntoView {
+    let current = move || {
+        owners.with(
+            |list| match list.iter().find(|o| o.field == field).map(|o| o.owner) {
+                Some(SyncPriority::Remote) => "store",
+                Some(SyncPriority::Local) => "crm",
+                None => "",
+            },
+        )
+    };
+    let set = move |ev: leptos::ev::Event| {
+        let owner = match event_target_value(&ev).as_str() {
+            "store" => Some(SyncPriority::Remote),
+            "crm" => Some(SyncPriority::Local),
+            _ => None,
+        };
+        owners.update(|list| {
+            list.retain(|o| o.field != field);
+            if let Some(owner) = owner {
+                list.push(FieldOwner { field, owner });
+            }
+        });
+    };
+    view! {
+        <label class="field field-inline">
+            <span>{field.label()}</span>
+            <select name=format!("owner_{}", field.as_str()) prop:value=current on:change=set>
+                <option value="">"The rule above"</option>
+                <option value="store">"The store owns it"</option>
+                <option value="crm">"Cartwise owns it"</option>
+            </select>
+        </label>
     }
 }
 
@@ -733,7 +777,7 @@ fn ReviewStep(f: Fields, check: RwSignal<Option<ConnectionCheck>>, editing: bool
                 <dt>"Abandoned after"</dt><dd>{interval(s.abandon_threshold_secs)}</dd>
                 <dt>"Cart lifetime"</dt><dd>{format!("{} days", s.cart_lifetime_days)}</dd>
                 <dt>"Entities"</dt><dd>{s.entities.iter().map(|e| e.label()).collect::<Vec<_>>().join(", ")}</dd>
-                <dt>"Two-way sync"</dt><dd>{if s.two_way { format!("On · {}", if s.sync_priority == SyncPriority::Remote { "the store wins" } else { "Cartwise wins" }) } else { "Off".into() }}</dd>
+                <dt>"Two-way sync"</dt><dd>{s.two_way_summary()}</dd>
             </dl>
             <p class="muted">{if editing { "Saving applies the settings; a sync follows at once." } else { "Creating the channel starts the first (historical) sync at once; you can watch it on the channel's page." }}</p>
         }.into_any(),

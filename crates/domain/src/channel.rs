@@ -186,6 +186,27 @@ impl ChannelSettings {
         }
     }
 
+    /// "On · the store wins · owners: email the store, customer group Cartwise", or "Off".
+    pub fn two_way_summary(&self) -> String {
+        if !self.two_way {
+            return "Off".into();
+        }
+        let side = |p: SyncPriority| match p {
+            SyncPriority::Remote => "the store",
+            SyncPriority::Local => "Cartwise",
+        };
+        let mut out = format!("On · {} wins", side(self.sync_priority));
+        if !self.field_owners.is_empty() {
+            let owners: Vec<String> = self
+                .field_owners
+                .iter()
+                .map(|o| format!("{} {}", o.field.label(), side(o.owner)))
+                .collect();
+            out.push_str(&format!(" · owners: {}", owners.join(", ")));
+        }
+        out
+    }
+
     pub fn syncs(&self, entity: Entity) -> bool {
         self.entities.contains(&entity)
     }

@@ -274,3 +274,68 @@ pub async fn subscriber_key(
     .ok_or(Error::NotFound)?;
     Ok((r.channel_id, r.magento_id, r.customer_magento_id, r.status))
 }
+
+/// A customer as a bulk edit starts from: its ids and the CRM's values (the merge's base).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CustomerBase {
+    pub id: i64,
+    pub magento_id: i64,
+    pub values: Vec<(CustomerField, Option<String>)>,
+}
+
+impl CustomerBase {
+    pub fn value(&self, field: CustomerField) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(f, _)| *f == field)
+            .and_then(|(_, v)| v.as_deref())
+    }
+}
+
+/// One page (by CRM id, after `after`) of a channel's registered customers still in the store,
+/// those of customer group `group` when given: what a bulk edit walks through, a page at a
+/// time, so its memory does not grow with the selection.
+pub async fn bases(
+    pool: &PgPool,
+    channel_id: i64,
+    group: Option<i64>,
+    after: i64,
+    limit: i64,
+) -> Result<Vec<CustomerBase>> {
+    let rows = sqlx::query!(
+        r#"select id, magento_id as "magento_id!", first_name, last_name, email, dob, gender,
+               taxvat, group_id
+           from customers
+           where channel_id = $1 and not is_guest and removed_at is null and id > $3
+             and ($2::int8 is null or group_id = $2)
+           order by id limit $4"#,
+        channel_id,
+        group,
+        after,
+        limit
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|r| CustomerBase {
+            id: r.id,
+            magento_id: r.magento_id,
+            values: vec![
+                (CustomerField::Firstname, r.first_name),
+                (CustomerField::Lastname, r.last_name),
+                (CustomerField::Email, Some(r.email)),
+                (
+                    CustomerField::Dob,
+                    r.dob.map(|d| d.format("%Y-%m-%d").to_string()),
+                ),
+                (
+                    CustomerField::Gender,
+                    r.gender.filter(|g| *g > 0).map(|g| g.to_string()),
+                ),
+                (CustomerField::Taxvat, r.taxvat),
+                (CustomerField::GroupId, r.group_id.map(|g| g.to_string())),
+            ],
+        })
+        .collect())
+}

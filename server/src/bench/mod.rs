@@ -4,6 +4,7 @@
 
 pub mod actions;
 pub mod dashboard;
+pub mod edits;
 pub mod grid;
 pub mod load;
 pub mod products;

@@ -1,4 +1,4 @@
-//! `cartwise bench sync|actions|products|grid|dashboard|load`. Benchmarks use their own data directory
+//! `cartwise bench sync|actions|edits|products|grid|dashboard|load`. Benchmarks use their own data directory
 //! (`target/bench` unless CARTWISE_DATA_DIR or DATABASE_URL says otherwise) so a real
 //! installation is never touched.
 
@@ -13,6 +13,7 @@ pub async fn run(mut global: GlobalArgs, cmd: BenchCommand) -> Result<()> {
     match cmd {
         BenchCommand::Sync { scale } => crate::bench::sync::run(&global, scale).await,
         BenchCommand::Actions { orders } => crate::bench::actions::run(&global, orders).await,
+        BenchCommand::Edits { edits, bulk } => crate::bench::edits::run(&global, edits, bulk).await,
         BenchCommand::Products { count } => crate::bench::products::run(&global, count).await,
         BenchCommand::Grid { scale } => {
             let (db, cipher) = super::open(&global).await?;

@@ -22,6 +22,43 @@ pub async fn run(global: GlobalArgs, cmd: CustomerCommand) -> Result<()> {
                 force,
                 json,
             } => update(&pool, &actions, &channel, magento_id, &set, force, json).await,
+            CustomerCommand::BulkUpdate {
+                channel,
+                group,
+                set,
+                concurrency,
+            } => {
+                let channel = super::channel_by_name(&pool, &channel).await?;
+                if !channel.settings.two_way {
+                    bail!(
+                        "two-way sync is off for channel {:?}",
+                        channel.settings.name
+                    );
+                }
+                let sets = parse_sets(&set)?;
+                let report = bulk_update(
+                    &pool,
+                    &actions,
+                    channel.id,
+                    group,
+                    &sets,
+                    concurrency,
+                    |n| {
+                        if n % 500 == 0 {
+                            eprintln!("{n} customers done");
+                        }
+                    },
+                )
+                .await?;
+                println!("{report}");
+                if report.failed > 0 {
+                    bail!(
+                        "{} edit(s) failed: see System › Store actions",
+                        report.failed
+                    );
+                }
+                Ok(())
+            }
         }
     })
     .await
@@ -146,6 +183,149 @@ async fn update(
     };
     let view = submit(pool, actions, channel_id, command, targets).await?;
     report(&view, json)
+}
+
+/// `FIELD=VALUE` pairs (the last one of a field stands); an empty VALUE is "empty it".
+fn parse_sets(set: &[String]) -> Result<Vec<(CustomerField, Option<String>)>> {
+    let mut out: Vec<(CustomerField, Option<String>)> = Vec::new();
+    for pair in set {
+        let (field, value) = pair.split_once('=').with_context(|| {
+            format!("--set takes FIELD=VALUE, like email=ann@example.com (got {pair:?})")
+        })?;
+        let field = field
+            .trim()
+            .parse::<CustomerField>()
+            .map_err(anyhow::Error::msg)?;
+        let to = Some(value.trim().to_owned()).filter(|v| !v.is_empty());
+        domain::customer_edit::validate_field(
+            field,
+            to.as_deref(),
+            chrono::Utc::now().date_naive(),
+        )
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+        out.retain(|(f, _)| *f != field);
+        out.push((field, to));
+    }
+    Ok(out)
+}
+
+/// What a bulk edit did.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BulkReport {
+    pub customers: usize,
+    pub done: usize,
+    /// Already held the values: nothing was sent.
+    pub unchanged: usize,
+    pub failed: usize,
+    pub conflicts: usize,
+    pub elapsed: std::time::Duration,
+}
+
+impl std::fmt::Display for BulkReport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} customers in {:.1} s ({:.0}/s): {} saved in the store, {} already had the values, {} failed, {} conflict(s)",
+            self.customers,
+            self.elapsed.as_secs_f64(),
+            self.customers as f64 / self.elapsed.as_secs_f64().max(1e-9),
+            self.done,
+            self.unchanged,
+            self.failed,
+            self.conflicts
+        )
+    }
+}
+
+/// Sets `sets` on every registered customer of a channel (of customer group `group` when
+/// given): one store action per customer, merged with the store's record as a single edit is,
+/// `concurrency` at a time. The selection is read a page at a time and at most `concurrency`
+/// actions are in flight, so memory stays flat whatever the number of customers.
+pub async fn bulk_update(
+    pool: &PgPool,
+    actions: &Arc<Actions>,
+    channel_id: i64,
+    group: Option<i64>,
+    sets: &[(CustomerField, Option<String>)],
+    concurrency: usize,
+    mut progress: impl FnMut(usize),
+) -> Result<BulkReport> {
+    use futures::StreamExt;
+    const PAGE: i64 = 500;
+    let started = std::time::Instant::now();
+    let mut report = BulkReport::default();
+    let mut after = 0;
+    loop {
+        let page = store::customer_edit::bases(pool, channel_id, group, after, PAGE).await?;
+        let Some(last) = page.last() else { break };
+        after = last.id;
+        let edits = page.into_iter().filter_map(|c| {
+            let fields: Vec<FieldChange> = sets
+                .iter()
+                .filter(|(f, to)| c.value(*f) != to.as_deref())
+                .map(|(field, to)| FieldChange {
+                    field: *field,
+                    from: c.value(*field).map(str::to_owned),
+                    to: to.clone(),
+                })
+                .collect();
+            (!fields.is_empty()).then_some((c, fields))
+        });
+        let mut runs = futures::stream::iter(edits)
+            .map(|(c, fields)| {
+                let actions = Arc::clone(actions);
+                async move {
+                    let command = ActionCommand::CustomerUpdate {
+                        customer: c.magento_id,
+                        edit: CustomerEdit {
+                            fields,
+                            ..CustomerEdit::default()
+                        },
+                        force: false,
+                    };
+                    let (id, report) = actions
+                        .submit(NewAction {
+                            channel_id,
+                            command: &command,
+                            targets: Targets {
+                                customer_id: Some(c.id),
+                                ..Targets::default()
+                            },
+                            requested_by: None,
+                        })
+                        .await?;
+                    anyhow::Ok((id, report.state))
+                }
+            })
+            .buffer_unordered(concurrency.max(1));
+        while let Some(result) = runs.next().await {
+            let (id, state) = result?;
+            report.customers += 1;
+            if state == ActionState::Done {
+                match store::store_actions::get(pool, id, store::grid::Tz::UTC)
+                    .await?
+                    .result
+                {
+                    Some(ActionResult::CustomerSaved {
+                        sent, conflicts, ..
+                    }) => {
+                        report.conflicts += conflicts.len();
+                        if sent.is_empty() {
+                            report.unchanged += 1;
+                        } else {
+                            report.done += 1;
+                        }
+                    }
+                    _ => report.done += 1,
+                }
+            } else {
+                report.failed += 1;
+            }
+            progress(report.customers);
+        }
+    }
+    report.elapsed = started.elapsed();
+    Ok(report)
 }
 
 async fn submit(
