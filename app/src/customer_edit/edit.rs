@@ -54,9 +54,12 @@ struct Card {
     key: StoredValue<String>,
 }
 
+/// A field of the form: which, the value it was loaded with (the base), and what is typed.
+type FieldInput = (CustomerField, Option<String>, RwSignal<String>);
+
 #[derive(Clone, Copy)]
 struct State {
-    fields: StoredValue<Vec<(CustomerField, Option<String>, RwSignal<String>)>>,
+    fields: StoredValue<Vec<FieldInput>>,
     cards: RwSignal<Vec<Card>>,
     billing: RwSignal<String>,
     shipping: RwSignal<String>,

@@ -569,6 +569,13 @@ pub fn merge(edit: &CustomerEdit, remote: &RemoteCustomer, rules: &MergeRules<'_
     out
 }
 
+/// A default (billing or shipping): its name, the user's change, and its flag on an address.
+type DefaultSlot = (
+    &'static str,
+    Option<DefaultChange>,
+    fn(&mut MergedAddress) -> &mut bool,
+);
+
 fn merge_addresses(
     edit: &CustomerEdit,
     remote: &RemoteCustomer,
@@ -667,11 +674,7 @@ fn merge_addresses(
             }
         }
     }
-    let defaults: [(
-        &str,
-        Option<DefaultChange>,
-        fn(&mut MergedAddress) -> &mut bool,
-    ); 2] = [
+    let defaults: [DefaultSlot; 2] = [
         ("default_billing", edit.default_billing, |a| {
             &mut a.default_billing
         }),

@@ -494,7 +494,7 @@ async fn subscriptions_follow_magentos_transitions(pool: PgPool) {
         ..CustomerConfig::default()
     });
     let pending = shop.run(set(true)).await;
-    assert_eq!(status(&pending).1, true);
+    assert!(status(&pending).1);
     assert_eq!(
         shop.store
             .state()

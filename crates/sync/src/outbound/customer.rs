@@ -267,7 +267,7 @@ pub async fn guest_subscription(
         Ok(answer) => {
             let status = answer
                 .get("subscriber_status")
-                .and_then(|s| magento::answered_id(s))
+                .and_then(magento::answered_id)
                 .map(|s| s as i16);
             step.reread(Entity::NewsletterSubscribers, &[subscriber])
                 .await;
