@@ -13,7 +13,12 @@ use leptos::prelude::*;
 
 #[component]
 pub fn NewsletterCard(
-    customer: i64,
+    /// The CRM customer, or…
+    #[prop(optional)]
+    customer: Option<i64>,
+    /// …the CRM subscriber (a guest's subscription goes through the companion module's route).
+    #[prop(optional)]
+    subscriber: Option<i64>,
     /// The status the page was loaded with.
     status: Option<i16>,
     /// Why the store's customer cannot be changed from here, if so.
@@ -21,7 +26,7 @@ pub fn NewsletterCard(
     may_manage: bool,
 ) -> impl IntoView {
     let change =
-        Action::new(move |subscribe: &bool| set_subscription(Some(customer), None, *subscribe));
+        Action::new(move |subscribe: &bool| set_subscription(customer, subscriber, *subscribe));
     // The status now: the store's answer to the last change, else the page's.
     let current = move || match change.value().get() {
         Some(Ok(a)) => match a.result {

@@ -517,6 +517,38 @@ async fn subscriptions_follow_magentos_transitions(pool: PgPool) {
         2
     );
 
+    // A guest subscriber (no account) through the companion module's route.
+    let guest = {
+        let state = shop.store.state();
+        let s = state.read();
+        s.subscribers
+            .iter()
+            .find(|x| x.customer_id == 0 && x.status as i16 == 1)
+            .map(|x| x.id as i64)
+            .expect("a subscribed guest")
+    };
+    let off = shop
+        .run(ActionCommand::Subscription {
+            customer: None,
+            subscriber: Some(guest),
+            subscribe: false,
+        })
+        .await;
+    assert_eq!(status(&off), (Some(3), true), "{}", off.summary());
+    assert_eq!(
+        off.route.as_deref(),
+        Some(format!("PUT /V1/cartwise/newsletter-subscribers/{guest}").as_str())
+    );
+    let crm: i16 = sqlx::query_scalar(
+        "select status from newsletter_subscribers where channel_id = $1 and magento_id = $2",
+    )
+    .bind(shop.channel)
+    .bind(guest)
+    .fetch_one(&shop.pool)
+    .await
+    .unwrap();
+    assert_eq!(crm, 3, "re-read into the CRM");
+
     // A one-way channel changes nothing.
     sqlx::query("update channels set two_way = false where id = $1")
         .bind(shop.channel)

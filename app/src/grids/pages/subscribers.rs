@@ -3,6 +3,7 @@
 use crate::actions::api::SyncRecord;
 use crate::actions::timeline::SyncRecordButton;
 use crate::components::guard::RequirePermission;
+use crate::customer_edit::NewsletterCard;
 use crate::grids::api::get_subscriber;
 use crate::grids::grid::{GridSetup, grid};
 use crate::grids::record::{self, fields, header, link, section, text, time};
@@ -26,6 +27,7 @@ pub fn SubscribersPage() -> impl IntoView {
 #[component]
 pub fn SubscriberPage() -> impl IntoView {
     let id = record::use_record_id();
+    let session = crate::auth::SessionResource::get().0;
     let sync = ServerAction::<SyncRecord>::new();
     let subscriber = crate::data::data(
         move || (id.get(), sync.version().get()),
@@ -35,8 +37,9 @@ pub fn SubscriberPage() -> impl IntoView {
         <RequirePermission permission=Permission::ReadData>
             <Transition fallback=record::loading>
                 {move || Suspend::new(async move {
+                    let may_manage = session.await.unwrap_or_default().can(Permission::ManageSubscribers);
                     match subscriber.await {
-                        Ok(s) => page(s, sync).into_any(),
+                        Ok(s) => page(s, sync, may_manage).into_any(),
                         Err(e) => record::failed(e, ("Back to subscribers", "/newsletter-subscribers")),
                     }
                 })}
@@ -45,7 +48,7 @@ pub fn SubscriberPage() -> impl IntoView {
     }
 }
 
-fn page(s: SubscriberDetail, sync: ServerAction<SyncRecord>) -> impl IntoView {
+fn page(s: SubscriberDetail, sync: ServerAction<SyncRecord>, may_manage: bool) -> impl IntoView {
     // Subscribers read from customers' flags have no id of their own in the store.
     let sync_button = s
         .magento_id
@@ -86,9 +89,20 @@ fn page(s: SubscriberDetail, sync: ServerAction<SyncRecord>) -> impl IntoView {
         ("First synced", time(&s.created_at)),
         ("Last synced", time(&s.updated_at)),
     ]);
+    let id = s.id;
+    // The store may refuse too (a one-way channel): the server says why when asked.
+    let read_only = s
+        .removed_at
+        .is_some()
+        .then(|| "The store no longer has this subscriber.".to_owned());
     view! {
         <Title text=s.email.clone() />
         {header(("Newsletter subscribers", "/newsletter-subscribers"), s.email.clone(), badges, sync_button)}
-        <div class="record-body">{section("Subscriber", list)}</div>
+        <div class="record-body">
+            <div class="record-columns">
+                {section("Subscriber", list)}
+                <NewsletterCard subscriber=id status=Some(s.status) read_only=read_only may_manage />
+            </div>
+        </div>
     }
 }
