@@ -360,6 +360,26 @@ async fn refusals_keep_magentos_words_and_a_deleted_customer_is_marked_removed(p
         form.addresses.len(),
         "nothing saved"
     );
+    // A region missing where the country needs one.
+    let mut no_region = form.addresses[0].values.clone();
+    no_region.country_id = "US".into();
+    no_region.region_id = None;
+    no_region.region = None;
+    let refused = shop
+        .update(
+            a,
+            CustomerEdit {
+                addresses: vec![AddressChange::Add(Box::new(no_region))],
+                ..CustomerEdit::default()
+            },
+        )
+        .await;
+    assert_eq!(refused.state, ActionState::Failed, "{}", refused.summary());
+    assert_eq!(
+        refused.rendered.as_deref(),
+        Some("\"regionId\" is required. Enter and try again.")
+    );
+    assert_eq!(refused.field.as_deref(), Some("addresses"));
     // A group the store does not have: a 404 about the group, not a deleted customer.
     let refused = shop
         .update(a, shop.change(a, CustomerField::GroupId, "999").await)
