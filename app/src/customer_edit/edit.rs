@@ -469,7 +469,13 @@ fn answer(result: Result<ActionView, AppError>) -> AnyView {
                 ActionState::Failed => "alert-error",
                 _ => "alert-warning",
             };
+            let sent_something = !matches!(
+                &a.result,
+                Some(domain::actions::ActionResult::CustomerSaved { sent, addresses_sent: false, .. })
+                    if sent.is_empty()
+            );
             let state = match a.state {
+                ActionState::Done if !sent_something => "Done",
                 ActionState::Done => "In the store",
                 ActionState::Failed => "Refused",
                 ActionState::Queued | ActionState::Running => "Pending",

@@ -339,7 +339,7 @@ impl Conflict {
     pub fn describe(&self) -> String {
         let show = |v: &Option<String>| match v.as_deref() {
             Some(v) if !v.is_empty() => v.to_owned(),
-            _ => "(empty)".to_owned(),
+            _ => "empty".to_owned(),
         };
         let why = match self.decided_by {
             Decision::Priority => match self.kept {
