@@ -44,7 +44,8 @@ impl Access {
 pub const ACCESS: &[(&str, Access)] = {
     use Access::{Public, Role, SignedIn};
     use Permission::{
-        ManageIntegrations, ManageSubscribers, ManageUsers, ReadData, ReadReports, StoreActions,
+        Activities, ManageIntegrations, ManageSubscribers, ManageUsers, ReadData, ReadReports,
+        StoreActions,
     };
     &[
         // Server functions.
@@ -83,11 +84,13 @@ pub const ACCESS: &[(&str, Access)] = {
         ("/api/get_customers_report", Role(ReadReports)),
         ("/api/get_dashboard", Role(ReadReports)),
         ("/api/get_grid_options", Role(ReadData)),
+        ("/api/get_my_tasks", Role(ReadData)),
         ("/api/get_order", Role(ReadData)),
         ("/api/get_product", Role(ReadData)),
         ("/api/get_sales_report", Role(ReadReports)),
         ("/api/get_subscriber", Role(ReadData)),
         ("/api/list_accounts", Role(ReadData)),
+        ("/api/list_activities", Role(ReadData)),
         ("/api/list_cart_items", Role(ReadData)),
         ("/api/list_carts", Role(ReadData)),
         ("/api/list_channels", Role(ManageIntegrations)),
@@ -105,6 +108,7 @@ pub const ACCESS: &[(&str, Access)] = {
         ("/api/list_users", Role(ManageUsers)),
         ("/api/load_new_cart", Role(StoreActions)),
         ("/api/load_customer_edit", Role(StoreActions)),
+        ("/api/log_activity", Role(Activities)),
         ("/api/load_new_customer", Role(StoreActions)),
         ("/api/mark_cart_lost", Role(StoreActions)),
         ("/api/open_cart_for_email", Role(StoreActions)),
@@ -120,6 +124,7 @@ pub const ACCESS: &[(&str, Access)] = {
         ("/api/set_cart_shipping", Role(StoreActions)),
         ("/api/set_channel_active", Role(ManageIntegrations)),
         ("/api/set_subscription", Role(ManageSubscribers)),
+        ("/api/set_task_done", Role(Activities)),
         ("/api/set_time_zone", SignedIn),
         ("/api/set_user_active", Role(ManageUsers)),
         ("/api/set_user_role", Role(ManageUsers)),
@@ -135,6 +140,7 @@ pub const ACCESS: &[(&str, Access)] = {
         // Pages.
         ("/", SignedIn),
         ("/account", SignedIn),
+        ("/tasks", Role(ReadData)),
         ("/users", Role(ManageUsers)),
         ("/channels", Role(ManageIntegrations)),
         ("/channels/new", Role(ManageIntegrations)),

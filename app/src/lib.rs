@@ -7,6 +7,7 @@
 #![recursion_limit = "512"]
 
 pub mod actions;
+pub mod activities;
 pub mod auth;
 pub mod channels;
 pub mod charts;

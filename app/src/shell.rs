@@ -67,6 +67,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=DashboardPage ssr=SsrMode::Async />
                     <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("/tasks") view=crate::activities::MyTasksPage ssr=SsrMode::Async />
                     <ChannelRoutes />
                     <GridRoutes />
                     <ActionRoutes />

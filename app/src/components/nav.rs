@@ -27,7 +27,11 @@ pub fn sections(session: &SessionInfo) -> Vec<NavSection> {
 
     let mut all = vec![NavSection {
         title: "",
-        items: vec![item("Dashboard", "/")],
+        items: if read {
+            vec![item("Dashboard", "/"), item("My tasks", "/tasks")]
+        } else {
+            vec![item("Dashboard", "/")]
+        },
     }];
 
     let mut customers = Vec::new();

@@ -7,14 +7,54 @@ use domain::Permission;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
+/// "My tasks" on the landing page: overdue and due today, the next few, a link to them all.
+/// Shown to those who work tasks, and to anyone who has one.
+fn tasks_card(
+    tasks: Result<domain::activities::MyTasks, domain::AppError>,
+    works_tasks: bool,
+) -> AnyView {
+    let Ok(t) = tasks else {
+        return ().into_any();
+    };
+    if t.is_empty() && !works_tasks {
+        return ().into_any();
+    }
+    let next: Vec<_> = t
+        .overdue
+        .iter()
+        .chain(&t.today)
+        .chain(&t.upcoming)
+        .take(5)
+        .map(|a| {
+            let due = a.due.map(domain::dates::day_month_year).unwrap_or_default();
+            view! {
+                <li><a href=a.record.href()>{a.subject.clone()}</a>
+                    <span class="muted">{format!(" · {} · due {due}", a.record_label)}</span></li>
+            }
+        })
+        .collect();
+    view! {
+        <section class="card record-section my-tasks-card" aria-labelledby="my-tasks">
+            <h2 id="my-tasks"><a href="/tasks">"My tasks"</a></h2>
+            <p>{format!("{} overdue · {} due today · {} upcoming", t.overdue.len(), t.today.len(), t.upcoming.len())}</p>
+            <ul class="my-tasks-next">{next}</ul>
+        </section>
+    }
+    .into_any()
+}
+
 #[component]
 pub fn DashboardPage() -> impl IntoView {
     let session = SessionResource::get().0;
+    // The signed-in user's open tasks, the first card (created here, with the page's data).
+    let tasks = crate::data::data(|| (), |_| crate::activities::api::get_my_tasks());
     view! {
         <Title text="Dashboard" />
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let info = session.await.unwrap_or_default();
+                let tasks = tasks.await;
+                let works_tasks = info.can(Permission::Activities);
                 let name = info.user.as_ref().map(|u| u.name.clone()).unwrap_or_default();
                 let body = if !info.has_channels {
                     view! { <GettingStarted info /> }.into_any()
@@ -31,6 +71,7 @@ pub fn DashboardPage() -> impl IntoView {
                         <h1>"Dashboard"</h1>
                         <h2 class="greeting">{format!("Welcome, {name}")}</h2>
                     </div>
+                    {tasks_card(tasks, works_tasks)}
                     {body}
                 }
             })}

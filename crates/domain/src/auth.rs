@@ -15,6 +15,8 @@ pub enum Permission {
     ReadReports,
     /// Act into the store: create carts, convert carts to orders, edit customers, mark carts lost.
     StoreActions,
+    /// Log calls, emails, notes and tasks on records; work follow-ups.
+    Activities,
     /// Manage newsletter subscriptions.
     ManageSubscribers,
     /// Set up channels, run syncs, read and retry the sync error log.
@@ -24,10 +26,11 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 6] = [
+    pub const ALL: [Permission; 7] = [
         Permission::ReadData,
         Permission::ReadReports,
         Permission::StoreActions,
+        Permission::Activities,
         Permission::ManageSubscribers,
         Permission::ManageIntegrations,
         Permission::ManageUsers,
@@ -57,7 +60,10 @@ impl Role {
         use Permission::*;
         match self {
             Role::Administrator => true,
-            Role::Sales => matches!(permission, ReadData | ReadReports | StoreActions),
+            Role::Sales => matches!(
+                permission,
+                ReadData | ReadReports | StoreActions | Activities
+            ),
             Role::Marketing => matches!(permission, ReadData | ReadReports | ManageSubscribers),
             Role::Viewer => matches!(permission, ReadData | ReadReports),
         }
@@ -134,7 +140,10 @@ mod tests {
         use Permission::*;
         let expected: &[(Role, &[Permission])] = &[
             (Role::Administrator, &Permission::ALL),
-            (Role::Sales, &[ReadData, ReadReports, StoreActions]),
+            (
+                Role::Sales,
+                &[ReadData, ReadReports, StoreActions, Activities],
+            ),
             (Role::Marketing, &[ReadData, ReadReports, ManageSubscribers]),
             (Role::Viewer, &[ReadData, ReadReports]),
         ];

@@ -1,6 +1,7 @@
 //! Types shared by the browser and the server. No I/O lives here: this crate compiles to WASM.
 
 pub mod actions;
+pub mod activities;
 pub mod auth;
 pub mod channel;
 pub mod checkout;

@@ -1,6 +1,7 @@
 //! Cartwise's Postgres layer: the migrations and every SQL query. Callers get domain types or
 //! small row structs; nothing above this crate writes SQL.
 
+pub mod activities;
 pub mod channels;
 pub mod checkout;
 pub mod credentials;

@@ -27,19 +27,39 @@ pub fn AccountsPage() -> impl IntoView {
     }
 }
 
-const TABS: &[&str] = &["details", "customers", "orders", "carts", "credit-memos"];
+const TABS: &[&str] = &[
+    "details",
+    "customers",
+    "orders",
+    "carts",
+    "credit-memos",
+    "activities",
+];
 
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let id = record::use_record_id();
     let tab = record::use_tab(TABS);
     let account = crate::data::data(move || id.get(), get_account);
+    let logged = RwSignal::new(0usize);
+    let activities = crate::activities::activities_data(
+        domain::activities::ActivityRecord::Account,
+        id,
+        move || tab.get() == "activities",
+        move || logged.get(),
+    );
+    let session = crate::auth::SessionResource::get().0;
     view! {
         <RequirePermission permission=Permission::ReadData>
             <Transition fallback=record::loading>
                 {move || Suspend::new(async move {
+                    let acts = crate::activities::ActivityTab {
+                        data: activities.await,
+                        may_log: session.await.unwrap_or_default().can(Permission::Activities),
+                        logged,
+                    };
                     match account.await {
-                        Ok(account) => page(account, tab.get()).into_any(),
+                        Ok(account) => page(account, tab.get(), acts).into_any(),
                         Err(e) => record::failed(e, ("Back to accounts", "/accounts")),
                     }
                 })}
@@ -48,7 +68,11 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
-fn page(a: AccountDetail, tab: &'static str) -> impl IntoView {
+fn page(
+    a: AccountDetail,
+    tab: &'static str,
+    acts: crate::activities::ActivityTab,
+) -> impl IntoView {
     let path = format!("/accounts/{}", a.id);
     let n = &a.counts;
     let tabs = vec![
@@ -57,6 +81,7 @@ fn page(a: AccountDetail, tab: &'static str) -> impl IntoView {
         Tab::new("orders", "Orders", Some(n.orders)),
         Tab::new("carts", "Carts", Some(n.carts)),
         Tab::new("credit-memos", "Credit memos", Some(n.credit_memos)),
+        Tab::new("activities", "Activities", None),
     ];
     let body = match tab {
         "customers" => {
@@ -68,6 +93,7 @@ fn page(a: AccountDetail, tab: &'static str) -> impl IntoView {
             related::<CreditMemoRow>("account", a.id, tab, "Credit memos of this account")
                 .into_any()
         }
+        "activities" => acts.view(domain::activities::ActivityRecord::Account(a.id)),
         _ => {
             let list = fields(vec![
                 ("Name", a.name.clone().into_any()),

@@ -47,12 +47,19 @@ fn NewCartLink() -> impl IntoView {
     }
 }
 
-const TABS: &[&str] = &["details", "items", "order", "actions"];
+const TABS: &[&str] = &["details", "items", "order", "activities", "actions"];
 
 #[component]
 pub fn CartPage() -> impl IntoView {
     let id = record::use_record_id();
     let tab = record::use_tab(TABS);
+    let logged = RwSignal::new(0usize);
+    let activities = crate::activities::activities_data(
+        domain::activities::ActivityRecord::Cart,
+        id,
+        move || tab.get() == "activities",
+        move || logged.get(),
+    );
     let mark_lost = ServerAction::<MarkCartLost>::new();
     let reopen = ServerAction::<ReopenCart>::new();
     let sync = ServerAction::<SyncRecord>::new();
@@ -79,9 +86,14 @@ pub fn CartPage() -> impl IntoView {
             <Transition fallback=record::loading>
                 {move || Suspend::new(async move {
                     let may_act = session.await.unwrap_or_default().can(Permission::StoreActions);
+                    let acts = crate::activities::ActivityTab {
+                        data: activities.await,
+                        may_log: session.await.unwrap_or_default().can(Permission::Activities),
+                        logged,
+                    };
                     let timeline = timeline.await;
                     match cart.await {
-                        Ok(cart) => page(cart, tab.get(), may_act, mark_lost, reopen, sync, timeline).into_any(),
+                        Ok(cart) => page(cart, tab.get(), may_act, mark_lost, reopen, sync, timeline, acts).into_any(),
                         Err(e) => record::failed(e, ("Back to shopping carts", "/carts")),
                     }
                 })}
@@ -98,6 +110,7 @@ fn page(
     reopen: ServerAction<ReopenCart>,
     sync: ServerAction<SyncRecord>,
     timeline: Timeline,
+    acts: crate::activities::ActivityTab,
 ) -> impl IntoView {
     let path = format!("/carts/{}", cart.id);
     let title = format!("Cart {}", cart.magento_id);
@@ -124,12 +137,14 @@ fn page(
         Tab::new("details", "Details", None),
         Tab::new("items", "Items", Some(cart.items + cart.removed_items)),
         Tab::new("order", "Order", Some(i64::from(cart.order.is_some()))),
+        Tab::new("activities", "Activities", None),
         Tab::new("actions", "Store actions", None),
     ];
     let body = match tab {
         "items" => related::<Item<CartItemField>>("cart", cart.id, "items", "Items in this cart")
             .into_any(),
         "order" => order_tab(&cart).into_any(),
+        "activities" => acts.view(domain::activities::ActivityRecord::Cart(cart.id)),
         "actions" => timeline_view(timeline, may_act),
         _ => details(&cart).into_any(),
     };

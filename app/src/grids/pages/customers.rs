@@ -56,6 +56,7 @@ const TABS: &[&str] = &[
     "carts",
     "credit-memos",
     "subscriptions",
+    "activities",
     "actions",
 ];
 
@@ -63,6 +64,13 @@ const TABS: &[&str] = &[
 pub fn CustomerPage() -> impl IntoView {
     let id = record::use_record_id();
     let tab = record::use_tab(TABS);
+    let logged = RwSignal::new(0usize);
+    let activities = crate::activities::activities_data(
+        domain::activities::ActivityRecord::Customer,
+        id,
+        move || tab.get() == "activities",
+        move || logged.get(),
+    );
     let sync = ServerAction::<SyncRecord>::new();
     let customer = crate::data::data(
         move || (id.get(), sync.version().get()),
@@ -84,9 +92,14 @@ pub fn CustomerPage() -> impl IntoView {
                         act: user.can(Permission::StoreActions),
                         subscriptions: user.can(Permission::ManageSubscribers),
                     };
+                    let acts = crate::activities::ActivityTab {
+                        data: activities.await,
+                        may_log: session.await.unwrap_or_default().can(Permission::Activities),
+                        logged,
+                    };
                     let timeline = timeline.await;
                     match customer.await {
-                        Ok(customer) => page(customer, tab.get(), may, sync, timeline).into_any(),
+                        Ok(customer) => page(customer, tab.get(), may, sync, timeline, acts).into_any(),
                         Err(e) => record::failed(e, ("Back to customers", "/customers")),
                     }
                 })}
@@ -110,6 +123,7 @@ fn page(
     may: Rights,
     sync: ServerAction<SyncRecord>,
     timeline: Timeline,
+    acts: crate::activities::ActivityTab,
 ) -> impl IntoView {
     let may_act = may.act;
     let path = format!("/customers/{}", c.id);
@@ -140,6 +154,7 @@ fn page(
         Tab::new("carts", "Carts", Some(n.carts)),
         Tab::new("credit-memos", "Credit memos", Some(n.credit_memos)),
         Tab::new("subscriptions", "Subscriptions", Some(n.subscriptions)),
+        Tab::new("activities", "Activities", None),
         Tab::new("actions", "Store actions", None),
     ];
     let body = match tab {
@@ -155,6 +170,7 @@ fn page(
         "subscriptions" => {
             related::<SubscriberRow>("customer", c.id, tab, "Newsletter subscriptions").into_any()
         }
+        "activities" => acts.view(domain::activities::ActivityRecord::Customer(c.id)),
         "actions" => view! {
             {timeline_view(timeline, may_act)}
         }

@@ -35,6 +35,7 @@ const TABS: &[&str] = &[
     "history",
     "credit-memos",
     "cart",
+    "activities",
     "actions",
 ];
 
@@ -42,6 +43,14 @@ const TABS: &[&str] = &[
 pub fn OrderPage() -> impl IntoView {
     let id = record::use_record_id();
     let tab = record::use_tab(TABS);
+    let logged = RwSignal::new(0usize);
+    let activities = crate::activities::activities_data(
+        domain::activities::ActivityRecord::Order,
+        id,
+        move || tab.get() == "activities",
+        move || logged.get(),
+    );
+    let session = crate::auth::SessionResource::get().0;
     let sync = ServerAction::<SyncRecord>::new();
     let timeline = timeline_data(
         Entity::Orders,
@@ -57,9 +66,14 @@ pub fn OrderPage() -> impl IntoView {
         <RequirePermission permission=Permission::ReadData>
             <Transition fallback=record::loading>
                 {move || Suspend::new(async move {
+                    let acts = crate::activities::ActivityTab {
+                        data: activities.await,
+                        may_log: session.await.unwrap_or_default().can(Permission::Activities),
+                        logged,
+                    };
                     let timeline = timeline.await;
                     match order.await {
-                        Ok(order) => page(order, tab.get(), sync, timeline).into_any(),
+                        Ok(order) => page(order, tab.get(), sync, timeline, acts).into_any(),
                         Err(e) => record::failed(e, ("Back to orders", "/orders")),
                     }
                 })}
@@ -73,6 +87,7 @@ fn page(
     tab: &'static str,
     sync: ServerAction<SyncRecord>,
     timeline: Timeline,
+    acts: crate::activities::ActivityTab,
 ) -> impl IntoView {
     let path = format!("/orders/{}", o.id);
     let title = format!(
@@ -94,6 +109,7 @@ fn page(
         Tab::new("history", "Status history", Some(o.history)),
         Tab::new("credit-memos", "Credit memos", Some(o.credit_memos)),
         Tab::new("cart", "Cart", Some(i64::from(o.cart.is_some()))),
+        Tab::new("activities", "Activities", None),
         Tab::new("actions", "Store actions", None),
     ];
     let body = match tab {
@@ -115,6 +131,7 @@ fn page(
             };
             section("Its cart", body).into_any()
         }
+        "activities" => acts.view(domain::activities::ActivityRecord::Order(o.id)),
         "actions" => timeline_view(timeline, false),
         _ => details(&o),
     };
