@@ -35,6 +35,7 @@ test("every page hydrates without an error", async ({ page }, info) => {
     "/new-cart",
     "/new-customer",
     "/store-actions",
+    "/tasks",
   ];
   // A record page of each kind, and a channel's page, found through their lists.
   for (const [list, records] of [
@@ -58,6 +59,9 @@ test("every page hydrates without an error", async ({ page }, info) => {
       paths.push(`${href}?tab=actions`);
     }
     if (records === "/customers/") paths.push(`${href}/edit`);
+    if (["/customers/", "/accounts/", "/carts/", "/orders/"].includes(records)) {
+      paths.push(`${href}?tab=activities`);
+    }
   }
   for (const path of paths) {
     await page.goto(path);
