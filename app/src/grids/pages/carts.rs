@@ -93,7 +93,7 @@ pub fn CartPage() -> impl IntoView {
                     };
                     let timeline = timeline.await;
                     match cart.await {
-                        Ok(cart) => page(cart, tab.get(), may_act, mark_lost, reopen, sync, timeline, acts).into_any(),
+                        Ok(cart) => page(cart, tab.get(), may_act, CartButtons { mark_lost, reopen, sync }, timeline, acts).into_any(),
                         Err(e) => record::failed(e, ("Back to shopping carts", "/carts")),
                     }
                 })}
@@ -102,16 +102,27 @@ pub fn CartPage() -> impl IntoView {
     }
 }
 
+/// The cart page's buttons' server actions.
+#[derive(Clone, Copy)]
+struct CartButtons {
+    mark_lost: ServerAction<MarkCartLost>,
+    reopen: ServerAction<ReopenCart>,
+    sync: ServerAction<SyncRecord>,
+}
+
 fn page(
     cart: CartDetail,
     tab: &'static str,
     may_act: bool,
-    mark_lost: ServerAction<MarkCartLost>,
-    reopen: ServerAction<ReopenCart>,
-    sync: ServerAction<SyncRecord>,
+    buttons: CartButtons,
     timeline: Timeline,
     acts: crate::activities::ActivityTab,
 ) -> impl IntoView {
+    let CartButtons {
+        mark_lost,
+        reopen,
+        sync,
+    } = buttons;
     let path = format!("/carts/{}", cart.id);
     let title = format!("Cart {}", cart.magento_id);
     let badges = view! {
