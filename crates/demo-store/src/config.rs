@@ -216,4 +216,9 @@ pub struct CustomerConfig {
     /// `newsletter/subscription/confirm`: subscribing gives status 2 Not Activated (the
     /// shopper must click the e-mailed link) instead of 1 Subscribed.
     pub newsletter_confirm: bool,
+    /// Magento 2.4.7's regression (#38878, fixed in 2.4.7-p4): an address carrying
+    /// `default_billing`/`default_shipping` flags in a customer save is refused with "The
+    /// %fieldName value is invalid…"; the defaults must be set by id on the customer instead.
+    #[serde(default)]
+    pub reject_address_default_flags: bool,
 }

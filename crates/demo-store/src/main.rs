@@ -66,6 +66,10 @@ struct Args {
     /// 2 Not Activated.
     #[arg(long)]
     newsletter_confirm: bool,
+    /// Customer saves as Magento 2.4.7 before -p4 (#38878): addresses carrying default flags
+    /// are refused; defaults must be set by id on the customer.
+    #[arg(long)]
+    reject_address_default_flags: bool,
     /// Quote lifetime in days for the purge.
     #[arg(long, default_value_t = 30)]
     quote_lifetime_days: u32,
@@ -197,6 +201,7 @@ fn config(args: &Args) -> anyhow::Result<DemoStoreConfig> {
         customers: CustomerConfig {
             full_put: args.full_put,
             newsletter_confirm: args.newsletter_confirm,
+            reject_address_default_flags: args.reject_address_default_flags,
         },
     })
 }

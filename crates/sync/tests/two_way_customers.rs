@@ -698,3 +698,59 @@ async fn concurrent_edits_and_live_store_changes_lose_nothing(pool: PgPool) {
         );
     }
 }
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_store_that_refuses_address_default_flags_gets_the_defaults_by_id(pool: PgPool) {
+    // Magento 2.4.7 before -p4 (#38878).
+    let shop = Shop::open(pool).await;
+    shop.store.set_customer_config(CustomerConfig {
+        reject_address_default_flags: true,
+        ..CustomerConfig::default()
+    });
+    let id = shop.with_address(6);
+    let form = shop.form(id).await;
+    let saved = form.addresses[0].clone();
+    let mut added = saved.values.clone();
+    added.city = "Capital City".into();
+    added.street = vec!["7 Flag Rd".into()];
+    let edit = CustomerEdit {
+        addresses: vec![AddressChange::Add(Box::new(added))],
+        default_billing: Some(DefaultChange {
+            from: form
+                .addresses
+                .iter()
+                .find(|a| a.default_billing)
+                .map(|a| a.magento_id),
+            to: AddressRef::New(0),
+        }),
+        default_shipping: Some(DefaultChange {
+            from: form
+                .addresses
+                .iter()
+                .find(|a| a.default_shipping)
+                .map(|a| a.magento_id),
+            to: AddressRef::Saved(saved.magento_id),
+        }),
+        ..CustomerEdit::default()
+    };
+    let done = shop.update(id, edit).await;
+    assert_eq!(done.state, ActionState::Done, "{}", done.summary());
+    let after = shop.in_store(id);
+    let new_id = after
+        .addresses
+        .iter()
+        .find(|a| &*a.postal.city == "Capital City")
+        .map(|a| a.id)
+        .expect("the new address is in the book");
+    assert_eq!(
+        after.default_billing,
+        Some(new_id),
+        "set by id once it had one"
+    );
+    assert_eq!(after.default_shipping, Some(saved.magento_id as u32));
+    // The last request is the follow-up that named the new default by id.
+    assert_eq!(
+        body(&done)["customer"]["default_billing"],
+        serde_json::json!(new_id.to_string())
+    );
+}

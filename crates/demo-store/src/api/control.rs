@@ -147,6 +147,7 @@ pub async fn set_checkout(
 pub struct CustomersPatch {
     pub full_put: Option<bool>,
     pub newsletter_confirm: Option<bool>,
+    pub reject_address_default_flags: Option<bool>,
 }
 
 pub async fn get_customers(State(shared): State<SharedStore>) -> Json<CustomerConfig> {
@@ -162,6 +163,9 @@ pub async fn set_customers(
     let c = &mut store.customer_config;
     c.full_put = p.full_put.unwrap_or(c.full_put);
     c.newsletter_confirm = p.newsletter_confirm.unwrap_or(c.newsletter_confirm);
+    c.reject_address_default_flags = p
+        .reject_address_default_flags
+        .unwrap_or(c.reject_address_default_flags);
     Json(*c)
 }
 

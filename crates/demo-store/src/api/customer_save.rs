@@ -122,6 +122,8 @@ mod tests {
             dob: None,
             addresses: None,
             is_subscribed: None,
+            default_billing: None,
+            default_shipping: None,
         }
     }
 

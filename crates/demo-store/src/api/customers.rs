@@ -64,8 +64,27 @@ pub fn put_customer(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError> {
     } else {
         customer_save::check_partial(&input)?;
     }
+    if config.reject_address_default_flags
+        && let Some(flagged) = input.addresses.iter().flatten().find_map(|a| {
+            if a.default_billing {
+                Some("default_billing")
+            } else if a.default_shipping {
+                Some("default_shipping")
+            } else {
+                None
+            }
+        })
+    {
+        // Magento 2.4.7 (#38878): the address's flag is taken as an invalid value.
+        return Err(ApiError::new(
+            400,
+            "The %fieldName value is invalid. Set the correct value and try again.",
+        )
+        .named("fieldName", flagged));
+    }
     let subscribe = input.is_subscribed;
     let addresses = input.addresses.take();
+    let defaults = (input.default_billing, input.default_shipping);
     {
         let mut store = req.shared.write();
         store.save_customer(
@@ -73,6 +92,19 @@ pub fn put_customer(req: &Req<'_>, id: &str) -> Result<Vec<u8>, ApiError> {
             |c: &mut Customer| customer_save::apply(c, input),
             addresses,
         )?;
+        // Defaults named by id on the customer, after the book: only ids of its addresses.
+        if defaults != (None, None) {
+            store.update_customer(id, |c| {
+                for (given, slot) in [
+                    (defaults.0, &mut c.default_billing),
+                    (defaults.1, &mut c.default_shipping),
+                ] {
+                    if let Some(a) = given {
+                        *slot = Some(a);
+                    }
+                }
+            })?;
+        }
         if let Some(on) = subscribe {
             store.set_subscribed(id, on)?;
         }

@@ -153,6 +153,19 @@ pub struct CustomerInput {
     pub dob: Option<Option<NaiveDate>>,
     pub addresses: Option<Vec<NewAddress>>,
     pub is_subscribed: Option<bool>,
+    /// Top-level `default_billing` / `default_shipping`: an address id (a string by contract).
+    pub default_billing: Option<u32>,
+    pub default_shipping: Option<u32>,
+}
+
+/// An address id given as a number or a numeric string.
+fn address_id(obj: &Value, name: &str) -> Option<u32> {
+    match field(obj, name)? {
+        Value::Number(n) => n.as_u64().map(|n| n as u32),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+    .filter(|id| *id > 0)
 }
 
 pub fn customer(catalog: &Catalog, obj: &Value) -> Result<CustomerInput, ApiError> {
@@ -191,6 +204,8 @@ pub fn customer(catalog: &Catalog, obj: &Value) -> Result<CustomerInput, ApiErro
         dob: field(obj, "dob").map(|_| dob(obj)).transpose()?,
         addresses,
         is_subscribed,
+        default_billing: address_id(obj, "default_billing"),
+        default_shipping: address_id(obj, "default_shipping"),
     })
 }
 

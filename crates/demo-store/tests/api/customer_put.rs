@@ -87,6 +87,7 @@ async fn full_put_clears_the_optional_fields_it_omits_and_resets_the_group() {
         customers: CustomerConfig {
             full_put: true,
             newsletter_confirm: false,
+            ..CustomerConfig::default()
         },
         ..config(100)
     })

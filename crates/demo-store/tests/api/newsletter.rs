@@ -335,39 +335,41 @@ async fn the_control_route_reads_and_patches_the_customer_switches() {
         customers: CustomerConfig {
             full_put: false,
             newsletter_confirm: true,
+            ..CustomerConfig::default()
         },
         ..config(20)
     })
     .await;
     assert_eq!(
         store.control_get("customers").await,
-        json!({"full_put": false, "newsletter_confirm": true})
+        json!({"full_put": false, "newsletter_confirm": true, "reject_address_default_flags": false})
     );
     for (patch, expected) in [
         (
             json!({"full_put": true}),
-            json!({"full_put": true, "newsletter_confirm": true}),
+            json!({"full_put": true, "newsletter_confirm": true, "reject_address_default_flags": false}),
         ),
         (
             json!({}),
-            json!({"full_put": true, "newsletter_confirm": true}),
+            json!({"full_put": true, "newsletter_confirm": true, "reject_address_default_flags": false}),
         ),
         (
             json!({"newsletter_confirm": false}),
-            json!({"full_put": true, "newsletter_confirm": false}),
+            json!({"full_put": true, "newsletter_confirm": false, "reject_address_default_flags": false}),
         ),
     ] {
         assert_eq!(store.control("customers", patch).await, expected);
     }
     assert_eq!(
         store.control_get("customers").await,
-        json!({"full_put": true, "newsletter_confirm": false})
+        json!({"full_put": true, "newsletter_confirm": false, "reject_address_default_flags": false})
     );
     assert_eq!(
         store.handle.customer_config(),
         CustomerConfig {
             full_put: true,
             newsletter_confirm: false,
+            ..CustomerConfig::default()
         }
     );
     // The switch is live: an e-mail-less PUT is now a <= 2.4.0 refusal.

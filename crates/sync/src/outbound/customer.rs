@@ -110,20 +110,41 @@ pub async fn update(
     );
     let mut full_object = false;
     if !merged.sends_nothing() {
-        let write =
-            StoreWrite::save_customer(customer, body::partial(customer, &remote_json, &merged));
-        let mut answer = step.send(&write).await?;
+        let mut sent = body::partial(customer, &remote_json, &merged);
+        let mut answer = step
+            .send(&StoreWrite::save_customer(customer, sent.clone()))
+            .await?;
         if let Err(e) = &answer
             && body::wants_whole_customer(e)
         {
             // Magento 2.4.0 or older: it saves the body as the whole customer.
             full_object = true;
-            let write =
-                StoreWrite::save_customer(customer, body::full(customer, &remote_json, &merged));
-            answer = step.send(&write).await?;
+            sent = body::full(customer, &remote_json, &merged);
+            answer = step
+                .send(&StoreWrite::save_customer(customer, sent.clone()))
+                .await?;
+        }
+        let mut pending = Vec::new();
+        if let Err(e) = &answer
+            && body::refuses_default_flags(e)
+        {
+            // Magento 2.4.7 before -p4 (#38878): defaults go on the customer, by id.
+            let (stripped, later) = body::without_default_flags(sent);
+            pending = later;
+            answer = step
+                .send(&StoreWrite::save_customer(customer, stripped))
+                .await?;
         }
         match answer {
-            Ok(_) => {}
+            Ok(saved) => {
+                if !pending.is_empty()
+                    && let Some(outcome) =
+                        set_new_defaults(step, command, customer, &saved, &remote_json, pending)
+                            .await?
+                {
+                    return Ok(outcome);
+                }
+            }
             Err(e) if customer_gone(&e) => return gone(step, customer).await,
             Err(e) if e.outcome_unknown() => return no_answer(step, customer, &e).await,
             Err(e) => {
@@ -153,6 +174,54 @@ pub async fn update(
         );
     }
     Ok(outcome)
+}
+
+/// After a save without default flags, makes the new addresses that should be defaults so, by
+/// the ids the store just gave them. `None` when done; an outcome when the store refused.
+async fn set_new_defaults(
+    step: &mut Step<'_>,
+    command: &ActionCommand,
+    customer: i64,
+    saved: &Value,
+    before: &Value,
+    pending: Vec<body::PendingDefault>,
+) -> Result<Option<Outcome>> {
+    let known: Vec<i64> = body::remote(before)
+        .addresses
+        .iter()
+        .map(|a| a.magento_id)
+        .collect();
+    // The save answers the customer; a store that answers less is read again.
+    let current = if saved.get("addresses").is_some() {
+        saved.clone()
+    } else {
+        match step.ctx.client.get_customer_json(customer).await {
+            Ok(json) => json,
+            Err(e) => return Ok(Some(no_answer(step, customer, &e).await?)),
+        }
+    };
+    let mut set = serde_json::Map::new();
+    set.insert("id".into(), serde_json::json!(customer));
+    for body::PendingDefault::New(key, values) in pending {
+        if let Some(id) = body::new_address_id(&current, &values, &known) {
+            set.insert(key.into(), serde_json::json!(id.to_string()));
+        }
+    }
+    if set.len() == 1 {
+        return Ok(None);
+    }
+    match step
+        .send(&StoreWrite::save_customer(customer, Value::Object(set)))
+        .await?
+    {
+        Ok(_) => Ok(None),
+        Err(e) if e.outcome_unknown() => Ok(Some(no_answer(step, customer, &e).await?)),
+        Err(e) => {
+            let mut outcome = refusal(command, &e);
+            outcome.targets = targets(step, customer).await?;
+            Ok(Some(outcome))
+        }
+    }
 }
 
 pub async fn create(

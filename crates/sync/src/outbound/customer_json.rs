@@ -302,6 +302,70 @@ pub fn new_customer(new: &NewCustomer) -> Value {
     Value::Object(body)
 }
 
+/// Magento 2.4.7 before -p4 (#38878) refuses addresses carrying default flags in a customer
+/// save with this message, naming the flag.
+pub fn refuses_default_flags(e: &magento::Error) -> bool {
+    e.store_message().is_some_and(|m| {
+        m.message.trim() == "The %fieldName value is invalid. Set the correct value and try again."
+            && m.parameters
+                .as_ref()
+                .and_then(|p| p.get("fieldName"))
+                .and_then(Value::as_str)
+                .is_some_and(|f| f == "default_billing" || f == "default_shipping")
+    })
+}
+
+/// A default to set after the save: on a kept address (by id, in the same body) or on a new one
+/// (found once the store has given it an id).
+#[derive(Clone, Debug, PartialEq)]
+pub enum PendingDefault {
+    New(&'static str, AddressInput),
+}
+
+/// The same save without default flags on its addresses: kept addresses' defaults move to the
+/// customer's `default_billing`/`default_shipping` ids; a new address's default is returned, to
+/// be set once it has an id.
+pub fn without_default_flags(mut body: Value) -> (Value, Vec<PendingDefault>) {
+    let mut pending = Vec::new();
+    let Some(customer) = body.as_object_mut() else {
+        return (body, pending);
+    };
+    let mut by_id: Vec<(&'static str, i64)> = Vec::new();
+    if let Some(Value::Array(book)) = customer.get_mut("addresses") {
+        for key in ["default_billing", "default_shipping"] {
+            for a in book.iter_mut() {
+                let Some(obj) = a.as_object_mut() else {
+                    continue;
+                };
+                if flag(obj.get(key)) {
+                    match text(obj.get("id")).and_then(|v| v.parse::<i64>().ok()) {
+                        Some(id) => by_id.push((key, id)),
+                        None => pending.push(PendingDefault::New(
+                            key,
+                            address_values(&Value::Object(obj.clone())),
+                        )),
+                    }
+                }
+                obj.remove(key);
+            }
+        }
+    }
+    for (key, id) in by_id {
+        customer.insert(key.into(), json!(id.to_string()));
+    }
+    (body, pending)
+}
+
+/// The id of the address of `customer` (the store's JSON) with these values, not among `known`.
+pub fn new_address_id(customer: &Value, values: &AddressInput, known: &[i64]) -> Option<i64> {
+    remote(customer)
+        .addresses
+        .into_iter()
+        .filter(|a| !known.contains(&a.magento_id))
+        .find(|a| a.values == *values)
+        .map(|a| a.magento_id)
+}
+
 /// Magento 2.4.0 and older refuse a save without the email with this message (2.1 and 2.2
 /// with the second): the sign that the store wants the whole customer.
 pub fn wants_whole_customer(e: &magento::Error) -> bool {
