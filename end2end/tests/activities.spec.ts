@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import { execFileSync } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { addUserByCli, hydrated, signIn, uniqueEmail } from "./helpers";
 
@@ -8,6 +9,29 @@ import { addUserByCli, hydrated, signIn, uniqueEmail } from "./helpers";
 const shots = process.env.E2E_SCREENSHOTS ?? "../target/e2e/screenshots";
 mkdirSync(shots, { recursive: true });
 const password = "a long activities password";
+
+function channels(): { name: string; last_success_at: string | null }[] {
+  const env = { ...process.env };
+  delete env.DATABASE_URL;
+  return JSON.parse(
+    execFileSync(
+      process.env.CARTWISE_BIN!,
+      ["--data-dir", process.env.CARTWISE_E2E_DATA!, "--log", "warn", "channel", "list", "--json"],
+      { env },
+    ).toString(),
+  );
+}
+
+// The demo store's first sync brings the carts this works on.
+test.beforeAll(async () => {
+  test.setTimeout(240_000);
+  await expect
+    .poll(() => channels().find((c) => c.name === "Demo store")?.last_success_at ?? null, {
+      timeout: 180_000,
+      intervals: [1000],
+    })
+    .not.toBeNull();
+});
 
 function tomorrow(): string {
   const d = new Date(Date.now() + 36 * 3600 * 1000);
