@@ -46,6 +46,37 @@ pub fn read_only_reason(two_way: bool, is_guest: bool, removed: bool) -> Option<
     }
 }
 
+/// The editable columns of a customer row.
+struct Columns {
+    first_name: Option<String>,
+    last_name: Option<String>,
+    email: String,
+    dob: Option<chrono::NaiveDate>,
+    gender: Option<i16>,
+    taxvat: Option<String>,
+    group_id: Option<i64>,
+}
+
+/// A customer row's editable fields as the merge compares them (text as Magento's JSON carries
+/// it; gender 0 is "not set"): the form's base and a bulk edit's.
+fn field_values(c: Columns) -> Vec<(CustomerField, Option<String>)> {
+    vec![
+        (CustomerField::Firstname, c.first_name),
+        (CustomerField::Lastname, c.last_name),
+        (CustomerField::Email, Some(c.email)),
+        (
+            CustomerField::Dob,
+            c.dob.map(|d| d.format("%Y-%m-%d").to_string()),
+        ),
+        (
+            CustomerField::Gender,
+            c.gender.filter(|g| *g > 0).map(|g| g.to_string()),
+        ),
+        (CustomerField::Taxvat, c.taxvat),
+        (CustomerField::GroupId, c.group_id.map(|g| g.to_string())),
+    ]
+}
+
 /// The customer form of CRM customer `id`.
 pub async fn form(pool: &PgPool, id: i64) -> Result<CustomerForm> {
     let c = sqlx::query!(
@@ -64,21 +95,15 @@ pub async fn form(pool: &PgPool, id: i64) -> Result<CustomerForm> {
     .fetch_optional(pool)
     .await?
     .ok_or(Error::NotFound)?;
-    let values = vec![
-        (CustomerField::Firstname, c.first_name),
-        (CustomerField::Lastname, c.last_name),
-        (CustomerField::Email, Some(c.email)),
-        (
-            CustomerField::Dob,
-            c.dob.map(|d| d.format("%Y-%m-%d").to_string()),
-        ),
-        (
-            CustomerField::Gender,
-            c.gender.filter(|g| *g > 0).map(|g| g.to_string()),
-        ),
-        (CustomerField::Taxvat, c.taxvat),
-        (CustomerField::GroupId, c.group_id.map(|g| g.to_string())),
-    ];
+    let values = field_values(Columns {
+        first_name: c.first_name,
+        last_name: c.last_name,
+        email: c.email,
+        dob: c.dob,
+        gender: c.gender,
+        taxvat: c.taxvat,
+        group_id: c.group_id,
+    });
     Ok(CustomerForm {
         customer_id: c.id,
         channel_id: c.channel_id,
@@ -321,21 +346,15 @@ pub async fn bases(
         .map(|r| CustomerBase {
             id: r.id,
             magento_id: r.magento_id,
-            values: vec![
-                (CustomerField::Firstname, r.first_name),
-                (CustomerField::Lastname, r.last_name),
-                (CustomerField::Email, Some(r.email)),
-                (
-                    CustomerField::Dob,
-                    r.dob.map(|d| d.format("%Y-%m-%d").to_string()),
-                ),
-                (
-                    CustomerField::Gender,
-                    r.gender.filter(|g| *g > 0).map(|g| g.to_string()),
-                ),
-                (CustomerField::Taxvat, r.taxvat),
-                (CustomerField::GroupId, r.group_id.map(|g| g.to_string())),
-            ],
+            values: field_values(Columns {
+                first_name: r.first_name,
+                last_name: r.last_name,
+                email: r.email,
+                dob: r.dob,
+                gender: r.gender,
+                taxvat: r.taxvat,
+                group_id: r.group_id,
+            }),
         })
         .collect())
 }

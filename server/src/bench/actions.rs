@@ -13,9 +13,7 @@ use domain::sync::JobKind;
 use domain::{ChannelSettings, Credentials, Decimal};
 use magento::StoreWrite;
 use magento::types::{NewCartItem, ShippingInformation};
-use sqlx::postgres::PgConnectOptions;
 use std::collections::BTreeMap;
-use std::str::FromStr;
 use std::time::{Duration, Instant};
 use store::PgPool;
 use store::secrets::Cipher;
@@ -39,15 +37,7 @@ pub async fn run(global: &GlobalArgs, orders: usize) -> Result<()> {
 
 async fn measure(global: &GlobalArgs, orders: usize, url: &str) -> Result<()> {
     let db = Database::open(global).await?;
-    let base = match global.database_url() {
-        Some(u) => PgConnectOptions::from_str(u)?,
-        None => crate::embedded_pg::EmbeddedPostgres::locate(
-            &global.data_dir,
-            global.pg_bin.as_deref(),
-            &global.pg_user,
-        )?
-        .connect_options(crate::embedded_pg::DB_NAME),
-    };
+    let base = super::database_options(global)?;
     let cipher = Cipher::new(&[1u8; 32]);
     let pool = super::sync::fresh_database(&db.pool, &base, "cartwise_bench_actions").await?;
     let mut settings = ChannelSettings::new("Bench actions", url);

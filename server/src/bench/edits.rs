@@ -16,8 +16,6 @@ use domain::customer_edit::{CustomerEdit, CustomerField, FieldChange};
 use domain::sync::JobKind;
 use domain::{ChannelSettings, Credentials};
 use magento::StoreWrite;
-use sqlx::postgres::PgConnectOptions;
-use std::str::FromStr;
 use std::time::{Duration, Instant};
 use store::secrets::Cipher;
 use store::store_actions::{NewAction, Targets};
@@ -38,15 +36,7 @@ pub async fn run(global: &GlobalArgs, edits: usize, bulk: usize) -> Result<()> {
 
 async fn measure(global: &GlobalArgs, edits: usize, bulk: usize, url: &str) -> Result<()> {
     let db = Database::open(global).await?;
-    let base = match global.database_url() {
-        Some(u) => PgConnectOptions::from_str(u)?,
-        None => crate::embedded_pg::EmbeddedPostgres::locate(
-            &global.data_dir,
-            global.pg_bin.as_deref(),
-            &global.pg_user,
-        )?
-        .connect_options(crate::embedded_pg::DB_NAME),
-    };
+    let base = super::database_options(global)?;
     let cipher = Cipher::new(&[1u8; 32]);
     let pool = super::sync::fresh_database(&db.pool, &base, "cartwise_bench_edits").await?;
     let mut settings = ChannelSettings::new("Bench edits", url);

@@ -11,6 +11,23 @@ pub mod products;
 pub mod seed;
 pub mod sync;
 
+/// How to reach the benchmark's Postgres: DATABASE_URL, or the embedded cluster of its data
+/// directory (each benchmark then makes its own fresh database in it).
+pub(crate) fn database_options(
+    global: &crate::cli::GlobalArgs,
+) -> anyhow::Result<sqlx::postgres::PgConnectOptions> {
+    use std::str::FromStr;
+    Ok(match global.database_url() {
+        Some(u) => sqlx::postgres::PgConnectOptions::from_str(u)?,
+        None => crate::embedded_pg::EmbeddedPostgres::locate(
+            &global.data_dir,
+            global.pg_bin.as_deref(),
+            &global.pg_user,
+        )?
+        .connect_options(crate::embedded_pg::DB_NAME),
+    })
+}
+
 /// Peak resident memory of this process so far, in MiB (Linux `VmHWM`).
 pub fn peak_rss_mib() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;

@@ -10,8 +10,6 @@ use domain::sync::{JobKind, JobStatus};
 use domain::{ChannelSettings, Credentials, Entity};
 use magento::KeysetCursor;
 use magento::resources::Products;
-use sqlx::postgres::PgConnectOptions;
-use std::str::FromStr;
 use std::time::Instant;
 use store::secrets::Cipher;
 use sync::connect::ClientOptions;
@@ -29,15 +27,7 @@ pub async fn run(global: &GlobalArgs, count: usize) -> Result<()> {
 
 async fn measure(global: &GlobalArgs, url: &str) -> Result<()> {
     let db = Database::open(global).await?;
-    let base = match global.database_url() {
-        Some(u) => PgConnectOptions::from_str(u)?,
-        None => crate::embedded_pg::EmbeddedPostgres::locate(
-            &global.data_dir,
-            global.pg_bin.as_deref(),
-            &global.pg_user,
-        )?
-        .connect_options(crate::embedded_pg::DB_NAME),
-    };
+    let base = super::database_options(global)?;
     let cipher = Cipher::new(&[1u8; 32]);
     let options = ClientOptions {
         max_concurrent_requests: 4,

@@ -12,8 +12,6 @@ use chrono::{Duration as ChronoDuration, Utc};
 use domain::sync::{JobKind, JobStatus};
 use domain::{ChannelSettings, Credentials, Entity};
 use magento::{Direction, Filter, KeysetCursor, SearchCriteria, SearchPage};
-use sqlx::postgres::PgConnectOptions;
-use std::str::FromStr;
 use std::time::{Duration, Instant};
 use store::PgPool;
 use store::secrets::Cipher;
@@ -83,7 +81,7 @@ async fn checkpoint(admin: &PgPool) -> Result<()> {
 /// A fresh, migrated database in the benchmark's cluster.
 pub(crate) async fn fresh_database(
     admin: &PgPool,
-    base: &PgConnectOptions,
+    base: &sqlx::postgres::PgConnectOptions,
     name: &str,
 ) -> Result<PgPool> {
     sqlx::query(&format!("drop database if exists {name} with (force)"))
@@ -115,15 +113,7 @@ fn options() -> ClientOptions {
 
 async fn measure(global: &GlobalArgs, scale: usize, url: &str) -> Result<()> {
     let db = Database::open(global).await?;
-    let base = match global.database_url() {
-        Some(u) => PgConnectOptions::from_str(u)?,
-        None => crate::embedded_pg::EmbeddedPostgres::locate(
-            &global.data_dir,
-            global.pg_bin.as_deref(),
-            &global.pg_user,
-        )?
-        .connect_options(crate::embedded_pg::DB_NAME),
-    };
+    let base = super::database_options(global)?;
     let cipher = Cipher::new(&[1u8; 32]);
 
     // 1. The sync itself, into an empty database.

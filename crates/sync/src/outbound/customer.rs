@@ -69,6 +69,25 @@ async fn targets(step: &Step<'_>, customer: i64) -> Result<Targets> {
     })
 }
 
+/// A save the store did not take: the customer is gone (marked removed), the answer was lost
+/// (re-read), or the store refused (its words, next to the field they name).
+async fn failed_save(
+    step: &Step<'_>,
+    command: &ActionCommand,
+    customer: i64,
+    e: &magento::Error,
+) -> Result<Outcome> {
+    if customer_gone(e) {
+        return gone(step, customer).await;
+    }
+    if e.outcome_unknown() {
+        return no_answer(step, customer, e).await;
+    }
+    let mut outcome = refusal(command, e);
+    outcome.targets = targets(step, customer).await?;
+    Ok(outcome)
+}
+
 /// No answer came back for a save: it may or may not have been applied. The customer is read
 /// again so the page shows what the store holds.
 async fn no_answer(step: &Step<'_>, customer: i64, e: &magento::Error) -> Result<Outcome> {
@@ -145,13 +164,7 @@ pub async fn update(
                     return Ok(outcome);
                 }
             }
-            Err(e) if customer_gone(&e) => return gone(step, customer).await,
-            Err(e) if e.outcome_unknown() => return no_answer(step, customer, &e).await,
-            Err(e) => {
-                let mut outcome = refusal(command, &e);
-                outcome.targets = targets(step, customer).await?;
-                return Ok(outcome);
-            }
+            Err(e) => return failed_save(step, command, customer, &e).await,
         }
     }
     // The base moves: the CRM's copy becomes what the store now holds.
@@ -215,12 +228,7 @@ async fn set_new_defaults(
         .await?
     {
         Ok(_) => Ok(None),
-        Err(e) if e.outcome_unknown() => Ok(Some(no_answer(step, customer, &e).await?)),
-        Err(e) => {
-            let mut outcome = refusal(command, &e);
-            outcome.targets = targets(step, customer).await?;
-            Ok(Some(outcome))
-        }
+        Err(e) => Ok(Some(failed_save(step, command, customer, &e).await?)),
     }
 }
 
@@ -303,13 +311,7 @@ pub async fn subscription(
         }
         match answer {
             Ok(_) => {}
-            Err(e) if customer_gone(&e) => return gone(step, customer).await,
-            Err(e) if e.outcome_unknown() => return no_answer(step, customer, &e).await,
-            Err(e) => {
-                let mut outcome = refusal(command, &e);
-                outcome.targets = targets(step, customer).await?;
-                return Ok(outcome);
-            }
+            Err(e) => return failed_save(step, command, customer, &e).await,
         }
     }
     step.reread(Entity::Customers, &[customer]).await;
