@@ -44,8 +44,8 @@ impl Access {
 pub const ACCESS: &[(&str, Access)] = {
     use Access::{Public, Role, SignedIn};
     use Permission::{
-        Activities, ManageIntegrations, ManageSubscribers, ManageUsers, ReadData, ReadReports,
-        StoreActions,
+        Activities, ManageIntegrations, ManageLists, ManageSubscribers, ManageUsers, ReadData,
+        ReadReports, StoreActions,
     };
     &[
         // Server functions.
@@ -85,6 +85,20 @@ pub const ACCESS: &[(&str, Access)] = {
         ("/api/get_dashboard", Role(ReadReports)),
         ("/api/get_grid_options", Role(ReadData)),
         ("/api/get_my_tasks", Role(ReadData)),
+        ("/api/get_feedback_report", Role(ReadReports)),
+        ("/api/list_marketing_lists", Role(ReadData)),
+        ("/api/get_marketing_list", Role(ReadData)),
+        ("/api/create_marketing_list", Role(ManageLists)),
+        ("/api/remove_list_member", Role(ManageLists)),
+        ("/api/refresh_marketing_list", Role(ManageLists)),
+        ("/api/delete_marketing_list", Role(ManageLists)),
+        ("/api/export_marketing_list", Role(ReadData)),
+        ("/api/get_opportunity", Role(ReadData)),
+        ("/api/list_opportunities", Role(ReadData)),
+        ("/api/export_opportunities", Role(ReadData)),
+        ("/api/save_opportunity", Role(Activities)),
+        ("/api/follow_up_cart", Role(Activities)),
+        ("/api/record_order_feedback", Role(Activities)),
         ("/api/get_order", Role(ReadData)),
         ("/api/get_product", Role(ReadData)),
         ("/api/get_sales_report", Role(ReadReports)),
@@ -141,6 +155,8 @@ pub const ACCESS: &[(&str, Access)] = {
         ("/", SignedIn),
         ("/account", SignedIn),
         ("/tasks", Role(ReadData)),
+        ("/lists", Role(ReadData)),
+        ("/lists/:id", Role(ReadData)),
         ("/users", Role(ManageUsers)),
         ("/channels", Role(ManageIntegrations)),
         ("/channels/new", Role(ManageIntegrations)),
@@ -163,6 +179,8 @@ pub const ACCESS: &[(&str, Access)] = {
         ("/newsletter-subscribers", Role(ReadData)),
         ("/newsletter-subscribers/:id", Role(ReadData)),
         ("/products", Role(ReadData)),
+        ("/opportunities", Role(ReadData)),
+        ("/opportunities/:id", Role(ReadData)),
         ("/products/:id", Role(ReadData)),
         ("/store-actions", Role(ReadData)),
         ("/reports", Role(ReadReports)),
@@ -170,6 +188,7 @@ pub const ACCESS: &[(&str, Access)] = {
         ("/reports/carts-by-status", Role(ReadReports)),
         ("/reports/abandoned-carts", Role(ReadReports)),
         ("/reports/customers", Role(ReadReports)),
+        ("/reports/feedback", Role(ReadReports)),
     ]
 };
 

@@ -68,6 +68,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/users") view=UsersPage ssr=SsrMode::Async />
                     <Route path=path!("/account") view=AccountPage ssr=SsrMode::Async />
                     <Route path=path!("/tasks") view=crate::activities::MyTasksPage ssr=SsrMode::Async />
+                    <Route path=path!("/lists") view=crate::lists::ListsPage ssr=SsrMode::Async />
+                    <Route path=path!("/lists/:id") view=crate::lists::ListPage ssr=SsrMode::Async />
                     <ChannelRoutes />
                     <GridRoutes />
                     <ActionRoutes />

@@ -46,9 +46,11 @@ pub fn activity_item(a: &ActivityView, with_record: bool) -> impl IntoView + use
         .assignee
         .clone()
         .map(|n| view! { <span class="muted">{format!(" · for {n}")}</span> });
-    let done = a.done_at.as_ref().map(
-        |t| view! { <span class="badge tone-success">{format!("Done {}", t.display())}</span> },
-    );
+    let done = match (&a.done_at, &a.cancelled_reason) {
+        (Some(_), Some(why)) => Some(view! { <span class="badge tone-neutral" title=why.clone()>{format!("Closed: {why}")}</span> }.into_any()),
+        (Some(t), None) => Some(view! { <span class="badge tone-success">{format!("Done {}", t.display())}</span> }.into_any()),
+        _ => None,
+    };
     view! {
         <li class="timeline-item activity-item" data-kind=a.kind.as_str()>
             <div class="timeline-head">
@@ -66,6 +68,26 @@ pub fn activity_item(a: &ActivityView, with_record: bool) -> impl IntoView + use
     }
 }
 
+/// A store action or a sync event on the timeline.
+fn event_item(e: &domain::activities::TimelineEvent) -> impl IntoView + use<> {
+    let source = if e.source == "store_action" {
+        "Store action"
+    } else {
+        "Sync"
+    };
+    view! {
+        <li class="timeline-item timeline-event" data-source=e.source.clone()>
+            <div class="timeline-head">
+                <span class=format!("badge tone-{}", e.tone)>{source}</span>
+                " "
+                <strong>{e.title.clone()}</strong>
+                <span class="muted">{format!(" · {}", e.at.display())}</span>
+            </div>
+            {(!e.detail.is_empty()).then(|| view! { <p class="activity-note muted">{e.detail.clone()}</p> })}
+        </li>
+    }
+}
+
 /// The tab: the form (for those who may log) and the list.
 pub fn activities_view(
     tab: Activities,
@@ -77,17 +99,26 @@ pub fn activities_view(
         Ok(tab) => tab,
         Err(error) => return view! { <ErrorMessage error /> }.into_any(),
     };
-    let list = if tab.items.is_empty() {
-        view! { <p class="muted">"No call, email, note or task on this record yet."</p> }.into_any()
-    } else {
-        view! { <ol class="timeline activities">{tab.items.iter().map(|a| activity_item(a, false)).collect_view()}</ol> }
-            .into_any()
-    };
+    let empty = tab.items.is_empty().then(|| {
+        view! { <p class="muted">"No call, email, note or task on this record yet."</p> }
+    });
+    let lines = domain::activities::merge_timeline(&tab.items, &tab.events)
+        .into_iter()
+        .map(|line| match line {
+            domain::activities::TimelineLine::Activity(a) => activity_item(a, false).into_any(),
+            domain::activities::TimelineLine::Event(e) => event_item(e).into_any(),
+        })
+        .collect_view();
+    let list = view! {
+        {empty}
+        <ol class="timeline activities">{lines}</ol>
+    }
+    .into_any();
     let form = may_log
         .then(|| view! { <LogForm record assignees=tab.assignees.clone() me=tab.me logged /> });
     view! {
         <section class="card record-section">
-            <h2>"Activities"</h2>
+            <h2>"Activities and timeline"</h2>
             <div class="activities-body">
                 {form}
                 {list}
@@ -169,12 +200,12 @@ fn LogForm(
             },
         });
     };
-    let kinds = ActivityKind::ALL.map(|k| {
+    let kinds = ActivityKind::LOGGABLE.map(|k| {
         view! {
             <label class="radio">
                 <input type="radio" name="activity_kind" value=k.as_str()
                     prop:checked=move || kind.get() == k on:change=move |_| kind.set(k) />
-                {match k { ActivityKind::Call => "Log a call", ActivityKind::Email => "Log an email", ActivityKind::Note => "Write a note", ActivityKind::Task => "Create a task" }}
+                {match k { ActivityKind::Call => "Log a call", ActivityKind::Email => "Log an email", ActivityKind::Note => "Write a note", ActivityKind::Task => "Create a task", ActivityKind::Event => "" }}
             </label>
         }
     });

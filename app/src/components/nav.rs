@@ -47,6 +47,8 @@ pub fn sections(session: &SessionInfo) -> Vec<NavSection> {
     let mut sales = Vec::new();
     if shows(Entity::Carts) {
         sales.push(item("Shopping Carts", "/carts"));
+        // Opportunities come from carts.
+        sales.push(item("Opportunities", "/opportunities"));
     }
     if shows(Entity::Orders) {
         sales.push(item("Orders", "/orders"));
@@ -65,6 +67,9 @@ pub fn sections(session: &SessionInfo) -> Vec<NavSection> {
     let mut marketing = Vec::new();
     if shows(Entity::NewsletterSubscribers) {
         marketing.push(item("Newsletter Subscribers", "/newsletter-subscribers"));
+    }
+    if shows(Entity::Customers) || shows(Entity::Carts) {
+        marketing.push(item("Marketing Lists", "/lists"));
     }
     all.push(NavSection {
         title: "Marketing",

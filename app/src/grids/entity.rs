@@ -81,6 +81,12 @@ entity!(
     Some("/api/export_products"),
     api::list_products
 );
+entity!(
+    domain::grid::opportunities::OpportunityRow,
+    "opportunities",
+    Some("/api/export_opportunities"),
+    api::list_opportunities
+);
 entity!(Item<CartItemField>, "items", None, api::list_cart_items);
 entity!(Item<OrderItemField>, "items", None, api::list_order_items);
 entity!(

@@ -10,7 +10,7 @@
 pub mod api;
 pub mod codec;
 pub mod entity;
-mod grid;
+pub(crate) mod grid;
 mod pages;
 pub(crate) mod record;
 
@@ -39,6 +39,8 @@ pub fn GridRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("/orders/:id") view=pages::orders::OrderPage ssr=SsrMode::Async />
             <Route path=path!("/credit-memos") view=pages::credit_memos::CreditMemosPage ssr=SsrMode::Async />
             <Route path=path!("/credit-memos/:id") view=pages::credit_memos::CreditMemoPage ssr=SsrMode::Async />
+            <Route path=path!("/opportunities") view=crate::follow_ups::OpportunitiesPage ssr=SsrMode::Async />
+            <Route path=path!("/opportunities/:id") view=crate::follow_ups::OpportunityPage ssr=SsrMode::Async />
             <Route path=path!("/products") view=pages::products::ProductsPage ssr=SsrMode::Async />
             <Route path=path!("/products/:id") view=pages::products::ProductPage ssr=SsrMode::Async />
             <Route path=path!("/newsletter-subscribers") view=pages::subscribers::SubscribersPage ssr=SsrMode::Async />

@@ -32,6 +32,7 @@ pub fn ReportRoutes() -> impl leptos_router::MatchNestedRoutes + Clone {
             <Route path=path!("/abandoned-carts") view=abandoned_page::AbandonedCartsPage ssr=SsrMode::Async />
             <Route path=path!("/sales") view=sales_page::SalesPage ssr=SsrMode::Async />
             <Route path=path!("/customers") view=customers_page::CustomersPage ssr=SsrMode::Async />
+            <Route path=path!("/feedback") view=crate::follow_ups::FeedbackReportPage ssr=SsrMode::Async />
         </ParentRoute>
     }
     .into_inner()
@@ -60,6 +61,11 @@ fn ReportsPage() -> impl IntoView {
             "/reports/customers",
             "Customers by lifetime value",
             "Who buys the most, with recency, frequency and monetary (RFM) scores.",
+        ),
+        (
+            "/reports/feedback",
+            "Customer feedback",
+            "What customers said when the team followed up their orders, and who is waiting for a call.",
         ),
     ];
     view! {

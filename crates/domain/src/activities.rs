@@ -15,10 +15,22 @@ pub enum ActivityKind {
     Email,
     Note,
     Task,
+    /// Written by the CRM itself (a follow-up closed by the sync, a rule that fired); never
+    /// logged by hand.
+    Event,
 }
 
 impl ActivityKind {
-    pub const ALL: [ActivityKind; 4] = [
+    pub const ALL: [ActivityKind; 5] = [
+        ActivityKind::Call,
+        ActivityKind::Email,
+        ActivityKind::Note,
+        ActivityKind::Task,
+        ActivityKind::Event,
+    ];
+
+    /// What a person may log.
+    pub const LOGGABLE: [ActivityKind; 4] = [
         ActivityKind::Call,
         ActivityKind::Email,
         ActivityKind::Note,
@@ -31,6 +43,7 @@ impl ActivityKind {
             ActivityKind::Email => "email",
             ActivityKind::Note => "note",
             ActivityKind::Task => "task",
+            ActivityKind::Event => "event",
         }
     }
 
@@ -40,6 +53,7 @@ impl ActivityKind {
             ActivityKind::Email => "Email",
             ActivityKind::Note => "Note",
             ActivityKind::Task => "Task",
+            ActivityKind::Event => "Event",
         }
     }
 }
@@ -172,6 +186,7 @@ impl NewActivity {
         use crate::AppError;
         let kind = self
             .kind
+            .filter(|k| *k != ActivityKind::Event)
             .ok_or_else(|| AppError::invalid("kind", "Choose what to log."))?;
         let subject = self.subject.trim();
         if subject.chars().count() > 200 {
@@ -212,25 +227,32 @@ impl NewActivity {
         if kind != ActivityKind::Task {
             return Ok(None);
         }
-        let due = NaiveDate::parse_from_str(self.due.trim(), "%Y-%m-%d")
-            .map_err(|_| AppError::invalid("due", "Enter the due date as YYYY-MM-DD."))?;
-        if due < today {
-            return Err(AppError::invalid(
-                "due",
-                "The due date has passed: choose today or a later day.",
-            ));
-        }
-        let limit = today
-            .with_year(today.year() + MAX_DUE_YEARS)
-            .unwrap_or(today);
-        if due > limit {
-            return Err(AppError::invalid(
-                "due",
-                format!("Choose a due date within {MAX_DUE_YEARS} years."),
-            ));
-        }
-        Ok(Some(due))
+        due_date(self.due.trim(), today, "due").map(Some)
     }
+}
+
+/// A day from today to [`MAX_DUE_YEARS`] on, typed as `YYYY-MM-DD` (a task's due date, a
+/// follow-up's next contact, an opportunity's close date). The error names `field`.
+pub fn due_date(text: &str, today: NaiveDate, field: &str) -> Result<NaiveDate, crate::AppError> {
+    use crate::AppError;
+    let due = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::invalid(field, "Enter the date as YYYY-MM-DD."))?;
+    if due < today {
+        return Err(AppError::invalid(
+            field,
+            "The date has passed: choose today or a later day.",
+        ));
+    }
+    let limit = today
+        .with_year(today.year() + MAX_DUE_YEARS)
+        .unwrap_or(today);
+    if due > limit {
+        return Err(AppError::invalid(
+            field,
+            format!("Choose a date within {MAX_DUE_YEARS} years."),
+        ));
+    }
+    Ok(due)
 }
 
 use chrono::Datelike;
@@ -256,6 +278,9 @@ pub struct ActivityView {
     pub author: Option<String>,
     pub created_at: Option<LocalTime>,
     pub done_at: Option<LocalTime>,
+    /// A task closed by the CRM, and why ("The shopper placed the order.").
+    #[serde(default)]
+    pub cancelled_reason: Option<String>,
 }
 
 impl ActivityView {
@@ -394,6 +419,7 @@ mod tests {
             author: None,
             created_at: None,
             done_at: None,
+            cancelled_reason: None,
         };
         let split = MyTasks::split(
             vec![
@@ -408,5 +434,108 @@ mod tests {
             (1, 1, 1)
         );
         assert!(split.today[0].headline().contains("high priority"));
+    }
+}
+
+/// Something that happened to a record that nobody logged: a store action on it, or what the
+/// sync saw (created in the store, a status change, a record the sync could not read). The
+/// record's timeline merges these with its activities in time order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TimelineEvent {
+    pub at: LocalTime,
+    /// `store_action` or `sync`.
+    pub source: String,
+    pub title: String,
+    pub detail: String,
+    /// `success`, `danger`, `warning`, `info`, `neutral`.
+    pub tone: String,
+}
+
+/// One line of a record's timeline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TimelineLine<'a> {
+    Activity(&'a ActivityView),
+    Event(&'a TimelineEvent),
+}
+
+/// Activities and events, newest first (an activity without a time goes last).
+pub fn merge_timeline<'a>(
+    activities: &'a [ActivityView],
+    events: &'a [TimelineEvent],
+) -> Vec<TimelineLine<'a>> {
+    let mut lines: Vec<(Option<chrono::DateTime<chrono::Utc>>, TimelineLine<'a>)> = activities
+        .iter()
+        .map(|a| {
+            (
+                a.created_at.as_ref().map(|t| t.utc),
+                TimelineLine::Activity(a),
+            )
+        })
+        .chain(
+            events
+                .iter()
+                .map(|e| (Some(e.at.utc), TimelineLine::Event(e))),
+        )
+        .collect();
+    // Stable: equal times keep activities (already newest first) before events.
+    lines.sort_by_key(|l| std::cmp::Reverse(l.0));
+    lines.into_iter().map(|(_, l)| l).collect()
+}
+
+#[cfg(test)]
+mod timeline_tests {
+    use super::*;
+    use chrono::{TimeZone, Utc};
+
+    fn at(h: u32) -> LocalTime {
+        let utc = Utc.with_ymd_and_hms(2026, 12, 5, h, 0, 0).unwrap();
+        LocalTime {
+            utc,
+            local: utc.naive_utc(),
+        }
+    }
+
+    #[test]
+    fn activities_and_events_interleave_newest_first() {
+        let activity = |id, h| ActivityView {
+            id,
+            kind: ActivityKind::Note,
+            record: ActivityRecord::Cart(1),
+            record_label: String::new(),
+            subject: String::new(),
+            body: "n".into(),
+            direction: None,
+            outcome: None,
+            duration_mins: None,
+            due: None,
+            assignee: None,
+            assignee_id: None,
+            priority: None,
+            author: None,
+            created_at: Some(at(h)),
+            done_at: None,
+            cancelled_reason: None,
+        };
+        let event = |h, title: &str| TimelineEvent {
+            at: at(h),
+            source: "sync".into(),
+            title: title.into(),
+            detail: String::new(),
+            tone: "info".into(),
+        };
+        let acts = [activity(2, 9), activity(1, 5)];
+        let events = [
+            event(10, "purchased"),
+            event(7, "changed"),
+            event(1, "created"),
+        ];
+        let order: Vec<String> = merge_timeline(&acts, &events)
+            .into_iter()
+            .map(|l| match l {
+                TimelineLine::Activity(a) => format!("a{}", a.id),
+                TimelineLine::Event(e) => e.title.clone(),
+            })
+            .collect();
+        assert_eq!(order, ["purchased", "a2", "changed", "a1", "created"]);
     }
 }

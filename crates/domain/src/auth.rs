@@ -19,6 +19,8 @@ pub enum Permission {
     Activities,
     /// Manage newsletter subscriptions.
     ManageSubscribers,
+    /// Build, refresh and export marketing lists (and, later, email templates).
+    ManageLists,
     /// Set up channels, run syncs, read and retry the sync error log.
     ManageIntegrations,
     /// Create users, change roles, deactivate users.
@@ -26,12 +28,13 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 7] = [
+    pub const ALL: [Permission; 8] = [
         Permission::ReadData,
         Permission::ReadReports,
         Permission::StoreActions,
         Permission::Activities,
         Permission::ManageSubscribers,
+        Permission::ManageLists,
         Permission::ManageIntegrations,
         Permission::ManageUsers,
     ];
@@ -64,7 +67,10 @@ impl Role {
                 permission,
                 ReadData | ReadReports | StoreActions | Activities
             ),
-            Role::Marketing => matches!(permission, ReadData | ReadReports | ManageSubscribers),
+            Role::Marketing => matches!(
+                permission,
+                ReadData | ReadReports | ManageSubscribers | ManageLists
+            ),
             Role::Viewer => matches!(permission, ReadData | ReadReports),
         }
     }
@@ -144,7 +150,10 @@ mod tests {
                 Role::Sales,
                 &[ReadData, ReadReports, StoreActions, Activities],
             ),
-            (Role::Marketing, &[ReadData, ReadReports, ManageSubscribers]),
+            (
+                Role::Marketing,
+                &[ReadData, ReadReports, ManageSubscribers, ManageLists],
+            ),
             (Role::Viewer, &[ReadData, ReadReports]),
         ];
         for (role, allowed) in expected {

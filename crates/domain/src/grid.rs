@@ -12,10 +12,12 @@ mod query;
 
 pub mod accounts;
 pub mod carts;
+pub mod codec;
 pub mod credit_memos;
 pub mod customers;
 pub mod detail;
 pub mod lines;
+pub mod opportunities;
 pub mod orders;
 pub mod products;
 pub mod subscribers;

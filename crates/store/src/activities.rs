@@ -110,6 +110,7 @@ struct Row {
     author: Option<String>,
     created_at: DateTime<Utc>,
     done_at: Option<DateTime<Utc>>,
+    cancelled_reason: Option<String>,
 }
 
 impl Row {
@@ -149,6 +150,7 @@ impl Row {
             author: self.author,
             created_at: local_time(Some(self.created_at), tz),
             done_at: local_time(self.done_at, tz),
+            cancelled_reason: self.cancelled_reason,
         })
     }
 }
@@ -170,7 +172,7 @@ macro_rules! select_activities {
                    end as record_label,
                    a.subject, a.body, a.direction, a.outcome, a.duration_mins, a.due_on,
                    u.name as "assignee?", a.assignee_id, a.priority, w.name as "author?",
-                   a.created_at, a.done_at
+                   a.created_at, a.done_at, a.cancelled_reason
                from activities a
                left join users u on u.id = a.assignee_id
                left join users w on w.id = a.author_id "# + $where,
@@ -270,4 +272,125 @@ pub async fn assignees(pool: &PgPool) -> Result<Vec<(i64, String)>> {
     .into_iter()
     .map(|r| (r.id, r.name))
     .collect())
+}
+
+/// What the sync saw of a record, as timeline events: when the store created it, when it was
+/// first synced, the last change in the store, a cart's status change, conversion and leaving
+/// the store, an order's placement, and the record's open sync errors.
+pub async fn sync_events(
+    pool: &PgPool,
+    record: ActivityRecord,
+    tz: Tz,
+) -> Result<Vec<domain::activities::TimelineEvent>> {
+    let rows = match record {
+        ActivityRecord::Customer(id) => {
+            sqlx::query_as!(
+                EventRow,
+                r#"select e.at as "at!", e.title as "title!", e.detail as "detail!", e.tone as "tone!"
+                   from customers c
+                   cross join lateral (values
+                       (c.magento_created_at, 'Registered in the store', '', 'info'),
+                       (c.created_at, 'First synced into Cartwise', '', 'neutral'),
+                       (case when c.magento_updated_at > c.magento_created_at + interval '1 second'
+                             then c.magento_updated_at end,
+                        'Last changed in the store', '', 'neutral')
+                   ) as e(at, title, detail, tone)
+                   where c.id = $1 and e.at is not null
+                   union all
+                   select s.created_at, 'The sync could not read this customer', s.message, 'danger'
+                   from customers c join sync_errors s
+                     on s.channel_id = c.channel_id and s.entity = 'customers'
+                    and s.magento_id = c.magento_id::text and s.status = 'open'
+                   where c.id = $1"#,
+                id
+            )
+            .fetch_all(pool)
+            .await?
+        }
+        ActivityRecord::Cart(id) => {
+            sqlx::query_as!(
+                EventRow,
+                r#"select e.at as "at!", e.title as "title!", e.detail as "detail!", e.tone as "tone!"
+                   from carts c
+                   cross join lateral (values
+                       (c.magento_created_at, 'Cart created in the store', '', 'info'),
+                       (c.created_at, 'First synced into Cartwise', '', 'neutral'),
+                       (c.converted_at, 'Converted to an order in the store', '', 'success'),
+                       (c.left_store_at, 'No longer in the store', '', 'neutral'),
+                       (case when c.status_changed_at > c.created_at + interval '1 second'
+                             then c.status_changed_at end,
+                        'Status: ' || case c.status when 'converted_to_opportunity'
+                                                    then 'converted to opportunity'
+                                                    else c.status end,
+                        '', case c.status when 'purchased' then 'success' when 'lost' then 'danger'
+                                          else 'neutral' end)
+                   ) as e(at, title, detail, tone)
+                   where c.id = $1 and e.at is not null
+                   union all
+                   select s.created_at, 'The sync could not read this cart', s.message, 'danger'
+                   from carts c join sync_errors s
+                     on s.channel_id = c.channel_id and s.entity = 'carts'
+                    and s.magento_id = c.magento_id::text and s.status = 'open'
+                   where c.id = $1"#,
+                id
+            )
+            .fetch_all(pool)
+            .await?
+        }
+        ActivityRecord::Order(id) => {
+            sqlx::query_as!(
+                EventRow,
+                r#"select e.at as "at!", e.title as "title!", e.detail as "detail!", e.tone as "tone!"
+                   from orders o
+                   cross join lateral (values
+                       (o.magento_created_at, 'Order placed in the store',
+                        coalesce('Status: ' || o.status, ''), 'success'),
+                       (o.created_at, 'First synced into Cartwise', '', 'neutral'),
+                       (case when o.magento_updated_at > o.magento_created_at + interval '1 second'
+                             then o.magento_updated_at end,
+                        'Last changed in the store', coalesce('Status: ' || o.status, ''), 'neutral')
+                   ) as e(at, title, detail, tone)
+                   where o.id = $1 and e.at is not null
+                   union all
+                   select s.created_at, 'The sync could not read this order', s.message, 'danger'
+                   from orders o join sync_errors s
+                     on s.channel_id = o.channel_id and s.entity = 'orders'
+                    and s.magento_id = o.magento_id::text and s.status = 'open'
+                   where o.id = $1"#,
+                id
+            )
+            .fetch_all(pool)
+            .await?
+        }
+        ActivityRecord::Account(id) => {
+            sqlx::query_as!(
+                EventRow,
+                r#"select a.created_at as "at!", 'Account created in Cartwise' as "title!",
+                       '' as "detail!", 'neutral' as "tone!"
+                   from accounts a where a.id = $1"#,
+                id
+            )
+            .fetch_all(pool)
+            .await?
+        }
+    };
+    Ok(rows
+        .into_iter()
+        .filter_map(|r| {
+            Some(domain::activities::TimelineEvent {
+                at: local_time(Some(r.at), tz)?,
+                source: "sync".into(),
+                title: r.title,
+                detail: r.detail,
+                tone: r.tone,
+            })
+        })
+        .collect())
+}
+
+struct EventRow {
+    at: DateTime<Utc>,
+    title: String,
+    detail: String,
+    tone: String,
 }

@@ -282,6 +282,220 @@ async fn customers_filter_and_sort(pool: PgPool) {
     );
 }
 
+/// A store for the segment filters: groups with the same Magento id in two channels, address
+/// books whose shown country (default billing, else first) differs from another address's,
+/// customers with several newsletter records (the latest counts; a removed one does not), and
+/// orders spread so that every RFM part takes several scores, with ties.
+const SEGMENTS: &str = r#"
+insert into channels (id, name, store_url, auth_kind, credentials, entities) values
+  (1, 'Seg store', 'https://seg.example', 'bearer', '\x00', array['customers', 'orders']),
+  (2, 'Other store', 'https://other.example', 'bearer', '\x00', array['customers', 'orders']);
+insert into customer_groups (channel_id, magento_id, code) values
+  (1, 0, 'NOT LOGGED IN'), (1, 1, 'General'), (1, 2, 'Wholesale'), (2, 2, 'Retail');
+insert into customers (id, channel_id, magento_id, is_guest, group_id, email, first_name,
+    magento_created_at) values
+  (21, 1, 521, false, 1, 'a@example.com', 'A', '2026-01-21T10:00:00Z'),
+  (22, 1, 522, false, 2, 'b@example.com', 'B', '2026-01-22T10:00:00Z'),
+  (23, 1, 523, false, 2, 'c@example.com', 'C', '2026-01-23T10:00:00Z'),
+  (24, 1, null, true, 0, 'd@example.com', 'D', '2026-01-24T10:00:00Z'),
+  (25, 2, 625, false, 2, 'e@example.com', 'E', '2026-01-25T10:00:00Z'),
+  (26, 1, 526, false, 1, 'f@example.com', 'F', '2026-01-26T10:00:00Z'),
+  (27, 1, 527, false, 1, 'g@example.com', 'G', '2026-01-27T10:00:00Z'),
+  (28, 1, 528, false, 1, 'h@example.com', 'H', '2026-01-28T10:00:00Z');
+-- Shown: 21 DE (its default billing, not its first), 22 DE (no default: its first), 23 FR
+-- (default billing; its other address is DE), 25 DE, 26 US; 24, 27, 28 have none.
+insert into customer_addresses (id, customer_id, magento_id, country_id, is_default_billing,
+    is_default_shipping) values
+  (41, 21, 1, 'FR', false, true), (42, 21, 2, 'DE', true, false),
+  (43, 22, 3, 'DE', false, false), (44, 22, 4, 'AT', false, true),
+  (45, 23, 5, 'DE', false, true), (46, 23, 6, 'FR', true, false),
+  (47, 25, 7, 'DE', true, true), (48, 26, 8, 'US', true, true);
+-- 21 subscribed; 22 subscribed, then unsubscribed in a later record; 23's record was removed
+-- from the store; 28's two records were updated at once (the newest record counts).
+insert into newsletter_subscribers (id, channel_id, magento_id, source, email, customer_id,
+    status, removed_at, updated_at) values
+  (71, 1, 1, 'companion_route', 'a@example.com', 21, 1, null, '2026-02-01T10:00:00Z'),
+  (72, 1, 2, 'companion_route', 'b@example.com', 22, 1, null, '2026-02-01T10:00:00Z'),
+  (73, 1, 3, 'companion_route', 'b@example.com', 22, 3, null, '2026-02-02T10:00:00Z'),
+  (74, 1, 4, 'companion_route', 'c@example.com', 23, 1, '2026-02-03T10:00:00Z', '2026-02-03T10:00:00Z'),
+  (75, 2, 5, 'companion_route', 'e@example.com', 25, 4, null, '2026-02-01T10:00:00Z'),
+  (76, 1, 6, 'companion_route', 'f@example.com', 26, 2, null, '2026-02-01T10:00:00Z'),
+  (77, 1, 7, 'companion_route', 'h@example.com', 28, 3, null, '2026-02-01T10:00:00Z'),
+  (78, 1, 8, 'companion_route', 'h@example.com', 28, 1, null, '2026-02-01T10:00:00Z'),
+  (79, 1, 9, 'companion_route', 'nobody@example.com', null, 1, null, '2026-02-01T10:00:00Z');
+-- Days ago, amounts (subtotal − |discount|), in EUR but for 26 (USD). Canceled orders count
+-- nowhere: 23's big one, and 27's only one (27 has no score).
+insert into orders (id, channel_id, magento_id, customer_id, is_guest, state, status, subtotal,
+    discount_amount, order_currency_code, magento_created_at)
+select id, ch, id, customer, customer = 24, state, state, subtotal, discount, currency,
+       now() - days * interval '1 day'
+from (values
+  (801, 1, 21, 5, 100, 0, 'complete', 'EUR'), (802, 1, 21, 15, 100, 0, 'complete', 'EUR'),
+  (803, 1, 21, 25, 100, 0, 'complete', 'EUR'),
+  (804, 1, 22, 40, 80, -5, 'complete', 'EUR'), (805, 1, 22, 45, 80, -5, 'processing', 'EUR'),
+  (806, 1, 28, 70, 200, 0, 'complete', 'EUR'),
+  (807, 1, 23, 100, 50, 0, 'complete', 'EUR'), (808, 1, 23, 10, 999, 0, 'canceled', 'EUR'),
+  (809, 1, 24, 200, 20, 0, 'complete', 'EUR'),
+  (810, 1, 26, 400, 1000, 0, 'complete', 'USD'),
+  (811, 1, 27, 3, 500, 0, 'canceled', 'EUR'),
+  (812, 2, 25, 30, 60, 0, 'complete', 'EUR')
+) o(id, ch, customer, days, subtotal, discount, state, currency);
+"#;
+
+/// The RFM scores as the grid shows them, by customer id.
+async fn rfm_cells(pool: &PgPool) -> Vec<(i64, String)> {
+    let q = query::<CustomerField>(&[("per_page", "200")], today());
+    let (rows, _) = grid::page(pool, &q, PARIS).await.unwrap();
+    let mut cells: Vec<(i64, String)> = rows
+        .iter()
+        .map(|r| (r.id, r.cell(CustomerField::Rfm).display()))
+        .collect();
+    cells.sort();
+    cells
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn customer_segment_filters(pool: PgPool) {
+    let p = &pool;
+    sqlx::raw_sql(SEGMENTS).execute(p).await.expect("seed");
+    // Lifetime sales, order counts and last orders as the sync keeps them.
+    let mut tx = p.begin().await.unwrap();
+    store::sync_write::links::refresh_customer_totals(&mut tx, &[21, 22, 23, 24, 25, 26, 27, 28])
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let all = [28, 27, 26, 25, 24, 23, 22, 21];
+    expect::<CustomerField>(p, &[], &all).await;
+
+    // Group: its code, in the customer's own channel (group 2 is Retail in channel 2).
+    expect::<CustomerField>(p, &[("group", "WHOLE")], &[23, 22]).await;
+    expect::<CustomerField>(p, &[("group_eq", "general")], &[28, 27, 26, 21]).await;
+    expect::<CustomerField>(p, &[("group", "retail")], &[25]).await;
+    expect::<CustomerField>(p, &[("group", "not logged")], &[24]).await;
+    expect::<CustomerField>(p, &[("group_eq", "whole")], &[]).await;
+    expect::<CustomerField>(p, &[("group", "%")], &[]).await;
+
+    // Country: the one shown, by ISO code, whatever the case.
+    expect::<CustomerField>(p, &[("country_eq", "de")], &[25, 22, 21]).await;
+    expect::<CustomerField>(p, &[("country", "DE")], &[25, 22, 21]).await;
+    expect::<CustomerField>(p, &[("country_eq", "DE"), ("channel", "1")], &[22, 21]).await;
+    expect::<CustomerField>(p, &[("country_eq", "FR")], &[23]).await;
+    expect::<CustomerField>(p, &[("country_eq", "at")], &[]).await;
+    expect::<CustomerField>(p, &[("country_eq", "us"), ("group", "general")], &[26]).await;
+    let shown = query::<CustomerField>(&[("country_eq", "de")], today());
+    for row in grid::page(p, &shown, PARIS).await.unwrap().0 {
+        assert_eq!(
+            row.cell(CustomerField::Country).display(),
+            "DE",
+            "{}",
+            row.id
+        );
+    }
+
+    // Newsletter status: the current record's; removed records and none at all are "none".
+    let statuses: &[(&str, &[i64], &str)] = &[
+        ("subscribed", &[28, 21], "Subscribed"),
+        ("unsubscribed", &[22], "Unsubscribed"),
+        ("not_activated", &[26], "Not activated"),
+        ("unconfirmed", &[25], "Unconfirmed"),
+        ("none", &[27, 24, 23], ""),
+    ];
+    for (value, ids, label) in statuses {
+        expect::<CustomerField>(p, &[("subscription", value)], ids).await;
+        let q = query::<CustomerField>(&[("subscription", value)], today());
+        for row in grid::page(p, &q, PARIS).await.unwrap().0 {
+            assert_eq!(row.cell(CustomerField::Subscription).display(), *label);
+        }
+    }
+    expect::<CustomerField>(
+        p,
+        &[("subscription", "subscribed,none")],
+        &[28, 27, 24, 23, 21],
+    )
+    .await;
+    expect::<CustomerField>(
+        p,
+        &[("subscription", "none,unsubscribed"), ("channel", "1")],
+        &[27, 24, 23, 22],
+    )
+    .await;
+
+    // Last order: whole days in the user's zone, from the totals the sync keeps.
+    let day = |days_ago: i64| {
+        domain::dates::iso(chrono::Utc::now().date_naive() - chrono::Duration::days(days_ago))
+    };
+    let (since_50, until_150) = (day(50), day(150));
+    expect::<CustomerField>(p, &[("last_order_at_min", &since_50)], &[25, 22, 21]).await;
+    expect::<CustomerField>(p, &[("last_order_at_max", &until_150)], &[26, 24]).await;
+    expect::<CustomerField>(
+        p,
+        &[("sort", "-last_order_at")],
+        &[21, 25, 22, 28, 23, 24, 26, 27],
+    )
+    .await;
+
+    // RFM: nothing until the scores are computed, then the report's quintiles by rank.
+    expect::<CustomerField>(p, &[("rfm_recency_min", "1")], &[]).await;
+    assert_eq!(store::segments::refresh_rfm(p, 1).await.unwrap(), 6);
+    // Recency by last order (6 buyers: 26 and 24 share the lowest fifth), frequency by orders
+    // in the last 365 days (one order each ties 28, 23 and 24 with 26's none), monetary within
+    // EUR (5 buyers) and USD (26 alone). 27 has no non-canceled order; 25 is another channel's.
+    assert_eq!(
+        rfm_cells(p).await,
+        [
+            (21, "555".to_string()),
+            (22, "443".to_string()),
+            (23, "212".to_string()),
+            (24, "111".to_string()),
+            (25, String::new()),
+            (26, "111".to_string()),
+            (27, String::new()),
+            (28, "314".to_string()),
+        ]
+    );
+    expect::<CustomerField>(p, &[("rfm_recency_min", "4")], &[22, 21]).await;
+    expect::<CustomerField>(p, &[("rfm_frequency_max", "1")], &[28, 26, 24, 23]).await;
+    expect::<CustomerField>(
+        p,
+        &[("rfm_monetary_min", "4"), ("rfm_monetary_max", "5")],
+        &[28, 21],
+    )
+    .await;
+    expect::<CustomerField>(
+        p,
+        &[
+            ("rfm_recency_min", "3"),
+            ("rfm_monetary_min", "3.5"),
+            ("subscription", "subscribed"),
+        ],
+        &[28, 21],
+    )
+    .await;
+    expect::<CustomerField>(
+        p,
+        &[("rfm_recency_min", "1"), ("sort", "-rfm")],
+        &[21, 22, 28, 23, 26, 24],
+    )
+    .await;
+    expect::<CustomerField>(p, &[("sort", "rfm")], &[25, 27, 24, 26, 23, 28, 22, 21]).await;
+
+    // Only changed scores are written; each channel is its own population.
+    assert_eq!(store::segments::refresh_rfm(p, 1).await.unwrap(), 0);
+    assert_eq!(store::segments::refresh_rfm(p, 2).await.unwrap(), 1);
+    expect::<CustomerField>(p, &[("rfm_monetary_max", "1"), ("channel", "2")], &[25]).await;
+    // 21's orders are canceled: it loses its score, and 22 becomes the most recent and most
+    // frequent buyer (its sales stay third of four).
+    sqlx::query("update orders set state = 'canceled', status = 'canceled' where customer_id = 21")
+        .execute(p)
+        .await
+        .unwrap();
+    assert!(store::segments::refresh_rfm(p, 1).await.unwrap() >= 1);
+    let cells = rfm_cells(p).await;
+    assert_eq!(cells[0], (21, String::new()));
+    assert_eq!(cells[1], (22, "553".to_string()), "{cells:?}");
+    assert_eq!(store::segments::refresh_rfm(p, 1).await.unwrap(), 0);
+}
+
 #[sqlx::test(migrator = "store::MIGRATOR")]
 async fn accounts_credit_memos_and_subscribers_filter_and_sort(pool: PgPool) {
     load(&pool).await;

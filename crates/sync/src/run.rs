@@ -62,6 +62,13 @@ pub async fn run_job(
     if let Err(e) = store::sync_write::deferred_indexes::restore(pool, Some(job.id)).await {
         tracing::warn!(job = job.id, error = %e, "could not build deferred grid indexes");
     }
+    // The customers' RFM scores (the grid's segment filters), once per run however it ended:
+    // a failed run's committed pages count too, and time alone moves a frequency (it counts
+    // the last 365 days). Scores are derived data: a failure is logged, the next run retries.
+    match store::segments::refresh_rfm(pool, job.channel_id).await {
+        Ok(n) => tracing::debug!(job = job.id, customers = n, "refreshed RFM scores"),
+        Err(e) => tracing::warn!(job = job.id, error = %e, "could not refresh RFM scores"),
+    }
     let (status, error, channel_status) = match &result {
         Ok(()) => (JobStatus::Succeeded, None, None),
         Err(e) if e.downcast_ref::<Canceled>().is_some() => (
@@ -288,6 +295,15 @@ async fn run(
             .await?;
             tx.commit().await?;
         }
+    }
+    // Newly abandoned carts and the orders the channel's rule picks get their follow-ups. A
+    // failure here is the team's to-do list, not the sync's data: logged, the run stands.
+    match store::follow_ups::pass(pool, job.channel_id).await {
+        Ok(pass) if pass != Default::default() => {
+            tracing::info!(channel = job.channel_id, ?pass, "follow-ups opened")
+        }
+        Ok(_) => {}
+        Err(e) => tracing::warn!(channel = job.channel_id, error = %e, "follow-up pass failed"),
     }
     Ok(())
 }

@@ -54,3 +54,10 @@ pub async fn export_products(query: String) -> Result<TextStream<AppError>, AppE
     crate::auth::server::require(domain::Permission::ReadData)?;
     crate::grids::server::export::<domain::grid::products::ProductField>(&query).await
 }
+
+/// Opportunities as CSV.
+#[server(input = GetUrl, output = StreamingText, endpoint = "export_opportunities")]
+pub async fn export_opportunities(query: String) -> Result<TextStream<AppError>, AppError> {
+    crate::auth::server::require(domain::Permission::ReadData)?;
+    crate::grids::server::export::<domain::grid::opportunities::OpportunityField>(&query).await
+}

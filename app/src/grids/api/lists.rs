@@ -102,3 +102,12 @@ pub async fn list_order_status_history(query: String) -> Result<GridPage<History
     crate::auth::server::require(domain::Permission::ReadData)?;
     crate::grids::server::list::<domain::grid::lines::HistoryField>(&query).await
 }
+
+/// A page of opportunities.
+#[server(input = GetUrl, output = leptos::server_fn::codec::Postcard, endpoint = "list_opportunities")]
+pub async fn list_opportunities(
+    query: String,
+) -> Result<GridPage<domain::grid::opportunities::OpportunityRow>, AppError> {
+    crate::auth::server::require(domain::Permission::ReadData)?;
+    crate::grids::server::list::<domain::grid::opportunities::OpportunityField>(&query).await
+}

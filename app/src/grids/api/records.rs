@@ -33,7 +33,10 @@ pub async fn get_account(id: i64) -> Result<AccountDetail, AppError> {
 pub async fn get_cart(id: i64) -> Result<CartDetail, AppError> {
     crate::auth::server::require(domain::Permission::ReadData)?;
     let tz = crate::timezone::server::current();
-    crate::grids::server::answer(store::grid::record::cart(&crate::server::pool()?, id, tz).await)
+    let pool = crate::server::pool()?;
+    let mut cart = crate::grids::server::answer(store::grid::record::cart(&pool, id, tz).await)?;
+    cart.follow_up = crate::grids::server::answer(store::follow_ups::cart(&pool, id, tz).await)?;
+    Ok(cart)
 }
 
 /// An order, with its cart, addresses and totals.
@@ -41,7 +44,10 @@ pub async fn get_cart(id: i64) -> Result<CartDetail, AppError> {
 pub async fn get_order(id: i64) -> Result<OrderDetail, AppError> {
     crate::auth::server::require(domain::Permission::ReadData)?;
     let tz = crate::timezone::server::current();
-    crate::grids::server::answer(store::grid::record::order(&crate::server::pool()?, id, tz).await)
+    let pool = crate::server::pool()?;
+    let mut order = crate::grids::server::answer(store::grid::record::order(&pool, id, tz).await)?;
+    order.follow_up = crate::grids::server::answer(store::follow_ups::order(&pool, id, tz).await)?;
+    Ok(order)
 }
 
 /// A credit memo, with its order and customer.

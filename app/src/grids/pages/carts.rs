@@ -25,6 +25,7 @@ pub fn CartsPage() -> impl IntoView {
         <div class="page-header">
             <h1>"Shopping carts"</h1>
             <NewCartLink />
+            <crate::lists::SaveAsList entity=domain::lists::ListEntity::Carts />
         </div>
         <RequirePermission permission=Permission::ReadData>
             {grid::<CartRow>(GridSetup { label: "Shopping carts", ..Default::default() })}
@@ -47,7 +48,14 @@ fn NewCartLink() -> impl IntoView {
     }
 }
 
-const TABS: &[&str] = &["details", "items", "order", "activities", "actions"];
+const TABS: &[&str] = &[
+    "details",
+    "follow-up",
+    "items",
+    "order",
+    "activities",
+    "actions",
+];
 
 #[component]
 pub fn CartPage() -> impl IntoView {
@@ -63,6 +71,7 @@ pub fn CartPage() -> impl IntoView {
     let mark_lost = ServerAction::<MarkCartLost>::new();
     let reopen = ServerAction::<ReopenCart>::new();
     let sync = ServerAction::<SyncRecord>::new();
+    let follow_up = ServerAction::<crate::follow_ups::api::FollowUpCart>::new();
     let timeline = timeline_data(
         Entity::Carts,
         id,
@@ -76,24 +85,27 @@ pub fn CartPage() -> impl IntoView {
                 mark_lost.version().get(),
                 reopen.version().get(),
                 sync.version().get(),
+                follow_up.version().get(),
             )
         },
-        |(id, _, _, _)| get_cart(id),
+        |(id, ..)| get_cart(id),
     );
     let session = SessionResource::get().0;
     view! {
         <RequirePermission permission=Permission::ReadData>
             <Transition fallback=record::loading>
                 {move || Suspend::new(async move {
-                    let may_act = session.await.unwrap_or_default().can(Permission::StoreActions);
+                    let info = session.await.unwrap_or_default();
+                    let may_act = info.can(Permission::StoreActions);
                     let acts = crate::activities::ActivityTab {
                         data: activities.await,
-                        may_log: session.await.unwrap_or_default().can(Permission::Activities),
+                        may_log: info.can(Permission::Activities),
                         logged,
                     };
+                    let me = info.user.as_ref().map(|u| u.id).unwrap_or_default();
                     let timeline = timeline.await;
                     match cart.await {
-                        Ok(cart) => page(cart, tab.get(), may_act, CartButtons { mark_lost, reopen, sync }, timeline, acts).into_any(),
+                        Ok(cart) => page(cart, tab.get(), may_act, CartButtons { mark_lost, reopen, sync, follow_up, me }, timeline, acts).into_any(),
                         Err(e) => record::failed(e, ("Back to shopping carts", "/carts")),
                     }
                 })}
@@ -108,6 +120,9 @@ struct CartButtons {
     mark_lost: ServerAction<MarkCartLost>,
     reopen: ServerAction<ReopenCart>,
     sync: ServerAction<SyncRecord>,
+    follow_up: ServerAction<crate::follow_ups::api::FollowUpCart>,
+    /// The signed-in user.
+    me: i64,
 }
 
 fn page(
@@ -122,12 +137,16 @@ fn page(
         mark_lost,
         reopen,
         sync,
+        follow_up,
+        me,
     } = buttons;
+    let may_follow_up = acts.may_log;
     let path = format!("/carts/{}", cart.id);
     let title = format!("Cart {}", cart.magento_id);
     let badges = view! {
         <span class=format!("badge tone-{}", status_tone(cart.status).as_str())>{cart.status.label()}</span>
         {cart.abandoned.then(|| view! { <span class="badge tone-warning">"Abandoned"</span> })}
+        {cart.follow_up.as_ref().map(|f| view! { <span class="badge tone-neutral">{format!("Follow-up: {}", f.step.label())}</span> })}
     }
     .into_any();
     let build = (may_act && cart.is_active && cart.order.is_none()).then(|| {
@@ -146,6 +165,7 @@ fn page(
     .into_any();
     let tabs = vec![
         Tab::new("details", "Details", None),
+        Tab::new("follow-up", "Follow-up", None),
         Tab::new("items", "Items", Some(cart.items + cart.removed_items)),
         Tab::new("order", "Order", Some(i64::from(cart.order.is_some()))),
         Tab::new("activities", "Activities", None),
@@ -155,6 +175,7 @@ fn page(
         "items" => related::<Item<CartItemField>>("cart", cart.id, "items", "Items in this cart")
             .into_any(),
         "order" => order_tab(&cart).into_any(),
+        "follow-up" => crate::follow_ups::follow_up_tab(&cart, may_follow_up, me, follow_up),
         "activities" => acts.view(domain::activities::ActivityRecord::Cart(cart.id)),
         "actions" => timeline_view(timeline, may_act),
         _ => details(&cart).into_any(),

@@ -27,6 +27,7 @@ pub fn CustomersPage() -> impl IntoView {
         <div class="page-header">
             <h1>"Magento customers"</h1>
             <NewCustomerLink />
+            <crate::lists::SaveAsList entity=domain::lists::ListEntity::Customers />
         </div>
         <RequirePermission permission=Permission::ReadData>
             {grid::<CustomerRow>(GridSetup { label: "Magento customers", ..Default::default() })}

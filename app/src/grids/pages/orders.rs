@@ -52,6 +52,7 @@ pub fn OrderPage() -> impl IntoView {
     );
     let session = crate::auth::SessionResource::get().0;
     let sync = ServerAction::<SyncRecord>::new();
+    let feedback = ServerAction::<crate::follow_ups::api::RecordOrderFeedback>::new();
     let timeline = timeline_data(
         Entity::Orders,
         id,
@@ -59,8 +60,8 @@ pub fn OrderPage() -> impl IntoView {
         move || sync.version().get(),
     );
     let order = crate::data::data(
-        move || (id.get(), sync.version().get()),
-        |(id, _)| get_order(id),
+        move || (id.get(), sync.version().get(), feedback.version().get()),
+        |(id, ..)| get_order(id),
     );
     view! {
         <RequirePermission permission=Permission::ReadData>
@@ -73,7 +74,7 @@ pub fn OrderPage() -> impl IntoView {
                     };
                     let timeline = timeline.await;
                     match order.await {
-                        Ok(order) => page(order, tab.get(), sync, timeline, acts).into_any(),
+                        Ok(order) => page(order, tab.get(), (sync, feedback), timeline, acts).into_any(),
                         Err(e) => record::failed(e, ("Back to orders", "/orders")),
                     }
                 })}
@@ -85,10 +86,14 @@ pub fn OrderPage() -> impl IntoView {
 fn page(
     o: OrderDetail,
     tab: &'static str,
-    sync: ServerAction<SyncRecord>,
+    (sync, feedback): (
+        ServerAction<SyncRecord>,
+        ServerAction<crate::follow_ups::api::RecordOrderFeedback>,
+    ),
     timeline: Timeline,
     acts: crate::activities::ActivityTab,
 ) -> impl IntoView {
+    let may_follow_up = acts.may_log;
     let path = format!("/orders/{}", o.id);
     let title = format!(
         "Order {}",
@@ -133,7 +138,11 @@ fn page(
         }
         "activities" => acts.view(domain::activities::ActivityRecord::Order(o.id)),
         "actions" => timeline_view(timeline, false),
-        _ => details(&o),
+        _ => view! {
+            {details(&o)}
+            {crate::follow_ups::order_follow_up(&o, may_follow_up, feedback)}
+        }
+        .into_any(),
     };
     view! {
         <Title text=title.clone() />

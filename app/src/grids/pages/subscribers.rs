@@ -17,7 +17,10 @@ use leptos_meta::Title;
 pub fn SubscribersPage() -> impl IntoView {
     view! {
         <Title text="Newsletter subscribers" />
-        <div class="page-header"><h1>"Newsletter subscribers"</h1></div>
+        <div class="page-header">
+            <h1>"Newsletter subscribers"</h1>
+            <crate::lists::SaveAsList entity=domain::lists::ListEntity::Subscribers />
+        </div>
         <RequirePermission permission=Permission::ReadData>
             {grid::<SubscriberRow>(GridSetup { label: "Newsletter subscribers", ..Default::default() })}
         </RequirePermission>

@@ -5,6 +5,8 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
@@ -191,6 +193,26 @@ pub async fn live_tick(
         .min(100_000);
     let events = shared.live_tick(n);
     Json(json!({ "events": events }))
+}
+
+/// `?cart=N`: a live shopper checks out cart N (cheapest rate, the first payment method the
+/// store offers) — what a test needs to see a followed-up cart bought.
+pub async fn live_checkout(
+    State(shared): State<SharedStore>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let Some(cart) = q.get("cart").and_then(|c| c.parse::<u32>().ok()) else {
+        return (StatusCode::BAD_REQUEST, "cart=N is required").into_response();
+    };
+    let placed = shared.write().checkout_with_payment(cart, None);
+    match placed {
+        Ok(order) => Json(json!({ "order": order })).into_response(),
+        Err(e) => (
+            StatusCode::from_u16(e.status).unwrap_or(StatusCode::BAD_REQUEST),
+            Json(e.body()),
+        )
+            .into_response(),
+    }
 }
 
 pub async fn purge(State(shared): State<SharedStore>) -> Json<Value> {

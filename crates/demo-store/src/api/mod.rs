@@ -54,6 +54,7 @@ pub fn router(store: SharedStore) -> Router {
         )
         .route("/_demo/paging", post(control::set_paging))
         .route("/_demo/live/tick", post(control::live_tick))
+        .route("/_demo/live/checkout", post(control::live_checkout))
         .route("/_demo/purge", post(control::purge))
         .route("/_demo/stats", get(control::stats))
         .route("/_demo/malformed", get(control::malformed))

@@ -28,7 +28,39 @@ pub enum CartField {
     Checkout,
     /// Carts holding a line of this SKU (`sku_eq=`) or a SKU containing this text (`sku=`).
     Sku,
+    /// The follow-up's step (issue 16).
+    FollowUp,
+    /// Who owns the follow-up (a user id).
+    Owner,
 }
+
+/// The follow-up steps, as `domain::follow_up::Step`.
+pub const FOLLOW_UP_STEPS: &[Choice] = &[
+    Choice {
+        value: "not_contacted",
+        label: "Not contacted",
+    },
+    Choice {
+        value: "contacted",
+        label: "Contacted",
+    },
+    Choice {
+        value: "won_back",
+        label: "Won back",
+    },
+    Choice {
+        value: "lost",
+        label: "Lost",
+    },
+    Choice {
+        value: "opportunity",
+        label: "Converted to opportunity",
+    },
+    Choice {
+        value: "expired",
+        label: "Expired",
+    },
+];
 
 /// The five statuses of product.md §3.
 pub const CART_STATUSES: &[Choice] = &[
@@ -73,6 +105,8 @@ impl GridField for CartField {
         CartField::WithItems,
         CartField::Checkout,
         CartField::Sku,
+        CartField::FollowUp,
+        CartField::Owner,
     ];
     const DEFAULT_SORT: Sort<Self> = Sort::desc(CartField::CreatedAt);
 
@@ -114,6 +148,10 @@ impl GridField for CartField {
                 in_panel: true,
                 ..FieldDef::link_filter("sku", "Contains SKU", Text)
             },
+            CartField::FollowUp => {
+                FieldDef::col("follow_up", "Follow-up").filter(Choice(FOLLOW_UP_STEPS))
+            }
+            CartField::Owner => FieldDef::col("owner", "Owner").filter(Id).not_in_panel(),
         }
     }
 }
@@ -140,6 +178,12 @@ pub struct CartRow {
     pub created_at: Option<LocalTime>,
     pub updated_at: Option<LocalTime>,
     pub billing_country: Option<String>,
+    /// The follow-up's step (`Step::as_str`), if the cart has one.
+    #[serde(default)]
+    pub follow_up: Option<String>,
+    /// The follow-up's owner: (user id, name).
+    #[serde(default)]
+    pub owner: Option<(i64, String)>,
 }
 
 /// The badge colour of a cart status.
@@ -150,6 +194,19 @@ pub fn status_tone(status: CartStatus) -> Tone {
         CartStatus::Lost => Tone::Danger,
         CartStatus::Expired => Tone::Neutral,
         CartStatus::ConvertedToOpportunity => Tone::Warning,
+    }
+}
+
+/// The badge colour of a follow-up step.
+pub fn follow_up_tone(step: crate::follow_up::Step) -> Tone {
+    use crate::follow_up::Step;
+    match step {
+        Step::NotContacted => Tone::Warning,
+        Step::Contacted => Tone::Info,
+        Step::WonBack => Tone::Success,
+        Step::Lost => Tone::Danger,
+        Step::Opportunity => Tone::Warning,
+        Step::Expired => Tone::Neutral,
     }
 }
 
@@ -207,6 +264,24 @@ impl GridRecord for CartRow {
             CartField::CreatedAt => Cell::time(&self.created_at),
             CartField::UpdatedAt => Cell::time(&self.updated_at),
             CartField::BillingCountry => Cell::opt_text(self.billing_country.as_deref()),
+            CartField::FollowUp => match self
+                .follow_up
+                .as_deref()
+                .and_then(|s| s.parse::<crate::follow_up::Step>().ok())
+            {
+                Some(step) => Cell::Badge {
+                    text: step.label().into(),
+                    tone: follow_up_tone(step),
+                },
+                None => Cell::Empty,
+            },
+            CartField::Owner => match &self.owner {
+                Some((id, name)) => Cell::Link {
+                    text: name.clone(),
+                    href: format!("/carts?owner={id}"),
+                },
+                None => Cell::Empty,
+            },
             CartField::Account | CartField::WithItems | CartField::Checkout | CartField::Sku => {
                 Cell::Empty
             }
@@ -219,6 +294,16 @@ mod tests {
     #[test]
     fn fields_are_consistent() {
         crate::grid::field::tests::check_fields::<super::CartField>();
+    }
+
+    #[test]
+    fn follow_up_steps_match_the_domain_enum() {
+        let values: Vec<&str> = super::FOLLOW_UP_STEPS.iter().map(|c| c.value).collect();
+        let expected: Vec<&str> = crate::follow_up::Step::ALL
+            .iter()
+            .map(|s| s.as_str())
+            .collect();
+        assert_eq!(values, expected);
     }
 
     #[test]

@@ -132,6 +132,9 @@ pub struct AccountDetail {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CartDetail {
     pub id: i64,
+    /// Its follow-up (filled by the page's loader; `None` when it has none).
+    #[serde(default)]
+    pub follow_up: Option<crate::follow_up::CartFollowUp>,
     pub channel: String,
     pub website: Option<String>,
     pub store: Option<String>,
@@ -215,6 +218,9 @@ pub struct OrderTotals {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrderDetail {
     pub id: i64,
+    /// Its follow-up, when the channel's rule (or a rep) gave it one.
+    #[serde(default)]
+    pub follow_up: Option<crate::follow_up::OrderFollowUp>,
     pub channel: String,
     pub website: Option<String>,
     pub store: Option<String>,

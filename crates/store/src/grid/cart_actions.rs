@@ -30,6 +30,24 @@ pub async fn mark_lost(pool: &PgPool, cart_id: i64) -> Result<CartStatus> {
 /// user's decision: Purchased if its order exists, Expired if it left the store, was
 /// deactivated or is older than the channel's cart lifetime, else Open.
 pub async fn reopen(pool: &PgPool, cart_id: i64) -> Result<CartStatus> {
+    let mut conn = pool.acquire().await?;
+    match recompute_status(&mut conn, cart_id).await? {
+        Some(s) => Ok(s),
+        None => Err(refusal(
+            pool,
+            cart_id,
+            "Only lost or converted carts can be reopened.",
+        )
+        .await),
+    }
+}
+
+/// Gives a Lost or Converted cart the status the rules give it without the user's decision;
+/// `None` when the cart is neither.
+pub async fn recompute_status(
+    conn: &mut sqlx::PgConnection,
+    cart_id: i64,
+) -> Result<Option<CartStatus>> {
     let status = sqlx::query_scalar!(
         r#"update carts c set status = case
                when c.order_id is not null then 'purchased'
@@ -44,17 +62,9 @@ pub async fn reopen(pool: &PgPool, cart_id: i64) -> Result<CartStatus> {
            returning c.status"#,
         cart_id
     )
-    .fetch_optional(pool)
+    .fetch_optional(&mut *conn)
     .await?;
-    match status {
-        Some(s) => Ok(s.parse().unwrap_or(CartStatus::Open)),
-        None => Err(refusal(
-            pool,
-            cart_id,
-            "Only lost or converted carts can be reopened.",
-        )
-        .await),
-    }
+    Ok(status.map(|s| s.parse().unwrap_or(CartStatus::Open)))
 }
 
 /// Not found, or a conflict explaining why the cart's status does not allow it.

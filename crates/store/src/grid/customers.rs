@@ -11,6 +11,29 @@ use rust_decimal::Decimal;
 const NAME: &str = "(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))";
 const NAME_LOWER: &str = "lower(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))";
 
+/// The country shown: the default billing address's, else the first address's (the `addr`
+/// join below), read from the `(customer_id, is_default_billing desc, id)` index.
+macro_rules! country {
+    () => {
+        "(select a.country_id from customer_addresses a where a.customer_id = c.id \
+          order by a.is_default_billing desc, a.id limit 1)"
+    };
+}
+
+/// A newsletter subscriber record `s` that is its customer's current one: not removed, and
+/// the latest updated (as the customer's page and the `sub` join read it; ties go to the newest
+/// record).
+macro_rules! current_subscription {
+    () => {
+        "s.removed_at is null and not exists (select 1 from newsletter_subscribers n \
+         where n.customer_id = s.customer_id and n.channel_id = s.channel_id \
+         and n.removed_at is null and (n.updated_at, n.id) > (s.updated_at, s.id))"
+    };
+}
+
+/// The RFM score as one sortable number (545 for R 5, F 4, M 5).
+const RFM_SCORE: &str = "(c.rfm_recency * 100 + c.rfm_frequency * 10 + c.rfm_monetary)";
+
 #[derive(sqlx::FromRow)]
 pub struct Row {
     id: i64,
@@ -27,6 +50,11 @@ pub struct Row {
     created_at: Option<DateTime<Utc>>,
     updated_at: Option<DateTime<Utc>>,
     is_guest: bool,
+    last_order_at: Option<DateTime<Utc>>,
+    rfm_recency: Option<i16>,
+    rfm_frequency: Option<i16>,
+    rfm_monetary: Option<i16>,
+    subscription: Option<i16>,
 }
 
 impl GridSource for CustomerField {
@@ -39,9 +67,11 @@ impl GridSource for CustomerField {
         nullif(trim(concat_ws(' ', c.first_name, c.last_name)), '') as name, c.email,
         g.code as group_code, c.lifetime_sales, c.orders_count, cur.order_currency_code as currency,
         addr.country_id as country, addr.region, c.magento_created_at as created_at,
-        c.magento_updated_at as updated_at, c.is_guest"#;
+        c.magento_updated_at as updated_at, c.is_guest, c.last_order_at, c.rfm_recency,
+        c.rfm_frequency, c.rfm_monetary, sub.status as subscription"#;
     // The country shown is the default billing address's (else the first address's); the
-    // currency is the latest order's (lifetime sales are summed in order currency).
+    // currency is the latest order's (lifetime sales are summed in order currency); the
+    // newsletter status is the current subscriber record's (`current_subscription!`).
     const JOINS: &'static str = r#"join channels ch on ch.id = c.channel_id
         left join websites w on w.channel_id = c.channel_id and w.magento_id = c.website_id
         left join customer_groups g on g.channel_id = c.channel_id and g.magento_id = c.group_id
@@ -49,7 +79,11 @@ impl GridSource for CustomerField {
                            where a.customer_id = c.id
                            order by a.is_default_billing desc, a.id limit 1) addr on true
         left join lateral (select o.order_currency_code from orders o where o.customer_id = c.id
-                           order by o.id desc limit 1) cur on true"#;
+                           order by o.id desc limit 1) cur on true
+        left join lateral (select s.status from newsletter_subscribers s
+                           where s.channel_id = c.channel_id and s.customer_id = c.id
+                             and s.removed_at is null
+                           order by s.updated_at desc, s.id desc limit 1) sub on true"#;
 
     fn target(self) -> Option<Target> {
         Some(match self {
@@ -63,8 +97,42 @@ impl GridSource for CustomerField {
                 expr: "c.email",
                 eq: "c.email_key",
             },
+            // The group's code, through the channel's groups (a handful of rows): a hashed
+            // semi-join, no join per customer.
+            CustomerField::Group => Target::TextVia {
+                prefix: "(c.channel_id, c.group_id) in (select g.channel_id, g.magento_id \
+                         from customer_groups g where ",
+                expr: "g.code",
+                eq: "lower(g.code)",
+                suffix: ")",
+            },
             CustomerField::LifetimeSales => Target::Col("c.lifetime_sales"),
             CustomerField::OrdersCount => Target::Int("c.orders_count"),
+            CustomerField::LastOrderAt => Target::Col("c.last_order_at"),
+            CustomerField::Country => Target::Text {
+                expr: country!(),
+                eq: concat!("lower(", country!(), ")"),
+            },
+            CustomerField::Subscription => Target::CodesVia {
+                prefix: "(c.channel_id, c.id) in (select s.channel_id, s.customer_id \
+                         from newsletter_subscribers s where s.status = any(",
+                suffix: concat!(") and ", current_subscription!(), ")"),
+                codes: &[
+                    ("subscribed", 1),
+                    ("not_activated", 2),
+                    ("unsubscribed", 3),
+                    ("unconfirmed", 4),
+                ],
+                none: Some((
+                    "none",
+                    "not exists (select 1 from newsletter_subscribers s \
+                     where s.customer_id = c.id and s.channel_id = c.channel_id \
+                     and s.removed_at is null)",
+                )),
+            },
+            CustomerField::RfmRecency => Target::Int("c.rfm_recency"),
+            CustomerField::RfmFrequency => Target::Int("c.rfm_frequency"),
+            CustomerField::RfmMonetary => Target::Int("c.rfm_monetary"),
             CustomerField::CreatedAt => Target::Col("c.magento_created_at"),
             CustomerField::UpdatedAt => Target::Col("c.magento_updated_at"),
             CustomerField::IsGuest => Target::Col("c.is_guest"),
@@ -77,7 +145,7 @@ impl GridSource for CustomerField {
                 expr: "o.magento_created_at",
                 suffix: ")",
             },
-            CustomerField::Group | CustomerField::Country => return None,
+            CustomerField::Rfm => return None,
         })
     }
 
@@ -89,12 +157,20 @@ impl GridSource for CustomerField {
             CustomerField::OrdersCount => Some("c.orders_count"),
             CustomerField::CreatedAt => Some("c.magento_created_at"),
             CustomerField::UpdatedAt => Some("c.magento_updated_at"),
+            CustomerField::LastOrderAt => Some("c.last_order_at"),
+            CustomerField::Rfm => Some(RFM_SCORE),
             _ => None,
         }
     }
 
     fn sort_nullable(self) -> bool {
-        matches!(self, CustomerField::CreatedAt | CustomerField::UpdatedAt)
+        matches!(
+            self,
+            CustomerField::CreatedAt
+                | CustomerField::UpdatedAt
+                | CustomerField::LastOrderAt
+                | CustomerField::Rfm
+        )
     }
 
     fn counted_column(self) -> Option<&'static str> {
@@ -121,6 +197,12 @@ impl GridSource for CustomerField {
             created_at: local_time(r.created_at, tz),
             updated_at: local_time(r.updated_at, tz),
             is_guest: r.is_guest,
+            last_order_at: local_time(r.last_order_at, tz),
+            rfm: match (r.rfm_recency, r.rfm_frequency, r.rfm_monetary) {
+                (Some(r), Some(f), Some(m)) => Some([r, f, m]),
+                _ => None,
+            },
+            subscription: r.subscription,
         }
     }
 }

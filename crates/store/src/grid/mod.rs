@@ -29,6 +29,7 @@ pub mod carts;
 pub mod credit_memos;
 pub mod customers;
 pub mod lines;
+pub mod opportunities;
 pub mod options;
 pub mod orders;
 pub mod products;
@@ -37,6 +38,7 @@ pub mod subscribers;
 pub mod views;
 
 pub use chrono_tz::Tz;
+pub(crate) use sql::push_where;
 pub use sql::{Target, local_time};
 
 use crate::Result;

@@ -30,6 +30,9 @@ pub enum Target {
     Flag { yes: &'static str, no: &'static str },
     /// An id matched through a subquery: `prefix $1 suffix`.
     IdVia(&'static str, &'static str),
+    /// Text choices matched through a subquery: `prefix $1 suffix`, `$1` the chosen values as
+    /// one text array ("carts whose follow-up step is one of these").
+    TextInVia(&'static str, &'static str),
     /// Text matched through a subquery: `prefix <expr ilike $1 | eq = lower($1)> suffix`
     /// ("orders that contain this SKU").
     TextVia {
@@ -44,10 +47,20 @@ pub enum Target {
         expr: &'static str,
         suffix: &'static str,
     },
+    /// Fixed choices matched through a subquery ("customers whose newsletter status is one of
+    /// these"): the chosen values' codes, looked up in `codes`, are bound as one smallint array
+    /// in `prefix $1 suffix`. The choice `none.0`, when chosen, adds `or none.1` (no related
+    /// row at all).
+    CodesVia {
+        prefix: &'static str,
+        suffix: &'static str,
+        codes: &'static [(&'static str, i16)],
+        none: Option<(&'static str, &'static str)>,
+    },
 }
 
 /// `where <base> and <filter> and …`.
-pub(super) fn push_where<F: GridSource>(
+pub(crate) fn push_where<F: GridSource>(
     qb: &mut QueryBuilder<'static, Postgres>,
     query: &GridQuery<F>,
     tz: Tz,
@@ -125,6 +138,48 @@ fn push_condition<F: GridField>(
                 .map_err(|_| Error::invalid(field.key(), "Choose one of the listed values."))?;
             qb.push(expr).push(" = any(").push_bind(numbers).push(")");
         }
+        (
+            Target::CodesVia {
+                prefix,
+                suffix,
+                codes,
+                none,
+            },
+            Condition::AnyOf(values),
+        ) => {
+            let mut chosen: Vec<i16> = Vec::new();
+            let mut with_none = false;
+            for value in values {
+                if let Some((_, code)) = codes.iter().find(|(v, _)| v == value) {
+                    chosen.push(*code);
+                } else if none.is_some_and(|(v, _)| v == value) {
+                    with_none = true;
+                } else {
+                    return Err(Error::invalid(
+                        field.key(),
+                        "Choose one of the listed values.",
+                    ));
+                }
+            }
+            match (chosen.is_empty(), none.filter(|_| with_none)) {
+                (false, None) => {
+                    qb.push(prefix).push_bind(chosen).push(suffix);
+                }
+                (false, Some((_, no_row))) => {
+                    qb.push(prefix)
+                        .push_bind(chosen)
+                        .push(suffix)
+                        .push(" or ")
+                        .push(no_row);
+                }
+                (true, Some((_, no_row))) => {
+                    qb.push(no_row);
+                }
+                (true, None) => {
+                    qb.push("false");
+                }
+            }
+        }
         (Target::Col(expr), Condition::Range { min, max }) => {
             push_range(qb, expr, *min, *max);
         }
@@ -160,6 +215,9 @@ fn push_condition<F: GridField>(
         }
         (Target::IdVia(prefix, suffix), Condition::Id(id)) => {
             qb.push(prefix).push_bind(*id).push(suffix);
+        }
+        (Target::TextInVia(prefix, suffix), Condition::AnyOf(values)) => {
+            qb.push(prefix).push_bind(values.clone()).push(suffix);
         }
         _ => return Err(not_filterable(field)),
     }

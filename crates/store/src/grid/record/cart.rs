@@ -42,6 +42,7 @@ pub async fn cart(pool: &PgPool, id: i64, tz: Tz) -> Result<CartDetail> {
     .ok_or(Error::NotFound)?;
     let currency = c.quote_currency_code;
     Ok(CartDetail {
+        follow_up: None,
         id: c.id,
         channel: c.channel,
         website: c.website,

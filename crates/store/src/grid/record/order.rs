@@ -65,6 +65,7 @@ pub async fn order(pool: &PgPool, id: i64, tz: Tz) -> Result<OrderDetail> {
     .collect();
     let cur = o.order_currency_code;
     Ok(OrderDetail {
+        follow_up: None,
         id: o.id,
         channel: o.channel,
         website: o.website,

@@ -1,0 +1,288 @@
+//! Marketing lists: dynamic lists follow their filter, static ones stay frozen until
+//! refreshed, removed members leave only the list, unsubscribed people are never exported, an
+//! export counts as a contact, built-ins exist per channel.
+
+use chrono::{NaiveDate, Utc};
+use domain::lists::{Builtin, ListEntity, ListKind, NewList};
+use domain::{ChannelSettings, Credentials, Role};
+use futures::TryStreamExt;
+use store::secrets::Cipher;
+use store::users::{self, NewUser};
+use store::{Error, PgPool, lists};
+
+const TZ: chrono_tz::Tz = chrono_tz::UTC;
+
+fn today() -> NaiveDate {
+    Utc::now().date_naive()
+}
+
+async fn setup(pool: &PgPool) -> (i64, i64) {
+    let user = users::create(
+        pool,
+        NewUser {
+            email: "mara@example.com",
+            name: "Mara",
+            role: Role::Marketing,
+            password_hash: "x",
+        },
+    )
+    .await
+    .unwrap();
+    let channel = store::channels::create(
+        pool,
+        &Cipher::new(&[3u8; 32]),
+        &ChannelSettings::new("Shop", "https://shop.example.com"),
+        &Credentials::Bearer { token: "t".into() },
+        false,
+    )
+    .await
+    .unwrap();
+    // Five customers: (magento id, email, country, lifetime sales, subscriber status).
+    for (id, email, country, sales, status) in [
+        (1, "anna@example.de", "DE", 250, Some(1)),
+        (2, "bert@example.de", "DE", 90, Some(1)),
+        (3, "cora@example.de", "DE", 400, Some(3)),
+        (4, "dan@example.fr", "FR", 500, Some(1)),
+        (5, "eve@example.de", "DE", 120, None),
+    ] {
+        let customer: i64 = sqlx::query_scalar(
+            "insert into customers (channel_id, magento_id, email, first_name, last_name,
+                 lifetime_sales, orders_count, last_order_at)
+             values ($1, $2, $3, 'F', 'L', $4, 1, now() - interval '10 days') returning id",
+        )
+        .bind(channel)
+        .bind(id)
+        .bind(email)
+        .bind(rust_decimal::Decimal::from(sales))
+        .fetch_one(pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "insert into customer_addresses (customer_id, magento_id, country_id, is_default_billing)
+             values ($1, $2, $3, true)",
+        )
+        .bind(customer)
+        .bind(id)
+        .bind(country)
+        .execute(pool)
+        .await
+        .unwrap();
+        if let Some(status) = status {
+            sqlx::query(
+                "insert into newsletter_subscribers (channel_id, magento_id, customer_id, email,
+                     status, source)
+                 values ($1, $2, $3, $4, $5, 'companion_route')",
+            )
+            .bind(channel)
+            .bind(id)
+            .bind(customer)
+            .bind(email)
+            .bind(status as i16)
+            .execute(pool)
+            .await
+            .unwrap();
+        }
+    }
+    (user, channel)
+}
+
+async fn emails(pool: &PgPool, list: i64) -> Vec<String> {
+    let page = lists::page(pool, list, 1, today(), TZ).await.unwrap();
+    assert_eq!(page.total as usize, page.members.len());
+    let mut out: Vec<String> = page.members.into_iter().filter_map(|m| m.email).collect();
+    out.sort();
+    out
+}
+
+async fn exported(pool: &PgPool, list: i64, contacted: bool) -> Vec<String> {
+    let mut out: Vec<String> = lists::export(pool.clone(), list, contacted, today(), TZ)
+        .await
+        .unwrap()
+        .map_ok(|m| m.email.unwrap())
+        .try_collect()
+        .await
+        .unwrap();
+    out.sort();
+    out
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_segment_of_subscribed_german_customers_with_sales_of_100_or_more(pool: PgPool) {
+    let (user, _) = setup(&pool).await;
+    let new = |kind| NewList {
+        name: format!("Germany {kind:?}"),
+        entity: ListEntity::Customers,
+        kind,
+        query: "country=DE&subscription=subscribed,unsubscribed&lifetime_sales_min=100&page=2"
+            .into(),
+    };
+    let dynamic = lists::create(&pool, user, &new(ListKind::Dynamic), today(), TZ)
+        .await
+        .unwrap();
+    let frozen = lists::create(&pool, user, &new(ListKind::Static), today(), TZ)
+        .await
+        .unwrap();
+    let both = vec!["anna@example.de".to_string(), "cora@example.de".to_string()];
+    assert_eq!(emails(&pool, dynamic).await, both);
+    assert_eq!(emails(&pool, frozen).await, both);
+    // The unsubscribed member is shown, never exported.
+    let page = lists::page(&pool, dynamic, 1, today(), TZ).await.unwrap();
+    assert!(
+        page.members
+            .iter()
+            .any(|m| m.unsubscribed && m.email.as_deref() == Some("cora@example.de"))
+    );
+    assert_eq!(
+        exported(&pool, dynamic, false).await,
+        vec!["anna@example.de"]
+    );
+
+    // Bert's sales pass 100: the dynamic list has him at once, the static one after a refresh.
+    sqlx::query("update customers set lifetime_sales = 150 where email = 'bert@example.de'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert_eq!(emails(&pool, dynamic).await.len(), 3);
+    assert_eq!(emails(&pool, frozen).await.len(), 2);
+    assert_eq!(lists::refresh(&pool, frozen, today(), TZ).await.unwrap(), 3);
+    assert_eq!(emails(&pool, frozen).await.len(), 3);
+    assert!(matches!(
+        lists::refresh(&pool, dynamic, today(), TZ).await,
+        Err(Error::Conflict(_))
+    ));
+
+    // Removing a member leaves the customer alone; putting it back restores it.
+    let anna: i64 = sqlx::query_scalar("select id from customers where email = 'anna@example.de'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    lists::remove_member(&pool, dynamic, anna, user, false)
+        .await
+        .unwrap();
+    assert!(
+        !emails(&pool, dynamic)
+            .await
+            .contains(&"anna@example.de".to_string())
+    );
+    assert_eq!(
+        lists::page(&pool, dynamic, 1, today(), TZ)
+            .await
+            .unwrap()
+            .removed,
+        1
+    );
+    lists::remove_member(&pool, dynamic, anna, user, true)
+        .await
+        .unwrap();
+    assert!(
+        emails(&pool, dynamic)
+            .await
+            .contains(&"anna@example.de".to_string())
+    );
+
+    // An export counted as a contact, twice.
+    exported(&pool, dynamic, true).await;
+    exported(&pool, dynamic, true).await;
+    let page = lists::page(&pool, dynamic, 1, today(), TZ).await.unwrap();
+    let anna = page
+        .members
+        .iter()
+        .find(|m| m.email.as_deref() == Some("anna@example.de"))
+        .unwrap();
+    assert_eq!(anna.contacted_times, 2);
+    assert!(anna.last_contacted_at.is_some());
+    let cora = page
+        .members
+        .iter()
+        .find(|m| m.email.as_deref() == Some("cora@example.de"))
+        .unwrap();
+    assert_eq!(
+        cora.contacted_times, 0,
+        "unsubscribed people are never contacted"
+    );
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn bad_lists_are_refused_with_the_field_named(pool: PgPool) {
+    let (user, _) = setup(&pool).await;
+    let list = |name: &str, query: &str| NewList {
+        name: name.into(),
+        entity: ListEntity::Customers,
+        kind: ListKind::Dynamic,
+        query: query.into(),
+    };
+    let field = |r: Result<i64, Error>| match r {
+        Err(Error::Invalid { field, .. }) => field,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        field(lists::create(&pool, user, &list(" ", ""), today(), TZ).await),
+        "name"
+    );
+    assert_eq!(
+        field(
+            lists::create(
+                &pool,
+                user,
+                &list("Big", "lifetime_sales_min=lots"),
+                today(),
+                TZ
+            )
+            .await
+        ),
+        "lifetime_sales_min"
+    );
+    lists::create(&pool, user, &list("Everyone", ""), today(), TZ)
+        .await
+        .unwrap();
+    assert_eq!(
+        field(lists::create(&pool, user, &list("everyone", ""), today(), TZ).await),
+        "name"
+    );
+    // A filter that matches nobody is a list with no members, not an error.
+    let none = lists::create(
+        &pool,
+        user,
+        &list("Nobody", "email=nobody@example.com"),
+        today(),
+        TZ,
+    )
+    .await
+    .unwrap();
+    assert!(emails(&pool, none).await.is_empty());
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn every_channel_has_the_built_in_lists(pool: PgPool) {
+    let (_, channel) = setup(&pool).await;
+    let all = lists::all(&pool, today(), TZ).await.unwrap();
+    for b in Builtin::ALL {
+        let list = all.iter().find(|l| l.builtin == Some(b)).unwrap();
+        assert_eq!(list.entity, b.entity());
+        assert!(list.query.contains(&format!("channel={channel}")));
+    }
+    let subscribed = all
+        .iter()
+        .find(|l| l.builtin == Some(Builtin::Subscribed))
+        .unwrap();
+    assert_eq!(subscribed.members, Some(3), "status 1 only");
+    let first_time = all
+        .iter()
+        .find(|l| l.builtin == Some(Builtin::FirstTimeBuyers))
+        .unwrap();
+    assert_eq!(first_time.members, Some(5));
+    let lapsed = all
+        .iter()
+        .find(|l| l.builtin == Some(Builtin::LapsedCustomers))
+        .unwrap();
+    assert_eq!(lapsed.members, Some(0));
+    // Idempotent, and built-ins cannot be deleted.
+    assert_eq!(
+        lists::all(&pool, today(), TZ).await.unwrap().len(),
+        all.len()
+    );
+    assert!(matches!(
+        lists::delete(&pool, subscribed.id).await,
+        Err(Error::Conflict(_))
+    ));
+}

@@ -1,0 +1,186 @@
+import { expect, Page, test } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync } from "node:fs";
+import { addUserByCli, hydrated, signIn, uniqueEmail } from "./helpers";
+
+// Sales works abandoned carts: claims one, logs a call with a next date (the task appears in My
+// tasks), a colleague's claim is refused with the owner's name, the shopper of another claimed
+// cart checks out in the store and the sync closes that follow-up as Won back on its own; a
+// third becomes an opportunity; an order's feedback lands in the Customer feedback report. A
+// viewer reads it all and cannot act.
+
+const shots = process.env.E2E_SCREENSHOTS ?? "../target/e2e/screenshots";
+mkdirSync(shots, { recursive: true });
+const password = "a long follow-up password";
+
+function env(): NodeJS.ProcessEnv {
+  const e = { ...process.env };
+  delete e.DATABASE_URL;
+  return e;
+}
+
+function cli(args: string[]): string {
+  return execFileSync(
+    process.env.CARTWISE_BIN!,
+    ["--data-dir", process.env.CARTWISE_E2E_DATA!, "--log", "warn", ...args],
+    { env: env() },
+  ).toString();
+}
+
+function demoStoreUrl(): string {
+  const log = readFileSync(process.env.CARTWISE_SERVER_LOG!, "utf8");
+  const url = /demo store running url=(\S+)/.exec(log)?.[1];
+  if (!url) throw new Error("the server log does not name the demo store");
+  return url;
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(240_000);
+  await expect
+    .poll(
+      () =>
+        JSON.parse(cli(["channel", "list", "--json"])).find((c: { name: string }) => c.name === "Demo store")
+          ?.last_success_at ?? null,
+      { timeout: 180_000, intervals: [1000] },
+    )
+    .not.toBeNull();
+});
+
+function tomorrow(): string {
+  return new Date(Date.now() + 36 * 3600 * 1000).toISOString().slice(0, 10);
+}
+
+/** The carts the grid lists for a query: their page paths, first page. */
+async function cartsIn(page: Page, query: string): Promise<string[]> {
+  await page.goto(`/carts?${query}`);
+  await expect(page.locator("table.grid-table")).toBeVisible();
+  return page
+    .locator('main table a[href^="/carts/"]')
+    .evaluateAll((links) =>
+      links.map((a) => a.getAttribute("href") ?? "").filter((h) => /^\/carts\/\d+$/.test(h)),
+    );
+}
+
+test("a sales team works abandoned carts from claim to Won back, Lost and opportunity", async ({ page, browser }, info) => {
+  test.setTimeout(240_000);
+  const rep = uniqueEmail("follow-up-rep");
+  addUserByCli(rep, "sales", password);
+  await signIn(page, info, rep, password);
+  await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
+
+  // Every abandoned cart is Not contacted: the grid filters by step.
+  const waiting = await cartsIn(page, "follow_up=not_contacted&per_page=50");
+  expect(waiting.length, "abandoned carts waiting for a call").toBeGreaterThanOrEqual(4);
+  await page.screenshot({ path: `${shots}/follow-ups-1-grid.png`, fullPage: true });
+  const [first, bought, lost, converted] = waiting;
+
+  // Claim, then log a call with a next date.
+  await page.goto(`${first}?tab=follow-up`);
+  await hydrated(page, info);
+  await expect(page.locator(".follow-up .follow-up-step")).toHaveText("Not contacted");
+  await page.getByRole("button", { name: "Claim", exact: true }).click();
+  await expect(page.getByRole("button", { name: "Release" })).toBeVisible({ timeout: 20_000 });
+  await page.locator("input[name=contact_outcome]").fill("voicemail");
+  await page.locator("input[name=next_on]").fill("2020-01-01");
+  await page.getByRole("button", { name: "Log contact" }).click();
+  await expect(page.locator(".follow-up .field-error")).toContainText("The date has passed");
+  await page.locator("input[name=next_on]").fill(tomorrow());
+  await page.locator("textarea[name=contact_note]").fill("Left a message about the items");
+  await page.getByRole("button", { name: "Log contact" }).click();
+  await expect(page.locator(".follow-up .follow-up-step")).toHaveText("Contacted", { timeout: 20_000 });
+  await page.screenshot({ path: `${shots}/follow-ups-2-contacted.png`, fullPage: true });
+  const firstLabel = (await page.getByRole("heading", { level: 1 }).textContent())!.trim();
+
+  await page.goto("/tasks");
+  await hydrated(page, info);
+  await expect(page.locator("main")).toContainText(`about ${firstLabel.toLowerCase()}`);
+
+  // A colleague's claim is refused with the owner's name.
+  const colleague = uniqueEmail("follow-up-colleague");
+  addUserByCli(colleague, "sales", password);
+  const other = await browser.newContext();
+  const otherPage = await other.newPage();
+  await signIn(otherPage, info, colleague, password);
+  await expect(otherPage.getByRole("heading", { name: /Welcome/ })).toBeVisible();
+  const firstId = Number(first.split("/").pop());
+  const refused = await otherPage.request.post("/api/follow_up_cart", {
+    data: { cart: firstId, action: "claim" },
+  });
+  expect(refused.status()).toBe(409);
+  expect(await refused.text()).toContain("has already claimed this cart");
+  await other.close();
+
+  // Another claimed cart: the shopper checks out in the store; the next sync closes it.
+  await page.goto(`${bought}?tab=follow-up`);
+  await hydrated(page, info);
+  await page.getByRole("button", { name: "Claim", exact: true }).click();
+  await expect(page.getByRole("button", { name: "Release" })).toBeVisible({ timeout: 20_000 });
+  const boughtMagentoId = (await page.getByRole("heading", { level: 1 }).textContent())!.replace(/\D/g, "");
+  const checkout = await page.request.post(`${demoStoreUrl()}/_demo/live/checkout?cart=${boughtMagentoId}`);
+  expect(checkout.ok(), await checkout.text()).toBeTruthy();
+  cli(["sync", "Demo store", "--wait"]);
+  await page.reload();
+  await hydrated(page, info);
+  await expect(page.locator(".follow-up .follow-up-step")).toHaveText("Won back");
+  await expect(page.locator(".follow-up")).toContainText("by the sync");
+  await expect(page.locator(".record-badges")).toContainText("Purchased");
+  await page.screenshot({ path: `${shots}/follow-ups-3-won-back.png`, fullPage: true });
+
+  // Lost, with a reason (required).
+  await page.goto(`${lost}?tab=follow-up`);
+  await hydrated(page, info);
+  await page.getByRole("button", { name: "Lost", exact: true }).click();
+  await page.getByRole("button", { name: "Close as Lost" }).click();
+  await expect(page.locator(".follow-up .field-error")).toContainText("Say why");
+  await page.locator("input[name=lost_reason]").fill("bought elsewhere");
+  await page.getByRole("button", { name: "Close as Lost" }).click();
+  await expect(page.locator(".follow-up .follow-up-step")).toHaveText("Lost", { timeout: 20_000 });
+  await expect(page.locator(".record-badges")).toContainText("Lost");
+
+  // Converted to an opportunity, which has its own page and grid.
+  await page.goto(`${converted}?tab=follow-up`);
+  await hydrated(page, info);
+  await page.getByRole("button", { name: "Convert to opportunity" }).click();
+  await page.locator("select[name=stage]").selectOption("proposal");
+  await page.getByRole("button", { name: "Convert", exact: true }).click();
+  await expect(page.locator(".follow-up .follow-up-step")).toHaveText("Converted to opportunity", { timeout: 20_000 });
+  await page.locator(".follow-up a[href^='/opportunities/']").click();
+  await expect(page.locator(".record-badges")).toContainText("Proposal");
+  await page.screenshot({ path: `${shots}/follow-ups-4-opportunity.png`, fullPage: true });
+  await page.goto("/opportunities?stage=proposal");
+  await expect(page.locator("table.grid-table tbody tr").first()).toBeVisible();
+
+  // The grid shows the step and the owner.
+  const mine = await cartsIn(page, "follow_up=contacted,lost");
+  expect(mine).toEqual(expect.arrayContaining([first, lost]));
+
+  // An order's feedback, and the report.
+  await page.goto("/orders");
+  const order = await page
+    .locator('main table a[href^="/orders/"]')
+    .evaluateAll((links) => links.map((a) => a.getAttribute("href") ?? "").find((h) => /^\/orders\/\d+$/.test(h)));
+  await page.goto(order!);
+  await hydrated(page, info);
+  await page.getByRole("radio", { name: "4" }).check();
+  await page.locator("textarea[name=feedback]").fill("Fast delivery, would buy again");
+  await page.getByRole("button", { name: "Record feedback" }).click();
+  await expect(page.locator(".order-follow-up")).toContainText("4 of 5", { timeout: 20_000 });
+  await page.goto("/reports/feedback");
+  await expect(page.locator(".feedback-table")).toContainText("Fast delivery, would buy again");
+  await page.screenshot({ path: `${shots}/follow-ups-5-feedback.png`, fullPage: true });
+});
+
+test("a viewer reads follow-ups and cannot act on them", async ({ page }, info) => {
+  const viewer = uniqueEmail("follow-up-viewer");
+  addUserByCli(viewer, "viewer", password);
+  await signIn(page, info, viewer, password);
+  await expect(page.getByRole("heading", { name: /Welcome/ })).toBeVisible();
+  const carts = await cartsIn(page, "abandoned=true");
+  await page.goto(`${carts[0]}?tab=follow-up`);
+  await expect(page.locator(".follow-up")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Claim", exact: true })).toHaveCount(0);
+  const refused = await page.request.post("/api/follow_up_cart", {
+    data: { cart: Number(carts[0].split("/").pop()), action: "claim" },
+  });
+  expect(refused.status()).toBe(403);
+});
