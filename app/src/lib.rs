@@ -20,6 +20,7 @@ pub mod grids;
 pub mod lists;
 pub mod pages;
 pub mod reports;
+pub mod rules;
 pub mod timezone;
 pub mod users;
 

@@ -91,6 +91,7 @@ pub fn sections(session: &SessionInfo) -> Vec<NavSection> {
     let mut system = Vec::new();
     if user.can(Permission::ManageIntegrations) {
         system.push(item("Channels", "/channels"));
+        system.push(item("Automation rules", "/automation-rules"));
     }
     // What the CRM sent to the stores: everyone may read it (only some may send).
     if read && session.has_channels {

@@ -8,6 +8,7 @@ pub mod checkout;
 pub mod csv;
 pub mod customer_edit;
 pub mod dates;
+pub mod email_template;
 pub mod entity;
 pub mod error;
 pub mod follow_up;
@@ -15,6 +16,7 @@ pub mod grid;
 pub mod lists;
 pub mod metrics;
 pub mod origin;
+pub mod rules;
 pub mod sync;
 pub mod wire;
 

@@ -16,6 +16,7 @@ pub mod key_check;
 pub mod lists;
 pub mod metrics;
 pub mod opportunities;
+pub mod rules;
 pub mod secrets;
 pub mod segments;
 pub mod sessions;

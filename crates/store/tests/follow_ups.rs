@@ -6,8 +6,10 @@ use chrono::{Duration, NaiveDate, Utc};
 use domain::follow_up::{
     CartAction, Contact, ContactChannel, Event, OpportunityForm, StatusChange, Step, apply,
 };
+use domain::rules::{RuleInput, RuleSpec};
 use domain::{CartStatus, ChannelSettings, Credentials, Role};
 use store::follow_ups::{self, Actor};
+use store::rules;
 use store::secrets::Cipher;
 use store::users::{self, NewUser};
 use store::{Error, PgPool};
@@ -545,4 +547,233 @@ async fn the_carts_grid_filters_and_shows_the_step_and_the_owner(pool: PgPool) {
     assert_eq!(rows[0].follow_up.as_deref(), Some("lost"));
     assert_eq!(rows[0].owner, Some((bob.id, "Bob".to_owned())));
     assert_eq!(rows[0].status, CartStatus::Lost);
+}
+
+// Automation rules (store::rules).
+
+fn rule(channel_id: i64, kind: &str, min_total: &str, assignee: &str, days: &str) -> RuleSpec {
+    RuleInput {
+        channel_id,
+        kind: kind.into(),
+        min_total: min_total.into(),
+        assignee: assignee.into(),
+        after_days: days.into(),
+    }
+    .check()
+    .unwrap()
+}
+
+async fn owners(pool: &PgPool, carts: &[i64]) -> Vec<Option<i64>> {
+    let mut out = Vec::new();
+    for c in carts {
+        out.push(
+            sqlx::query_scalar("select owner_id from cart_follow_ups where cart_id = $1")
+                .bind(c)
+                .fetch_one(pool)
+                .await
+                .unwrap(),
+        );
+    }
+    out
+}
+
+async fn rule_events(pool: &PgPool) -> i64 {
+    sqlx::query_scalar(
+        "select count(*) from activities where kind = 'event' and subject like 'Rule:%'",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn an_assign_rule_fires_exactly_once_per_cart_under_two_concurrent_runs(pool: PgPool) {
+    let ch = channel(&pool).await;
+    let ann = actor(&pool, "Ann").await;
+    let bob = actor(&pool, "Bob").await;
+    let mut carts = Vec::new();
+    for m in 1..=6 {
+        carts.push(cart(&pool, ch, m).await);
+    }
+    // A small cart stays below the rule's threshold (the others total 129.90).
+    sqlx::query("update carts set grand_total = 20, subtotal = 20 where id = $1")
+        .bind(carts[5])
+        .execute(&pool)
+        .await
+        .unwrap();
+    follow_ups::pass(&pool, ch).await.unwrap();
+    let admin = actor(&pool, "Admin").await;
+    let id = rules::create(
+        &pool,
+        &rule(ch, "assign_abandoned", "100", "role:sales", ""),
+        admin.id,
+    )
+    .await
+    .unwrap();
+
+    // Two workers at once: every eligible cart is assigned once, the turn advances once each.
+    let (a, b) = tokio::join!(rules::run(&pool, ch), rules::run(&pool, ch));
+    assert_eq!(a.unwrap() + b.unwrap(), 5);
+    assert_eq!(
+        rules::run(&pool, ch).await.unwrap(),
+        0,
+        "a rule never fires twice"
+    );
+    let assigned = owners(&pool, &carts).await;
+    assert_eq!(assigned[5], None, "below the threshold");
+    // Round-robin over the Sales users in the order they were created: Ann, Bob, Admin, …
+    let sales = [ann.id, bob.id, admin.id];
+    for (i, owner) in assigned[..5].iter().enumerate() {
+        assert_eq!(*owner, Some(sales[i % 3]), "cart {i}");
+    }
+    assert_eq!(rule_events(&pool).await, 5);
+    let tasks: i64 = sqlx::query_scalar(
+        "select count(*) from activities where kind = 'task' and assignee_id = $1 and done_at is null",
+    )
+    .bind(ann.id)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        tasks, 2,
+        "each assignment is a task in the assignee's My tasks"
+    );
+
+    // A rep releases a cart: the rule does not take it back; a new abandoned cart continues the
+    // round-robin where it stopped.
+    follow_ups::act(&pool, carts[0], &ann, &CartAction::Release, today())
+        .await
+        .unwrap();
+    let late = cart(&pool, ch, 7).await;
+    follow_ups::pass(&pool, ch).await.unwrap();
+    assert_eq!(rules::run(&pool, ch).await.unwrap(), 1);
+    assert_eq!(
+        owners(&pool, &[carts[0], late]).await,
+        vec![None, Some(admin.id)]
+    );
+
+    // Listed with its firings; disabled, it does nothing; deleted, its events stay.
+    let tz: store::grid::Tz = "UTC".parse().unwrap();
+    let lines = rules::list(&pool, tz).await.unwrap();
+    assert_eq!(lines.len(), 1);
+    assert_eq!(lines[0].firings, 6);
+    assert!(
+        lines[0].description.contains("at least 100"),
+        "{}",
+        lines[0].description
+    );
+    rules::set_enabled(&pool, id, false).await.unwrap();
+    cart(&pool, ch, 8).await;
+    follow_ups::pass(&pool, ch).await.unwrap();
+    assert_eq!(rules::run(&pool, ch).await.unwrap(), 0);
+    rules::delete(&pool, id).await.unwrap();
+    assert_eq!(rule_events(&pool).await, 6);
+}
+
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_lose_rule_closes_only_uncontacted_follow_ups_and_a_first_order_rule_assigns(
+    pool: PgPool,
+) {
+    let ch = channel(&pool).await;
+    let ann = actor(&pool, "Ann").await;
+    let quiet = cart(&pool, ch, 1).await;
+    let called = cart(&pool, ch, 2).await;
+    let fresh = cart(&pool, ch, 3).await;
+    follow_ups::pass(&pool, ch).await.unwrap();
+    follow_ups::act(&pool, called, &ann, &contact(None), today())
+        .await
+        .unwrap();
+    sqlx::query(
+        "update cart_follow_ups set created_at = now() - interval '8 days' where cart_id <> $1",
+    )
+    .bind(fresh)
+    .execute(&pool)
+    .await
+    .unwrap();
+    rules::create(&pool, &rule(ch, "lose_uncontacted", "", "", "7"), ann.id)
+        .await
+        .unwrap();
+    assert_eq!(rules::run(&pool, ch).await.unwrap(), 1);
+    assert_eq!(
+        state(&pool, quiet).await,
+        (Some(Step::Lost), CartStatus::Lost)
+    );
+    assert_eq!(state(&pool, called).await.0, Some(Step::Contacted));
+    assert_eq!(state(&pool, fresh).await.0, Some(Step::NotContacted));
+    let reason: Option<String> =
+        sqlx::query_scalar("select lost_reason from cart_follow_ups where cart_id = $1")
+            .bind(quiet)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(reason.as_deref(), Some("no answer"));
+    // Reopened by a rep, the rule leaves it alone.
+    follow_ups::act(&pool, quiet, &ann, &CartAction::Reopen, today())
+        .await
+        .unwrap();
+    assert_eq!(rules::run(&pool, ch).await.unwrap(), 0);
+    assert_eq!(state(&pool, quiet).await.1, CartStatus::Open);
+
+    // First orders: the channel's own default is off here, so the rule alone creates them.
+    sqlx::query("update channels set follow_up_first_orders = false where id = $1")
+        .bind(ch)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let customer: i64 = sqlx::query_scalar(
+        "insert into customers (channel_id, magento_id, email) values ($1, 1, 'c@example.com')
+         returning id",
+    )
+    .bind(ch)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    let order: i64 = sqlx::query_scalar(
+        "insert into orders (channel_id, magento_id, increment_id, customer_id, state, is_guest,
+             grand_total, magento_created_at)
+         values ($1, 1, '100001', $2, 'new', false, 80, now() - interval '1 day') returning id",
+    )
+    .bind(ch)
+    .bind(customer)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    follow_ups::pass(&pool, ch).await.unwrap();
+    let tz: store::grid::Tz = "UTC".parse().unwrap();
+    assert!(follow_ups::order(&pool, order, tz).await.unwrap().is_none());
+    rules::create(
+        &pool,
+        &rule(
+            ch,
+            "follow_up_first_orders",
+            "",
+            &format!("user:{}", ann.id),
+            "",
+        ),
+        ann.id,
+    )
+    .await
+    .unwrap();
+    assert_eq!(rules::run(&pool, ch).await.unwrap(), 1);
+    assert_eq!(rules::run(&pool, ch).await.unwrap(), 0);
+    let owner: Option<i64> =
+        sqlx::query_scalar("select owner_id from order_follow_ups where order_id = $1")
+            .bind(order)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(owner, Some(ann.id));
+    // A deactivated assignee cannot be chosen for a new rule.
+    sqlx::query("update users set is_active = false where id = $1")
+        .bind(ann.id)
+        .execute(&pool)
+        .await
+        .unwrap();
+    let refused = rules::create(
+        &pool,
+        &rule(ch, "assign_abandoned", "", &format!("user:{}", ann.id), ""),
+        ann.id,
+    )
+    .await;
+    assert!(matches!(refused, Err(Error::Invalid { ref field, .. }) if field == "assignee"));
 }

@@ -305,5 +305,11 @@ async fn run(
         Ok(_) => {}
         Err(e) => tracing::warn!(channel = job.channel_id, error = %e, "follow-up pass failed"),
     }
+    // Then the channel's automation rules, over the follow-ups the pass just opened.
+    match store::rules::run(pool, job.channel_id).await {
+        Ok(0) => {}
+        Ok(fired) => tracing::info!(channel = job.channel_id, fired, "automation rules fired"),
+        Err(e) => tracing::warn!(channel = job.channel_id, error = %e, "automation rules failed"),
+    }
     Ok(())
 }
