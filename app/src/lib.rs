@@ -14,6 +14,7 @@ pub mod charts;
 pub mod components;
 pub mod customer_edit;
 pub mod data;
+pub mod email;
 pub mod follow_ups;
 pub mod format;
 pub mod grids;

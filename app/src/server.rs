@@ -15,6 +15,14 @@ pub struct AppState {
     /// Cancelled when the server starts shutting down: long-lived streams end with it, so the
     /// graceful shutdown does not wait for them.
     pub stopping: tokio_util::sync::CancellationToken,
+    /// Outgoing email, when the installation has SMTP settings (`CARTWISE_SMTP_*`); without
+    /// them "Send email" is hidden and only "Log email" exists.
+    pub mailer: Option<mailer::Mailer>,
+}
+
+/// The SMTP sender, if this installation sends email.
+pub fn mailer() -> Option<mailer::Mailer> {
+    use_context::<AppState>().and_then(|s| s.mailer)
 }
 
 /// The database pool of this request's server.

@@ -70,6 +70,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/tasks") view=crate::activities::MyTasksPage ssr=SsrMode::Async />
                     <Route path=path!("/lists") view=crate::lists::ListsPage ssr=SsrMode::Async />
                     <Route path=path!("/lists/:id") view=crate::lists::ListPage ssr=SsrMode::Async />
+                    <Route path=path!("/email-templates") view=crate::email::EmailTemplatesPage ssr=SsrMode::Async />
                     <Route path=path!("/automation-rules") view=crate::rules::AutomationRulesPage ssr=SsrMode::Async />
                     <ChannelRoutes />
                     <GridRoutes />

@@ -45,6 +45,7 @@ async fn serve(global: &GlobalArgs, args: &ServeArgs, pool: &PgPool) -> Result<(
             .is_some_and(|u| u.starts_with("https://")),
         stopping: stop.clone(),
         trusted_proxies: args.trusted_proxies.clone(),
+        mailer: mailer_from_env()?,
     };
 
     let listener = tokio::net::TcpListener::bind(args.listen)
@@ -197,4 +198,17 @@ pub async fn shutdown_signal() {
         _ = ctrl_c => tracing::info!("Ctrl-C received, shutting down"),
         _ = terminate => tracing::info!("SIGTERM received, shutting down"),
     }
+}
+
+/// Outgoing email from `CARTWISE_SMTP_*` (README, "Email"): none set, sending is off; a bad
+/// setting stops the start with the variable named, rather than failing on the first send.
+fn mailer_from_env() -> Result<Option<mailer::Mailer>> {
+    let Some(config) = mailer::smtp_from_env().context("reading the SMTP settings")? else {
+        tracing::info!("email sending is off (no CARTWISE_SMTP_HOST)");
+        return Ok(None);
+    };
+    let (host, port) = (config.host.clone(), config.port);
+    let mailer = mailer::Mailer::new(config).context("setting up the SMTP client")?;
+    tracing::info!(%host, port, from = %mailer.from(), "email sending is on");
+    Ok(Some(mailer))
 }

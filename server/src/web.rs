@@ -41,6 +41,8 @@ pub struct WebState {
     pub stopping: tokio_util::sync::CancellationToken,
     /// Reverse proxies whose `X-Forwarded-For` is believed (see [`client_address`]).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Outgoing email (`AppState::mailer`).
+    pub mailer: Option<mailer::Mailer>,
 }
 
 impl FromRef<WebState> for LeptosOptions {
@@ -61,6 +63,7 @@ pub fn router(state: WebState) -> Router {
             sync::connect::ClientOptions::default(),
         ),
         stopping: state.stopping.clone(),
+        mailer: state.mailer.clone(),
     };
     let app_state_ext = app_state.clone();
     let context = move || provide_context(app_state.clone());

@@ -24,6 +24,7 @@ fn app_stopped_by(pool: PgPool, stopping: tokio_util::sync::CancellationToken) -
         secure_cookies: false,
         stopping,
         trusted_proxies: Vec::new(),
+        mailer: None,
     })
 }
 
@@ -830,4 +831,149 @@ async fn page_numbers_past_the_end_of_integers_are_a_bad_request(pool: PgPool) {
         let (status, body) = call(&web, &get, path, Some(&cookie)).await;
         assert!(status.is_success(), "{path}: {status} {body}");
     }
+}
+
+/// Send email (issue 16) through a real SMTP conversation with a loopback server: the shopper
+/// gets the template filled in from the cart, the send is the follow-up's contact on the
+/// timeline with the server's answer, a second click does not send twice, a refusal is
+/// recorded and shown, a bad template is refused by placeholder name, and only Sales and
+/// Administrators may send.
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_cart_email_goes_out_over_smtp_and_onto_the_timeline(pool: PgPool) {
+    let sink = mailer::sink::Sink::start().await;
+    let mailer = mailer::Mailer::new(sink.config("Cartwise <crm@example.com>")).unwrap();
+    let leptos = LeptosOptions::builder().output_name("cartwise").build();
+    let app = router(WebState {
+        pool: pool.clone(),
+        cipher: store::secrets::Cipher::new(&[9u8; 32]),
+        leptos,
+        secure_cookies: false,
+        stopping: Default::default(),
+        trusted_proxies: Vec::new(),
+        mailer: Some(mailer),
+    });
+    let channel = store::channels::create(
+        &pool,
+        &store::secrets::Cipher::new(&[9u8; 32]),
+        &domain::ChannelSettings::new("Demo shop", "https://shop.example.com"),
+        &domain::Credentials::Bearer { token: "t".into() },
+        false,
+    )
+    .await
+    .unwrap();
+    let cart = |magento_id: i64, email: &'static str| {
+        let pool = pool.clone();
+        async move {
+            let id: i64 = sqlx::query_scalar(
+                "insert into carts (channel_id, magento_id, email, first_name, last_name,
+                     is_active, items_count, items_qty, subtotal, grand_total,
+                     quote_currency_code, status, abandon_at)
+                 values ($1, $2, $3, 'Grüße', 'Lee', true, 1, 2, 39.8, 39.8, 'EUR', 'open',
+                         now() - interval '1 hour')
+                 returning id",
+            )
+            .bind(channel)
+            .bind(magento_id)
+            .bind(email)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            sqlx::query(
+                "insert into cart_items (cart_id, magento_id, sku, name, qty, price)
+                 values ($1, 1, 'BS-1', 'Blue shirt', 2, 19.9)",
+            )
+            .bind(id)
+            .execute(&pool)
+            .await
+            .unwrap();
+            id
+        }
+    };
+    let ann_cart = cart(1, "ann@example.com").await;
+    let bob_cart = cart(2, "bob@example.com").await;
+    let template = store::email_templates::all(&pool).await.unwrap()[0].id;
+    let sales = add_user(&pool, "rep@example.com", Role::Sales, "a long password").await;
+    let rep = session_cookie(&pool, sales).await;
+    let send = |cart: i64, cookie: String| {
+        let app = app.clone();
+        async move {
+            call_body(
+                &app,
+                http::Method::POST,
+                "/api/send_cart_email",
+                &cookie,
+                &format!(r#"{{"cart":{cart},"template":{template}}}"#),
+            )
+            .await
+        }
+    };
+
+    let (status, body) = send(ann_cart, rep.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let got = sink.wait_for(1, std::time::Duration::from_secs(10)).await;
+    assert_eq!(got[0].to, vec!["ann@example.com".to_owned()]);
+    let subject = got[0].header("Subject").unwrap();
+    assert!(
+        subject.contains("Grüße") && subject.contains("Demo shop"),
+        "{subject}"
+    );
+    let text = got[0].body_text();
+    assert!(text.contains("Blue shirt") && text.contains('2'), "{text}");
+    let (kind, outcome, contacted): (String, String, i32) = sqlx::query_as(
+        "select a.kind, a.outcome, f.contacted_times from activities a
+         join cart_follow_ups f on f.cart_id = a.cart_id
+         where a.cart_id = $1 and a.kind = 'email'",
+    )
+    .bind(ann_cart)
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!((kind.as_str(), contacted), ("email", 1));
+    assert!(outcome.starts_with("Sent: 250"), "{outcome}");
+
+    // A second click: refused, nothing sent.
+    let (status, body) = send(ann_cart, rep.clone()).await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body.contains("already sent"), "{body}");
+    assert_eq!(sink.messages().len(), 1);
+
+    // The mail server refuses the address: the rep is told why, the timeline keeps it.
+    sink.refuse("bob@example.com");
+    let (status, body) = send(bob_cart, rep.clone()).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert!(body.contains("550"), "{body}");
+    let not_sent: String =
+        sqlx::query_scalar("select outcome from activities where cart_id = $1 and kind = 'email'")
+            .bind(bob_cart)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert!(not_sent.starts_with("Not sent:"), "{not_sent}");
+
+    // Templates: an unknown placeholder is refused by name; Sales may not keep templates.
+    let marketing = add_user(&pool, "mk@example.com", Role::Marketing, "a long password").await;
+    let mk = session_cookie(&pool, marketing).await;
+    let bad = r#"{"id":null,"template":{"name":"Hi","subject":"Hi {{frist_name}}","body":"x"}}"#;
+    let (status, body) = call_body(
+        &app,
+        http::Method::POST,
+        "/api/save_email_template",
+        &mk,
+        bad,
+    )
+    .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body.contains("{{frist_name}}"), "{body}");
+    let (status, _) = call_body(
+        &app,
+        http::Method::POST,
+        "/api/save_email_template",
+        &rep,
+        bad,
+    )
+    .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    // Marketing and Viewers may not send.
+    let (status, _) = send(bob_cart, mk).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
 }

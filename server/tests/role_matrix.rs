@@ -20,6 +20,7 @@ fn app(pool: PgPool) -> Router {
         secure_cookies: false,
         stopping: Default::default(),
         trusted_proxies: Vec::new(),
+        mailer: None,
     })
 }
 

@@ -71,6 +71,9 @@ pub fn sections(session: &SessionInfo) -> Vec<NavSection> {
     if shows(Entity::Customers) || shows(Entity::Carts) {
         marketing.push(item("Marketing Lists", "/lists"));
     }
+    if user.can(Permission::ManageLists) && shows(Entity::Carts) {
+        marketing.push(item("Email templates", "/email-templates"));
+    }
     all.push(NavSection {
         title: "Marketing",
         items: marketing,

@@ -19,6 +19,7 @@ pub fn follow_up_tab(
     may_act: bool,
     me: i64,
     action: ServerAction<FollowUpCart>,
+    email: ServerAction<crate::email::api::SendCartEmail>,
 ) -> AnyView {
     let f = cart.follow_up.clone();
     let summary = match &f {
@@ -66,6 +67,7 @@ pub fn follow_up_tab(
             {summary}
             {error}
             {controls}
+            {(may_act && cart.status == CartStatus::Open).then(|| view! { <crate::email::EmailShopper cart=cart.id action=email /> })}
         </section>
     }
     .into_any()
@@ -170,6 +172,7 @@ fn FollowUpControls(
                 outcome: outcome.get_untracked(),
                 note: note.get_untracked(),
                 next_on: next_on.get_untracked(),
+                subject: String::new(),
             }));
         };
         view! {

@@ -255,6 +255,10 @@ pub struct Contact {
     /// `YYYY-MM-DD`: the next contact, which becomes a task for the owner. Empty: none.
     #[serde(default)]
     pub next_on: String,
+    /// The timeline's subject for this contact (an email sent from the CRM: its subject).
+    /// Empty: "Follow-up on cart N".
+    #[serde(default)]
+    pub subject: String,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -9,8 +9,8 @@ use crate::{Error, Result};
 use chrono::{DateTime, NaiveDate, Utc};
 use domain::CartStatus;
 use domain::follow_up::{
-    CartAction, CartFollowUp, ContactChannel, OrderFollowUp, StatusChange, Step, apply,
-    check_feedback, check_lost_reason,
+    CartAction, CartFollowUp, OrderFollowUp, StatusChange, Step, apply, check_feedback,
+    check_lost_reason,
 };
 use sqlx::{PgConnection, PgPool};
 
@@ -242,9 +242,12 @@ pub async fn act(
                 c.channel.as_str(),
                 cart_id,
                 actor.id,
-                format!("Follow-up on cart {}", cart.magento_id),
+                match c.subject.trim() {
+                    "" => format!("Follow-up on cart {}", cart.magento_id),
+                    subject => subject.to_owned(),
+                },
                 c.note.trim(),
-                (c.channel == ContactChannel::Call).then(|| c.outcome.trim()),
+                c.outcome.trim(),
             )
             .execute(&mut *tx)
             .await?;

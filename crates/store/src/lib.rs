@@ -7,6 +7,7 @@ pub mod checkout;
 pub mod credentials;
 pub mod cursors;
 pub mod customer_edit;
+pub mod email_templates;
 pub mod error;
 pub mod export;
 pub mod follow_ups;

@@ -73,6 +73,7 @@ fn contact(next_on: Option<NaiveDate>) -> CartAction {
         outcome: "voicemail".into(),
         note: "Left a message".into(),
         next_on: next_on.map(|d| d.to_string()).unwrap_or_default(),
+        subject: String::new(),
     })
 }
 

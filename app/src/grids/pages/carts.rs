@@ -72,6 +72,7 @@ pub fn CartPage() -> impl IntoView {
     let reopen = ServerAction::<ReopenCart>::new();
     let sync = ServerAction::<SyncRecord>::new();
     let follow_up = ServerAction::<crate::follow_ups::api::FollowUpCart>::new();
+    let email = ServerAction::<crate::email::api::SendCartEmail>::new();
     let timeline = timeline_data(
         Entity::Carts,
         id,
@@ -86,6 +87,7 @@ pub fn CartPage() -> impl IntoView {
                 reopen.version().get(),
                 sync.version().get(),
                 follow_up.version().get(),
+                email.version().get(),
             )
         },
         |(id, ..)| get_cart(id),
@@ -105,7 +107,7 @@ pub fn CartPage() -> impl IntoView {
                     let me = info.user.as_ref().map(|u| u.id).unwrap_or_default();
                     let timeline = timeline.await;
                     match cart.await {
-                        Ok(cart) => page(cart, tab.get(), may_act, CartButtons { mark_lost, reopen, sync, follow_up, me }, timeline, acts).into_any(),
+                        Ok(cart) => page(cart, tab.get(), may_act, CartButtons { mark_lost, reopen, sync, follow_up, email, me }, timeline, acts).into_any(),
                         Err(e) => record::failed(e, ("Back to shopping carts", "/carts")),
                     }
                 })}
@@ -121,6 +123,7 @@ struct CartButtons {
     reopen: ServerAction<ReopenCart>,
     sync: ServerAction<SyncRecord>,
     follow_up: ServerAction<crate::follow_ups::api::FollowUpCart>,
+    email: ServerAction<crate::email::api::SendCartEmail>,
     /// The signed-in user.
     me: i64,
 }
@@ -138,6 +141,7 @@ fn page(
         reopen,
         sync,
         follow_up,
+        email,
         me,
     } = buttons;
     let may_follow_up = acts.may_log;
@@ -175,7 +179,7 @@ fn page(
         "items" => related::<Item<CartItemField>>("cart", cart.id, "items", "Items in this cart")
             .into_any(),
         "order" => order_tab(&cart).into_any(),
-        "follow-up" => crate::follow_ups::follow_up_tab(&cart, may_follow_up, me, follow_up),
+        "follow-up" => crate::follow_ups::follow_up_tab(&cart, may_follow_up, me, follow_up, email),
         "activities" => acts.view(domain::activities::ActivityRecord::Cart(cart.id)),
         "actions" => timeline_view(timeline, may_act),
         _ => details(&cart).into_any(),
