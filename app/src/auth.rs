@@ -102,7 +102,6 @@ pub const ACCESS: &[(&str, Access)] = {
         ("/api/list_email_templates", Role(ReadData)),
         ("/api/save_email_template", Role(ManageLists)),
         ("/api/delete_email_template", Role(ManageLists)),
-        ("/api/get_cart_email", Role(Activities)),
         ("/api/preview_cart_email", Role(Activities)),
         ("/api/send_cart_email", Role(Activities)),
         ("/api/create_automation_rule", Role(ManageIntegrations)),
@@ -225,6 +224,9 @@ pub struct SessionInfo {
     /// Entities synced by at least one active channel: their menu entries are shown.
     pub synced_entities: Vec<Entity>,
     pub has_channels: bool,
+    /// The installation sends email (SMTP settings): "Send email" is offered.
+    #[serde(default)]
+    pub sends_email: bool,
 }
 
 impl SessionInfo {
@@ -250,6 +252,7 @@ pub async fn current_session() -> Result<SessionInfo, AppError> {
         user: Some(user),
         synced_entities,
         has_channels,
+        sends_email: crate::server::mailer().is_some(),
     })
 }
 

@@ -1,7 +1,8 @@
 import { expect, Page, test } from "@playwright/test";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync } from "node:fs";
-import { addUserByCli, hydrated, signIn, uniqueEmail } from "./helpers";
+import { addUserByCli, hydrated, printedAdmin, signIn, uniqueEmail } from "./helpers";
+import { Sink, startSink } from "./smtp-sink";
 
 // Sales works abandoned carts: claims one, logs a call with a next date (the task appears in My
 // tasks), a colleague's claim is refused with the owner's name, the shopper of another claimed
@@ -34,8 +35,17 @@ function demoStoreUrl(): string {
   return url;
 }
 
+// The mail server the e2e server sends through (scripts/test.sh sets both ends' port).
+const smtpPort = Number(process.env.CARTWISE_E2E_SMTP_PORT ?? "2526");
+let sink: Sink;
+
+test.afterAll(async () => {
+  await sink?.close();
+});
+
 test.beforeAll(async () => {
   test.setTimeout(240_000);
+  sink = await startSink(smtpPort);
   await expect
     .poll(
       () =>
@@ -89,7 +99,24 @@ test("a sales team works abandoned carts from claim to Won back, Lost and opport
   await page.getByRole("button", { name: "Log contact" }).click();
   await expect(page.locator(".follow-up .follow-up-step")).toHaveText("Contacted", { timeout: 20_000 });
   await page.screenshot({ path: `${shots}/follow-ups-2-contacted.png`, fullPage: true });
-  const firstLabel = (await page.getByRole("heading", { level: 1 }).textContent())!.trim();
+  const firstLabel = /Cart \d+/.exec((await page.getByRole("heading", { level: 1 }).textContent())!)![0];
+
+  // Send email: the template filled in from the cart, through the installation's mail server;
+  // the mail server's answer shows and the email is on the cart's timeline.
+  await page.locator(".send-email summary").click();
+  const sendHint = (await page.locator(".send-email .hint").textContent()) ?? "";
+  await expect(page.locator(".email-preview .email-subject")).toContainText("your cart at Demo store");
+  await expect(page.locator(".email-preview .email-body")).toContainText("×");
+  const subject = (await page.locator(".email-preview .email-subject").textContent())!.trim();
+  await page.locator(".send-email").getByRole("button", { name: "Send", exact: true }).click();
+  await expect(page.locator("[data-email-sent]")).toContainText("250 2.0.0 OK queued", { timeout: 20_000 });
+  await expect.poll(() => sink.mails.length).toBe(1);
+  expect(sendHint).toContain(`To ${sink.mails[0].to[0]},`);
+  expect(sink.mails[0].data).toContain("Subject:");
+  await page.screenshot({ path: `${shots}/follow-ups-2b-email-sent.png`, fullPage: true });
+  await page.goto(`${first}?tab=activities`);
+  await expect(page.locator("main")).toContainText(subject);
+  await expect(page.locator("main")).toContainText("Sent: 250");
 
   await page.goto("/tasks");
   await hydrated(page, info);
@@ -115,13 +142,22 @@ test("a sales team works abandoned carts from claim to Won back, Lost and opport
   await hydrated(page, info);
   await page.getByRole("button", { name: "Claim", exact: true }).click();
   await expect(page.getByRole("button", { name: "Release" })).toBeVisible({ timeout: 20_000 });
-  const boughtMagentoId = (await page.getByRole("heading", { level: 1 }).textContent())!.replace(/\D/g, "");
+  const boughtMagentoId = /Cart (\d+)/.exec((await page.getByRole("heading", { level: 1 }).textContent())!)![1];
   const checkout = await page.request.post(`${demoStoreUrl()}/_demo/live/checkout?cart=${boughtMagentoId}`);
   expect(checkout.ok(), await checkout.text()).toBeTruthy();
-  cli(["sync", "Demo store", "--wait"]);
-  await page.reload();
+  // A scheduled sync may already be under way (`--wait` then waits for it, and it may have read
+  // the orders before the checkout): sync until the order is seen.
+  await expect
+    .poll(
+      async () => {
+        cli(["sync", "Demo store", "--wait"]);
+        await page.reload();
+        return (await page.locator(".follow-up .follow-up-step").textContent())?.trim();
+      },
+      { timeout: 120_000, intervals: [500] },
+    )
+    .toBe("Won back");
   await hydrated(page, info);
-  await expect(page.locator(".follow-up .follow-up-step")).toHaveText("Won back");
   await expect(page.locator(".follow-up")).toContainText("by the sync");
   await expect(page.locator(".record-badges")).toContainText("Purchased");
   await page.screenshot({ path: `${shots}/follow-ups-3-won-back.png`, fullPage: true });
@@ -183,4 +219,47 @@ test("a viewer reads follow-ups and cannot act on them", async ({ page }, info) 
     data: { cart: Number(carts[0].split("/").pop()), action: "claim" },
   });
   expect(refused.status()).toBe(403);
+});
+
+test("an administrator's rule hands each first order to a rep, once", async ({ page }, info) => {
+  test.setTimeout(180_000);
+  const rep = uniqueEmail("rule-rep");
+  addUserByCli(rep, "sales", password);
+  const admin = printedAdmin();
+  await signIn(page, info, admin.email, admin.password);
+  await page.goto("/automation-rules");
+  await hydrated(page, info);
+  // A threshold that is not a number is refused by field.
+  await page.locator("select[name=kind]").selectOption("follow_up_first_orders");
+  await page.locator("input[name=min_total]").fill("lots");
+  const assignee = await page.locator("select[name=assignee] option", { hasText: rep }).getAttribute("value");
+  await page.locator("select[name=assignee]").selectOption(assignee!);
+  await page.getByRole("button", { name: "Add rule" }).click();
+  await expect(page.locator(".rule-form .field-error")).toContainText("is not a number");
+  await page.locator("input[name=min_total]").fill("");
+  await page.getByRole("button", { name: "Add rule" }).click();
+  const row = page.locator("table.rules-table tbody tr").filter({ hasText: "first order" });
+  await expect(row).toHaveCount(1, { timeout: 20_000 });
+
+  // The worker runs it after the next sync; running again fires on nothing new.
+  cli(["sync", "Demo store", "--wait"]);
+  await page.reload();
+  const fired = Number((await row.locator("td.numeric").textContent())!.replace(/\D/g, ""));
+  expect(fired, "recent first orders handed out").toBeGreaterThan(0);
+  cli(["sync", "Demo store", "--wait"]);
+  await page.reload();
+  expect(Number((await row.locator("td.numeric").textContent())!.replace(/\D/g, ""))).toBe(fired);
+  await page.screenshot({ path: `${shots}/follow-ups-6-rules.png`, fullPage: true });
+
+  // The rep finds the calls to make in My tasks; the order's timeline says the rule did it.
+  await page.context().clearCookies();
+  await signIn(page, info, rep, password);
+  await page.goto("/tasks");
+  await expect(page.locator("main")).toContainText("for feedback on order");
+  const order = await page
+    .locator('main a[href^="/orders/"]')
+    .first()
+    .getAttribute("href");
+  await page.goto(`${order}?tab=activities`);
+  await expect(page.locator("main")).toContainText("Rule: order follow-up created");
 });

@@ -175,6 +175,11 @@ pub enum BenchCommand {
         /// Orders in the demo store (customers, carts, credit memos, subscribers scale with it).
         #[arg(long, default_value_t = 100_000)]
         scale: usize,
+        /// Give the channel the three automation rules before it syncs (3 Sales users), time
+        /// the rule pass after the sync, and compare one-page incremental syncs with and
+        /// without the rules.
+        #[arg(long)]
+        rules: bool,
     },
     /// Phone orders placed through store actions (open, 3 × add, rates, shipping, place):
     /// Cartwise's own time per action beside the store's, and against the bare client.
@@ -202,6 +207,13 @@ pub enum BenchCommand {
     },
     /// Grid pages (filter + sort + total count) and CSV export over a seeded store.
     Grid {
+        /// 1.0 = 1M carts, 1M orders, 300k customers.
+        #[arg(long, default_value_t = 1.0)]
+        scale: f64,
+    },
+    /// Marketing lists over a seeded store: each list's count + first page beside the same as
+    /// plain SQL, and a CSV export of 100k+ members (time, memory).
+    Lists {
         /// 1.0 = 1M carts, 1M orders, 300k customers.
         #[arg(long, default_value_t = 1.0)]
         scale: f64,

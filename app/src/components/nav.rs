@@ -128,6 +128,7 @@ mod tests {
                 must_change_password: false,
             }),
             synced_entities: entities.to_vec(),
+            sends_email: false,
             has_channels: !entities.is_empty(),
         }
     }

@@ -15,22 +15,21 @@ pub struct EmailTemplate {
     pub body: String,
 }
 
-/// What the cart page needs to offer "Send email".
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CartEmail {
-    /// The installation has SMTP settings.
-    pub sending: bool,
-    /// The shopper's address, if the cart has one.
-    pub to: Option<String>,
-    pub templates: Vec<(i64, String)>,
-}
-
 /// An email as it would go out.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct EmailPreview {
     pub to: String,
     pub subject: String,
     pub body: String,
+}
+
+/// The "Send email" panel: the templates to choose from and the chosen one filled in for the
+/// cart (`preview` None: there is no template yet).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailComposer {
+    pub templates: Vec<(i64, String)>,
+    pub template: Option<i64>,
+    pub preview: Option<EmailPreview>,
 }
 
 #[server(input = GetUrl, output = Postcard, endpoint = "list_email_templates")]
@@ -74,20 +73,6 @@ pub async fn delete_email_template(id: i64) -> Result<(), AppError> {
     Ok(())
 }
 
-#[server(input = GetUrl, output = Postcard, endpoint = "get_cart_email")]
-pub async fn get_cart_email(cart: i64) -> Result<CartEmail, AppError> {
-    crate::auth::server::require(domain::Permission::Activities)?;
-    let pool = crate::server::pool()?;
-    let context =
-        crate::grids::server::answer(store::email_templates::cart_context(&pool, cart).await)?;
-    let templates = crate::grids::server::answer(store::email_templates::all(&pool).await)?;
-    Ok(CartEmail {
-        sending: crate::server::mailer().is_some(),
-        to: context.email.filter(|e| !e.trim().is_empty()),
-        templates: templates.into_iter().map(|t| (t.id, t.name)).collect(),
-    })
-}
-
 #[cfg(feature = "ssr")]
 async fn rendered(cart: i64, template: i64) -> Result<EmailPreview, AppError> {
     let pool = crate::server::pool()?;
@@ -105,11 +90,30 @@ async fn rendered(cart: i64, template: i64) -> Result<EmailPreview, AppError> {
     Ok(EmailPreview { to, subject, body })
 }
 
-/// The template filled in for this cart, as it would be sent.
+/// The templates, and one (`template`, else the first) filled in for this cart as it would be
+/// sent.
 #[server(input = GetUrl, output = Postcard, endpoint = "preview_cart_email")]
-pub async fn preview_cart_email(cart: i64, template: i64) -> Result<EmailPreview, AppError> {
+pub async fn preview_cart_email(
+    cart: i64,
+    template: Option<i64>,
+) -> Result<EmailComposer, AppError> {
     crate::auth::server::require(domain::Permission::Activities)?;
-    rendered(cart, template).await
+    let pool = crate::server::pool()?;
+    let templates: Vec<(i64, String)> =
+        crate::grids::server::answer(store::email_templates::all(&pool).await)?
+            .into_iter()
+            .map(|t| (t.id, t.name))
+            .collect();
+    let template = template.or(templates.first().map(|t| t.0));
+    let preview = match template {
+        Some(t) => Some(rendered(cart, t).await?),
+        None => None,
+    };
+    Ok(EmailComposer {
+        templates,
+        template,
+        preview,
+    })
 }
 
 /// Sends the template filled in for this cart to its shopper. A delivered email is the

@@ -19,7 +19,7 @@ pub fn follow_up_tab(
     may_act: bool,
     me: i64,
     action: ServerAction<FollowUpCart>,
-    email: ServerAction<crate::email::api::SendCartEmail>,
+    email: Option<ServerAction<crate::email::api::SendCartEmail>>,
 ) -> AnyView {
     let f = cart.follow_up.clone();
     let summary = match &f {
@@ -67,7 +67,9 @@ pub fn follow_up_tab(
             {summary}
             {error}
             {controls}
-            {(may_act && cart.status == CartStatus::Open).then(|| view! { <crate::email::EmailShopper cart=cart.id action=email /> })}
+            {email.filter(|_| may_act && cart.status == CartStatus::Open).map(|action| view! {
+                <crate::email::EmailShopper cart=cart.id to=cart.email.clone() action />
+            })}
         </section>
     }
     .into_any()

@@ -28,6 +28,12 @@ pub fn AutomationRulesPage() -> impl IntoView {
         },
         |_| list_automation_rules(),
     );
+    // The form lives beside the list, not inside it: the list reloads after every submit, and
+    // a refused rule must keep what the administrator typed.
+    let form = RwSignal::new(RuleInput {
+        kind: RuleKind::AssignAbandoned.as_str().to_owned(),
+        ..Default::default()
+    });
     view! {
         <Title text="Automation rules" />
         <div class="page-header"><h1>"Automation rules"</h1></div>
@@ -39,7 +45,7 @@ pub fn AutomationRulesPage() -> impl IntoView {
                         Err(error) => view! { <ErrorMessage error /> }.into_any(),
                         Ok(RulesPage { rules, choices }) => view! {
                             {rule_table(rules, switch, delete)}
-                            <NewRule choices create />
+                            <NewRule choices create form />
                         }.into_any(),
                     }
                 })}
@@ -90,13 +96,16 @@ fn rule_table(
 }
 
 #[component]
-fn NewRule(choices: RuleChoices, create: ServerAction<CreateAutomationRule>) -> impl IntoView {
-    let first_channel = choices.channels.first().map(|c| c.0).unwrap_or_default();
-    let form = RwSignal::new(RuleInput {
-        channel_id: first_channel,
-        kind: RuleKind::AssignAbandoned.as_str().to_owned(),
-        ..Default::default()
-    });
+fn NewRule(
+    choices: RuleChoices,
+    create: ServerAction<CreateAutomationRule>,
+    form: RwSignal<RuleInput>,
+) -> impl IntoView {
+    // No channel chosen yet: the first one, as the select shows.
+    if form.with_untracked(|f| !choices.channels.iter().any(|c| c.0 == f.channel_id)) {
+        let first = choices.channels.first().map(|c| c.0).unwrap_or_default();
+        form.update_untracked(|f| f.channel_id = first);
+    }
     let kind = move || form.with(|f| f.kind.parse::<RuleKind>().ok());
     let error_for = move |field: &'static str| {
         move || {
@@ -141,7 +150,7 @@ fn NewRule(choices: RuleChoices, create: ServerAction<CreateAutomationRule>) -> 
                     form.update(|f| f.channel_id = v);
                 }>
                     {channels.into_iter().map(|(id, name)| view! {
-                        <option value=id.to_string() selected=id == first_channel>{name}</option>
+                        <option value=id.to_string() selected=move || form.with(|f| f.channel_id == id)>{name}</option>
                     }).collect_view()}
                 </select>
                 {field_error("channel")}
@@ -152,7 +161,7 @@ fn NewRule(choices: RuleChoices, create: ServerAction<CreateAutomationRule>) -> 
                     form.update(|f| f.kind = v);
                 }>
                     {RuleKind::ALL.into_iter().map(|k| view! {
-                        <option value=k.as_str() selected=k == RuleKind::AssignAbandoned>{k.label()}</option>
+                        <option value=k.as_str() selected=move || form.with(|f| f.kind == k.as_str())>{k.label()}</option>
                     }).collect_view()}
                 </select>
                 {field_error("kind")}

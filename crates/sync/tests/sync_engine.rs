@@ -791,3 +791,140 @@ async fn a_canceled_sync_stops_and_the_next_one_completes_exactly(pool: PgPool) 
     assert_eq!(again.status, JobStatus::Succeeded, "{:?}", again.error);
     assert_same(&expected(&store, Utc::now()), &actual(&pool, channel).await);
 }
+
+/// A marketing list is the segment a marketer means: after a sync, a dynamic list of
+/// "subscribed registered customers in <country> with lifetime sales ≥ X" has exactly the
+/// customers computed here from the store's own JSON (addresses, subscriber records, orders),
+/// not through the CRM's tables.
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_marketing_list_has_the_segment_computed_from_the_stores_records(pool: PgPool) {
+    use rust_decimal::Decimal;
+    use std::collections::{BTreeMap, BTreeSet};
+    let store = spawn_store(small_store(1500)).await;
+    let channel = add_channel(&pool, &store.base_url(), 200).await;
+    let outcome = sync(&pool, channel).await;
+    assert_eq!(outcome.status, JobStatus::Succeeded, "{:?}", outcome.error);
+
+    // Per registered customer: the country shown (the default billing address's, else the
+    // first address's), the latest subscriber status, Σ subtotal − |discount| of the orders
+    // that are not canceled.
+    let (country, subscribed, sales, emails) = {
+        let state = store.state();
+        let s = state.read();
+        let mut country: BTreeMap<i64, String> = BTreeMap::new();
+        let mut emails: BTreeMap<i64, String> = BTreeMap::new();
+        for c in s.customers.iter() {
+            let j = s.json(demo_store::RecordRef::Customer(c));
+            let id = j["id"].as_i64().unwrap();
+            emails.insert(id, j["email"].as_str().unwrap().to_lowercase());
+            let addresses = j["addresses"].as_array().cloned().unwrap_or_default();
+            let shown = addresses
+                .iter()
+                .find(|a| a["default_billing"] == true)
+                .or(addresses.first());
+            if let Some(code) = shown.and_then(|a| a["country_id"].as_str()) {
+                country.insert(id, code.to_owned());
+            }
+        }
+        let mut latest: BTreeMap<i64, (i64, i64)> = BTreeMap::new();
+        for sub in s.subscribers.iter() {
+            let j = s.json(demo_store::RecordRef::Subscriber(sub));
+            let (customer, id) = (
+                j["customer_id"].as_i64().unwrap(),
+                j["subscriber_id"].as_i64().unwrap(),
+            );
+            if customer != 0 && latest.get(&customer).is_none_or(|(seen, _)| *seen < id) {
+                latest.insert(customer, (id, j["subscriber_status"].as_i64().unwrap()));
+            }
+        }
+        let subscribed: BTreeSet<i64> = latest
+            .into_iter()
+            .filter(|(_, (_, status))| *status == 1)
+            .map(|(c, _)| c)
+            .collect();
+        let amount = |v: &serde_json::Value| -> Decimal {
+            match v {
+                serde_json::Value::Number(n) => n.to_string().parse().unwrap(),
+                serde_json::Value::String(t) => t.parse().unwrap(),
+                _ => Decimal::ZERO,
+            }
+        };
+        let mut sales: BTreeMap<i64, Decimal> = BTreeMap::new();
+        for o in s.orders.iter() {
+            let j = s.json(demo_store::RecordRef::Order(o));
+            let Some(customer) = j["customer_id"].as_i64() else {
+                continue;
+            };
+            if j["state"] == "canceled" || j["status"] == "canceled" {
+                continue;
+            }
+            *sales.entry(customer).or_default() +=
+                amount(&j["subtotal"]) - amount(&j["discount_amount"]).abs();
+        }
+        (country, subscribed, sales, emails)
+    };
+    // The busiest country among subscribers, and a threshold that splits them.
+    let mut per_country: BTreeMap<&str, usize> = BTreeMap::new();
+    for c in &subscribed {
+        if let Some(code) = country.get(c) {
+            *per_country.entry(code).or_default() += 1;
+        }
+    }
+    let (code, _) = per_country.iter().max_by_key(|(_, n)| **n).unwrap();
+    let code = code.to_string();
+    let threshold = Decimal::from(100);
+    let expected: BTreeSet<String> = subscribed
+        .iter()
+        .filter(|c| country.get(c) == Some(&code))
+        .filter(|c| sales.get(c).copied().unwrap_or_default() >= threshold)
+        .map(|c| emails[c].clone())
+        .collect();
+    assert!(expected.len() >= 3, "a segment worth testing: {expected:?}");
+
+    let marketer = store::users::create(
+        &pool,
+        store::users::NewUser {
+            email: "mara@example.com",
+            name: "Mara",
+            role: domain::Role::Marketing,
+            password_hash: "x",
+        },
+    )
+    .await
+    .unwrap();
+    let today = Utc::now().date_naive();
+    let list = store::lists::create(
+        &pool,
+        marketer,
+        &domain::lists::NewList {
+            name: format!("Subscribed in {code}, 100+"),
+            entity: domain::lists::ListEntity::Customers,
+            kind: domain::lists::ListKind::Dynamic,
+            query: format!(
+                "country_eq={code}&subscription=subscribed&lifetime_sales_min=100&is_guest=false"
+            ),
+        },
+        today,
+        chrono_tz::UTC,
+    )
+    .await
+    .unwrap();
+    let mut members = BTreeSet::new();
+    let mut page = 1;
+    loop {
+        let p = store::lists::page(&pool, list, page, today, chrono_tz::UTC)
+            .await
+            .unwrap();
+        if p.members.is_empty() {
+            break;
+        }
+        members.extend(
+            p.members
+                .iter()
+                .filter_map(|m| m.email.clone())
+                .map(|e| e.to_lowercase()),
+        );
+        page += 1;
+    }
+    assert_eq!(members, expected);
+}

@@ -6,6 +6,7 @@ pub mod actions;
 pub mod dashboard;
 pub mod edits;
 pub mod grid;
+pub mod lists;
 pub mod load;
 pub mod products;
 pub mod seed;
@@ -30,10 +31,20 @@ pub(crate) fn database_options(
 
 /// Peak resident memory of this process so far, in MiB (Linux `VmHWM`).
 pub fn peak_rss_mib() -> Option<f64> {
+    status_mib("VmHWM:")
+}
+
+/// Resident memory of this process now, in MiB (Linux `VmRSS`).
+pub fn rss_mib() -> Option<f64> {
+    status_mib("VmRSS:")
+}
+
+/// A `/proc/self/status` line's value in kB, as MiB.
+fn status_mib(key: &str) -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let kb: f64 = status
         .lines()
-        .find(|l| l.starts_with("VmHWM:"))?
+        .find(|l| l.starts_with(key))?
         .split_whitespace()
         .nth(1)?
         .parse()
@@ -71,5 +82,6 @@ mod tests {
     #[test]
     fn peak_rss_is_readable_on_linux() {
         assert!(peak_rss_mib().is_some_and(|m| m > 0.0));
+        assert!(rss_mib().is_some_and(|m| m > 0.0));
     }
 }

@@ -4,6 +4,30 @@
 //! - the write floor: the same mapped records written in the same batches, nothing fetched.
 //!
 //! The demo store runs as a child process, so the peak RSS reported is the sync engine's own.
+//!
+//! With `--rules`, the channel gets the three automation rules before it first syncs (assign
+//! abandoned carts of 50 or more round-robin to the Sales role, made of three Sales users; close
+//! follow-ups uncontacted for 7 days as Lost; follow up first orders, round-robin too), so the
+//! initial sync's end-of-run pass (`store::follow_ups::pass` then `store::rules::run`) runs them
+//! over everything it brought in. Then:
+//! - that pass is timed once more on its own right after the sync: the follow-up pass has
+//!   nothing left to open, the rules take the next batch of the history's backlog (a rule
+//!   handles at most 2,000 records a run, `store::rules`), so it is the in-run cost of a full batch; the rest
+//!   of the backlog is then worked off (timed, untimed in the sync figures) so what follows
+//!   sees the steady state;
+//! - the rule pass over one sync page: rounds of one page of store changes (300 live events:
+//!   registrations, carts, orders, …, under one page of each entity), each synced
+//!   incrementally, alternately with the rules off and on (one untimed warm-up round first). So
+//!   that each page gives the rules the work a page brings, before each round the carts the
+//!   CRM holds that are not yet abandoned are made abandoned now (time would do it within the
+//!   abandonment delay) and the follow-ups opened during these rounds are dated 8 days back
+//!   (past the 7 days of the Lost rule): each round's pass opens and assigns the previous
+//!   page's carts, closes the previous round's follow-ups, and follows up the page's first
+//!   orders. With the rules off, the sync runs exactly as without rules (its follow-up pass
+//!   included) and `store::rules::run` is then timed on its own over what the page brought:
+//!   the same call on the same state as in the run, so its time is the rules' share of a
+//!   one-page sync, the figure compared with the target (≤ 10 %). The rounds with the rules
+//!   on give the end-to-end check: median one-page sync with rules against without.
 
 use crate::cli::GlobalArgs;
 use crate::database::Database;
@@ -26,10 +50,17 @@ use tokio_util::sync::CancellationToken;
 
 const PAGE_SIZE: i32 = 300;
 
-pub async fn run(global: &GlobalArgs, scale: usize) -> Result<()> {
-    println!("Cartwise sync benchmark: demo store with {scale} orders, page size {PAGE_SIZE}");
+pub async fn run(global: &GlobalArgs, scale: usize, rules: bool) -> Result<()> {
+    println!(
+        "Cartwise sync benchmark: demo store with {scale} orders, page size {PAGE_SIZE}{}",
+        if rules {
+            ", with the three automation rules"
+        } else {
+            ""
+        }
+    );
     let (mut store_process, url) = start_demo_store(scale, &[]).await?;
-    let result = measure(global, scale, &url).await;
+    let result = measure(global, scale, &url, rules).await;
     let _ = store_process.kill().await;
     result
 }
@@ -111,7 +142,7 @@ fn options() -> ClientOptions {
     }
 }
 
-async fn measure(global: &GlobalArgs, scale: usize, url: &str) -> Result<()> {
+async fn measure(global: &GlobalArgs, scale: usize, url: &str, with_rules: bool) -> Result<()> {
     let db = Database::open(global).await?;
     let base = super::database_options(global)?;
     let cipher = Cipher::new(&[1u8; 32]);
@@ -119,6 +150,11 @@ async fn measure(global: &GlobalArgs, scale: usize, url: &str) -> Result<()> {
     // 1. The sync itself, into an empty database.
     let sync_db = fresh_database(&db.pool, &base, "cartwise_bench_sync").await?;
     let channel = add_channel(&sync_db, &cipher, url).await?;
+    let rules = if with_rules {
+        add_rules(&sync_db, channel).await?
+    } else {
+        Vec::new()
+    };
     checkpoint(&db.pool).await?;
     super::reset_peak_rss();
     let started = Instant::now();
@@ -130,6 +166,13 @@ async fn measure(global: &GlobalArgs, scale: usize, url: &str) -> Result<()> {
         bail!("the benchmark sync failed: {:?}", outcome.error);
     }
     let records: u64 = outcome.entities.iter().map(|(_, c)| c.fetched).sum();
+
+    // 1a. The end-of-run pass once more, then the rest of the history's backlog.
+    let after_sync = if with_rules {
+        Some(rule_pass_after_sync(&sync_db, channel).await?)
+    } else {
+        None
+    };
 
     // 1b. Incremental with nothing changed.
     let started = Instant::now();
@@ -143,6 +186,13 @@ async fn measure(global: &GlobalArgs, scale: usize, url: &str) -> Result<()> {
     // 1c. Freshness: changes made in the store at random moments of a 30 s interval, with the
     // scheduler running, until they are in the CRM.
     let freshness = measure_freshness(&sync_db, &cipher, channel, url).await?;
+
+    // 1d. One page of changes, synced with the rules off and on.
+    let pages = if with_rules {
+        Some(measure_pages(&db.pool, &sync_db, &cipher, channel, url, &rules).await?)
+    } else {
+        None
+    };
     sync_db.close().await;
 
     // 2. The fetch floor: every page, decoded and mapped, nothing written.
@@ -233,7 +283,300 @@ async fn measure(global: &GlobalArgs, scale: usize, url: &str) -> Result<()> {
             .unwrap_or(0),
         sync_time.as_secs_f64()
     );
+    if let Some(after) = after_sync {
+        after.report(sync_time);
+    }
+    if let Some(pages) = pages {
+        pages.report();
+    }
     Ok(())
+}
+
+/// The rules the bench gives its channel, by an administrator; the Sales users they hand work
+/// to are made first. Returns the rules' ids.
+async fn add_rules(pool: &PgPool, channel: i64) -> Result<Vec<i64>> {
+    use domain::Role;
+    use domain::rules::{Assignee, RuleKind, RuleSpec};
+    use store::users::NewUser;
+    let new_user = |email: &'static str, name: &'static str, role: Role| NewUser {
+        email,
+        name,
+        role,
+        password_hash: "!",
+    };
+    let admin = store::users::create(
+        pool,
+        new_user("admin@bench.invalid", "Bench admin", Role::Administrator),
+    )
+    .await?;
+    for (email, name) in [
+        ("sales1@bench.invalid", "Sales One"),
+        ("sales2@bench.invalid", "Sales Two"),
+        ("sales3@bench.invalid", "Sales Three"),
+    ] {
+        store::users::create(pool, new_user(email, name, Role::Sales)).await?;
+    }
+    let specs = [
+        RuleSpec {
+            channel_id: channel,
+            kind: RuleKind::AssignAbandoned,
+            min_total: Some(domain::Decimal::from(50)),
+            assignee: Some(Assignee::RoundRobin(Role::Sales)),
+            after_days: None,
+        },
+        RuleSpec {
+            channel_id: channel,
+            kind: RuleKind::LoseUncontacted,
+            min_total: None,
+            assignee: None,
+            after_days: Some(7),
+        },
+        RuleSpec {
+            channel_id: channel,
+            kind: RuleKind::FollowUpFirstOrders,
+            min_total: None,
+            assignee: Some(Assignee::RoundRobin(Role::Sales)),
+            after_days: None,
+        },
+    ];
+    let mut ids = Vec::new();
+    for spec in &specs {
+        ids.push(store::rules::create(pool, spec, admin).await?);
+    }
+    Ok(ids)
+}
+
+/// The end-of-run pass, timed on its own after the initial sync, and the backlog after it.
+struct AfterSync {
+    pass: Duration,
+    opened: u64,
+    rules: Duration,
+    fired: u64,
+    backlog: Duration,
+    backlog_fired: u64,
+    backlog_runs: u32,
+    /// What the rules fired on in all, the initial sync's own pass included.
+    firings: i64,
+}
+
+async fn rule_pass_after_sync(pool: &PgPool, channel: i64) -> Result<AfterSync> {
+    let started = Instant::now();
+    let pass = store::follow_ups::pass(pool, channel).await?;
+    let pass_time = started.elapsed();
+    let started = Instant::now();
+    let fired = store::rules::run(pool, channel).await?;
+    let rules_time = started.elapsed();
+    let started = Instant::now();
+    let (mut backlog_fired, mut backlog_runs) = (0, 0);
+    loop {
+        let n = store::rules::run(pool, channel).await?;
+        backlog_runs += 1;
+        backlog_fired += n;
+        if n == 0 {
+            break;
+        }
+    }
+    let backlog = started.elapsed();
+    let firings: i64 = sqlx::query_scalar("select count(*) from rule_firings")
+        .fetch_one(pool)
+        .await?;
+    Ok(AfterSync {
+        pass: pass_time,
+        opened: pass.opened,
+        rules: rules_time,
+        fired,
+        backlog,
+        backlog_fired,
+        backlog_runs,
+        firings,
+    })
+}
+
+impl AfterSync {
+    fn report(&self, sync_time: Duration) {
+        let pass = self.pass.as_secs_f64();
+        let rules = self.rules.as_secs_f64();
+        println!();
+        println!(
+            "end-of-run pass, timed again after the initial sync (a rule handles ≤ 2,000 records a run):"
+        );
+        println!(
+            "  follow_ups::pass {:>8.1} ms ({} opened: the sync's own pass opened them)",
+            pass * 1000.0,
+            self.opened
+        );
+        println!(
+            "  rules::run       {:>8.1} ms ({} firings: the next batch of the history's backlog)",
+            rules * 1000.0,
+            self.fired
+        );
+        println!(
+            "  pass + rules     {:>8.1} ms = {:.1} % of the initial sync ({:.2} s, the sync's own pass included)",
+            (pass + rules) * 1000.0,
+            100.0 * (pass + rules) / sync_time.as_secs_f64(),
+            sync_time.as_secs_f64()
+        );
+        println!(
+            "  rest of the backlog: {} firings in {} runs, {:.2} s; {} firings in all since the channel was added",
+            self.backlog_fired,
+            self.backlog_runs,
+            self.backlog.as_secs_f64(),
+            self.firings
+        );
+    }
+}
+
+/// Timed rounds of one page of changes each, rules off and on alternately.
+const PAGE_ROUNDS: usize = 5;
+
+/// One round of one page of changes.
+struct PageRound {
+    with_rules: bool,
+    sync: Duration,
+    /// With the rules off: `store::rules::run` on its own after the sync, and its firings.
+    rules: Option<(Duration, u64)>,
+    /// Records the sync fetched.
+    fetched: u64,
+}
+
+struct Pages {
+    rounds: Vec<PageRound>,
+}
+
+async fn measure_pages(
+    admin: &PgPool,
+    pool: &PgPool,
+    cipher: &Cipher,
+    channel: i64,
+    url: &str,
+    rules: &[i64],
+) -> Result<Pages> {
+    let http = reqwest::Client::new();
+    let since: chrono::DateTime<Utc> = sqlx::query_scalar("select now()").fetch_one(pool).await?;
+    let mut rounds = Vec::new();
+    // Round 0 is a warm-up; then off, on, off, on…
+    for round in 0..=2 * PAGE_ROUNDS {
+        let with_rules = round % 2 == 0;
+        // Time's work between two syncs: carts the CRM holds become abandoned, and the
+        // follow-ups opened in these rounds pass the Lost rule's 7 days.
+        sqlx::query(
+            "update carts set abandon_at = now() - interval '1 second'
+             where channel_id = $1 and status = 'open' and abandon_at > now()",
+        )
+        .bind(channel)
+        .execute(pool)
+        .await?;
+        sqlx::query(
+            "update cart_follow_ups set created_at = created_at - interval '8 days'
+             where channel_id = $1 and closed_at is null and created_at >= $2",
+        )
+        .bind(channel)
+        .bind(since)
+        .execute(pool)
+        .await?;
+        http.post(format!("{url}/_demo/live/tick?n={PAGE_SIZE}"))
+            .send()
+            .await?
+            .error_for_status()?;
+        for id in rules {
+            store::rules::set_enabled(pool, *id, with_rules).await?;
+        }
+        checkpoint(admin).await?;
+        let started = Instant::now();
+        let (_, outcome) =
+            sync::worker::sync_and_wait(pool, cipher, channel, JobKind::Sync, &options()).await?;
+        let sync_time = started.elapsed();
+        if outcome.status != JobStatus::Succeeded {
+            bail!("a one-page sync failed: {:?}", outcome.error);
+        }
+        let rules_time = if with_rules {
+            None
+        } else {
+            for id in rules {
+                store::rules::set_enabled(pool, *id, true).await?;
+            }
+            let started = Instant::now();
+            let fired = store::rules::run(pool, channel).await?;
+            Some((started.elapsed(), fired))
+        };
+        if round > 0 {
+            rounds.push(PageRound {
+                with_rules,
+                sync: sync_time,
+                rules: rules_time,
+                fetched: outcome.entities.iter().map(|(_, c)| c.fetched).sum(),
+            });
+        }
+    }
+    Ok(Pages { rounds })
+}
+
+impl Pages {
+    fn report(&self) {
+        let secs = |d: Duration| d.as_secs_f64();
+        let sorted = |mut v: Vec<f64>| {
+            v.sort_by(f64::total_cmp);
+            v
+        };
+        let off: Vec<&PageRound> = self.rounds.iter().filter(|r| !r.with_rules).collect();
+        let on: Vec<&PageRound> = self.rounds.iter().filter(|r| r.with_rules).collect();
+        let off_sync = sorted(off.iter().map(|r| secs(r.sync)).collect());
+        let on_sync = sorted(on.iter().map(|r| secs(r.sync)).collect());
+        let rule_times = sorted(
+            off.iter()
+                .filter_map(|r| r.rules.map(|(d, _)| secs(d)))
+                .collect(),
+        );
+        let shares = sorted(
+            off.iter()
+                .filter_map(|r| r.rules.map(|(d, _)| secs(d) / secs(r.sync)))
+                .collect(),
+        );
+        let fired: u64 = off.iter().filter_map(|r| r.rules.map(|(_, n)| n)).sum();
+        let fetched = sorted(self.rounds.iter().map(|r| r.fetched as f64).collect());
+        let med = |v: &[f64]| super::percentile(v, 50.0);
+        let max = |v: &[f64]| v.last().copied().unwrap_or(f64::NAN);
+        println!();
+        println!(
+            "one page of changes ({PAGE_SIZE} store events, median {:.0} records fetched), {} rounds each way:",
+            med(&fetched),
+            off.len()
+        );
+        println!(
+            "  sync without rules      median {:>7.0} ms  (min {:.0}, max {:.0})",
+            med(&off_sync) * 1000.0,
+            off_sync.first().copied().unwrap_or(f64::NAN) * 1000.0,
+            max(&off_sync) * 1000.0
+        );
+        println!(
+            "  rules::run after it     median {:>7.1} ms  (max {:.1}; {:.0} firings a page)",
+            med(&rule_times) * 1000.0,
+            max(&rule_times) * 1000.0,
+            fired as f64 / off.len().max(1) as f64
+        );
+        println!(
+            "  rules' share of a page  median {:>7.1} %   (max {:.1} %; target ≤ 10 %: {})",
+            med(&shares) * 100.0,
+            max(&shares) * 100.0,
+            if max(&shares) <= 0.10 {
+                "met"
+            } else if med(&shares) <= 0.10 {
+                "met at the median"
+            } else {
+                "NOT met"
+            }
+        );
+        println!(
+            "  sync with rules         median {:>7.0} ms  (min {:.0}, max {:.0})",
+            med(&on_sync) * 1000.0,
+            on_sync.first().copied().unwrap_or(f64::NAN) * 1000.0,
+            max(&on_sync) * 1000.0
+        );
+        println!(
+            "  with / without rules    {:>14.3}   (medians; end to end, noisier than the share)",
+            med(&on_sync) / med(&off_sync)
+        );
+    }
 }
 
 /// Seconds from a change in the store to the CRM, for a few changes with the worker running.

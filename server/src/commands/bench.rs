@@ -1,4 +1,4 @@
-//! `cartwise bench sync|actions|edits|products|grid|dashboard|load`. Benchmarks use their own data directory
+//! `cartwise bench sync|actions|edits|products|grid|lists|dashboard|load`. Benchmarks use their own data directory
 //! (`target/bench` unless CARTWISE_DATA_DIR or DATABASE_URL says otherwise) so a real
 //! installation is never touched.
 
@@ -11,13 +11,19 @@ pub async fn run(mut global: GlobalArgs, cmd: BenchCommand) -> Result<()> {
         global.data_dir = PathBuf::from("target/bench");
     }
     match cmd {
-        BenchCommand::Sync { scale } => crate::bench::sync::run(&global, scale).await,
+        BenchCommand::Sync { scale, rules } => crate::bench::sync::run(&global, scale, rules).await,
         BenchCommand::Actions { orders } => crate::bench::actions::run(&global, orders).await,
         BenchCommand::Edits { edits, bulk } => crate::bench::edits::run(&global, edits, bulk).await,
         BenchCommand::Products { count } => crate::bench::products::run(&global, count).await,
         BenchCommand::Grid { scale } => {
             let (db, cipher) = super::open(&global).await?;
             let result = crate::bench::grid::run(&db.pool, &cipher, scale).await;
+            db.close().await?;
+            result
+        }
+        BenchCommand::Lists { scale } => {
+            let (db, cipher) = super::open(&global).await?;
+            let result = crate::bench::lists::run(&db.pool, &cipher, scale).await;
             db.close().await?;
             result
         }

@@ -73,6 +73,14 @@ pub fn CartPage() -> impl IntoView {
     let sync = ServerAction::<SyncRecord>::new();
     let follow_up = ServerAction::<crate::follow_ups::api::FollowUpCart>::new();
     let email = ServerAction::<crate::email::api::SendCartEmail>::new();
+    // The cart reloads after a follow-up step that succeeded, not after a refusal: a refused
+    // form (a past date, no outcome) must keep what the rep typed.
+    let follow_ups_done = RwSignal::new(0usize);
+    Effect::new(move |_| {
+        if follow_up.value().with(|v| matches!(v, Some(Ok(_)))) {
+            follow_ups_done.update(|n| *n += 1);
+        }
+    });
     let timeline = timeline_data(
         Entity::Carts,
         id,
@@ -86,7 +94,7 @@ pub fn CartPage() -> impl IntoView {
                 mark_lost.version().get(),
                 reopen.version().get(),
                 sync.version().get(),
-                follow_up.version().get(),
+                follow_ups_done.get(),
                 email.version().get(),
             )
         },
@@ -107,7 +115,11 @@ pub fn CartPage() -> impl IntoView {
                     let me = info.user.as_ref().map(|u| u.id).unwrap_or_default();
                     let timeline = timeline.await;
                     match cart.await {
-                        Ok(cart) => page(cart, tab.get(), may_act, CartButtons { mark_lost, reopen, sync, follow_up, email, me }, timeline, acts).into_any(),
+                        Ok(cart) => {
+                            // "Send email" exists only where the installation sends email.
+                            let email = info.sends_email.then_some(email);
+                            page(cart, tab.get(), may_act, CartButtons { mark_lost, reopen, sync, follow_up, email, me }, timeline, acts).into_any()
+                        }
                         Err(e) => record::failed(e, ("Back to shopping carts", "/carts")),
                     }
                 })}
@@ -123,7 +135,7 @@ struct CartButtons {
     reopen: ServerAction<ReopenCart>,
     sync: ServerAction<SyncRecord>,
     follow_up: ServerAction<crate::follow_ups::api::FollowUpCart>,
-    email: ServerAction<crate::email::api::SendCartEmail>,
+    email: Option<ServerAction<crate::email::api::SendCartEmail>>,
     /// The signed-in user.
     me: i64,
 }
