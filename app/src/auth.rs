@@ -108,6 +108,7 @@ pub const ACCESS: &[(&str, Access)] = {
         ("/api/set_automation_rule_enabled", Role(ManageIntegrations)),
         ("/api/delete_automation_rule", Role(ManageIntegrations)),
         ("/api/record_order_feedback", Role(Activities)),
+        ("/api/get_customer_feedback", Role(ReadData)),
         ("/api/get_order", Role(ReadData)),
         ("/api/get_product", Role(ReadData)),
         ("/api/get_sales_report", Role(ReadReports)),

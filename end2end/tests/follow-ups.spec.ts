@@ -204,6 +204,12 @@ test("a sales team works abandoned carts from claim to Won back, Lost and opport
   await page.goto("/reports/feedback");
   await expect(page.locator(".feedback-table")).toContainText("Fast delivery, would buy again");
   await page.screenshot({ path: `${shots}/follow-ups-5-feedback.png`, fullPage: true });
+  // …and on the customer's page.
+  await page.goto(order!);
+  const customerHref = await page.locator('main a[href^="/customers/"]').first().getAttribute("href");
+  expect(customerHref, "the order links its customer").toMatch(/^\/customers\/\d+$/);
+  await page.goto(`${customerHref}?tab=feedback`);
+  await expect(page.locator(".feedback-table")).toContainText("Fast delivery, would buy again");
 });
 
 test("a viewer reads follow-ups and cannot act on them", async ({ page }, info) => {

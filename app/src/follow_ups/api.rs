@@ -85,8 +85,15 @@ pub async fn get_feedback_report(days: i64) -> Result<FeedbackReport, AppError> 
     let now = chrono::Utc::now();
     let from = now - chrono::Duration::days(days);
     let lines = crate::grids::server::answer(
-        store::follow_ups::feedback(&pool, None, from, now + chrono::Duration::minutes(1), 1000)
-            .await,
+        store::follow_ups::feedback(
+            &pool,
+            None,
+            None,
+            from,
+            now + chrono::Duration::minutes(1),
+            1000,
+        )
+        .await,
     )?;
     let waiting = crate::grids::server::answer(store::follow_ups::open_orders(&pool, 200).await)?;
     let mut per_rating = [0i64; 5];
@@ -98,20 +105,7 @@ pub async fn get_feedback_report(days: i64) -> Result<FeedbackReport, AppError> 
     let sum: i64 = lines.iter().map(|l| i64::from(l.rating)).sum();
     let average_x100 = (!lines.is_empty()).then(|| sum * 100 / lines.len() as i64);
     Ok(FeedbackReport {
-        lines: lines
-            .into_iter()
-            .map(|l| FeedbackLine {
-                order_id: l.order_id,
-                order_label: l.order_label,
-                customer_id: l.customer_id,
-                customer: l.customer,
-                channel: l.channel,
-                rating: l.rating,
-                feedback: l.feedback,
-                contacted_at: store::grid::local_time(Some(l.contacted_at), tz),
-                contacted_by: l.contacted_by,
-            })
-            .collect(),
+        lines: lines.into_iter().map(|l| feedback_line(l, tz)).collect(),
         per_rating,
         average_x100,
         waiting,
@@ -141,4 +135,40 @@ pub async fn save_opportunity(
     )?;
     tracing::info!(by = user.id, opportunity = id, "opportunity saved");
     Ok(())
+}
+
+#[cfg(feature = "ssr")]
+fn feedback_line(l: store::follow_ups::FeedbackLine, tz: store::grid::Tz) -> FeedbackLine {
+    FeedbackLine {
+        order_id: l.order_id,
+        order_label: l.order_label,
+        customer_id: l.customer_id,
+        customer: l.customer,
+        channel: l.channel,
+        rating: l.rating,
+        feedback: l.feedback,
+        contacted_at: store::grid::local_time(Some(l.contacted_at), tz),
+        contacted_by: l.contacted_by,
+    }
+}
+
+/// A customer's order feedback, newest first (the customer page's Feedback tab).
+#[server(input = GetUrl, output = Postcard, endpoint = "get_customer_feedback")]
+pub async fn get_customer_feedback(customer: i64) -> Result<Vec<FeedbackLine>, AppError> {
+    crate::auth::server::require(domain::Permission::ReadData)?;
+    let pool = crate::server::pool()?;
+    let tz = crate::timezone::server::current();
+    let now = chrono::Utc::now();
+    let lines = crate::grids::server::answer(
+        store::follow_ups::feedback(
+            &pool,
+            None,
+            Some(customer),
+            now - chrono::Duration::days(36_600),
+            now + chrono::Duration::minutes(1),
+            500,
+        )
+        .await,
+    )?;
+    Ok(lines.into_iter().map(|l| feedback_line(l, tz)).collect())
 }

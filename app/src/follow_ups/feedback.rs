@@ -85,3 +85,37 @@ pub fn FeedbackReportPage() -> impl IntoView {
         </RequirePermission>
     }
 }
+
+/// A customer's Feedback tab: what they said after their orders.
+pub fn customer_feedback(
+    lines: Result<Vec<super::api::FeedbackLine>, domain::AppError>,
+) -> AnyView {
+    match lines {
+        Err(error) => view! { <ErrorMessage error /> }.into_any(),
+        Ok(lines) if lines.is_empty() => view! {
+            <section class="card record-section"><h2>"Feedback"</h2>
+                <p class="muted">"No feedback recorded from this customer yet: it is asked for after their first order (the order's page)."</p>
+            </section>
+        }
+        .into_any(),
+        Ok(lines) => view! {
+            <section class="card record-section"><h2>"Feedback"</h2>
+                <table class="grid-table feedback-table">
+                    <thead><tr><th>"Recorded"</th><th>"Order"</th><th class="numeric">"Rating"</th><th>"Feedback"</th><th>"By"</th></tr></thead>
+                    <tbody>
+                        {lines.into_iter().map(|l| view! {
+                            <tr>
+                                <td>{l.contacted_at.map(|t| t.display()).unwrap_or_default()}</td>
+                                <td><a href=format!("/orders/{}", l.order_id)>{format!("#{}", l.order_label)}</a></td>
+                                <td class="numeric">{format!("{} of 5", l.rating)}</td>
+                                <td>{l.feedback}</td>
+                                <td>{l.contacted_by.unwrap_or_default()}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </section>
+        }
+        .into_any(),
+    }
+}

@@ -9,6 +9,6 @@ mod opportunities;
 mod order_card;
 
 pub use cart_tab::follow_up_tab;
-pub use feedback::FeedbackReportPage;
+pub use feedback::{FeedbackReportPage, customer_feedback};
 pub use opportunities::{OpportunitiesPage, OpportunityPage};
 pub use order_card::order_follow_up;

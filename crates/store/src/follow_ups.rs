@@ -492,10 +492,11 @@ pub struct FeedbackLine {
 }
 
 /// Feedback recorded from `from` (inclusive) to `to` (exclusive), newest first, at most
-/// `limit` lines; channels limited to `channel` when given.
+/// `limit` lines; limited to `channel`'s orders, and to `customer`'s, when given.
 pub async fn feedback(
     pool: &PgPool,
     channel: Option<i64>,
+    customer: Option<i64>,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     limit: i64,
@@ -514,11 +515,13 @@ pub async fn feedback(
            left join users u on u.id = f.contacted_by
            where f.step = 'contacted' and f.contacted_at >= $1 and f.contacted_at < $2
              and ($3::int8 is null or f.channel_id = $3)
+             and ($5::int8 is null or o.customer_id = $5)
            order by f.contacted_at desc limit $4"#,
         from,
         to,
         channel,
-        limit
+        limit,
+        customer
     )
     .fetch_all(pool)
     .await?)

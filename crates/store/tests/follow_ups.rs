@@ -493,6 +493,7 @@ async fn first_orders_and_big_orders_get_an_order_follow_up_and_feedback_is_repo
     let lines = follow_ups::feedback(
         &pool,
         Some(ch),
+        Some(customer),
         Utc::now() - Duration::days(1),
         Utc::now() + Duration::days(1),
         100,

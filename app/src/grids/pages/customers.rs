@@ -58,6 +58,7 @@ const TABS: &[&str] = &[
     "credit-memos",
     "subscriptions",
     "activities",
+    "feedback",
     "actions",
 ];
 
@@ -71,6 +72,16 @@ pub fn CustomerPage() -> impl IntoView {
         id,
         move || tab.get() == "activities",
         move || logged.get(),
+    );
+    let feedback = crate::data::data(
+        move || (id.get(), tab.get() == "feedback"),
+        |(id, shown)| async move {
+            if shown {
+                crate::follow_ups::api::get_customer_feedback(id).await
+            } else {
+                Ok(Vec::new())
+            }
+        },
     );
     let sync = ServerAction::<SyncRecord>::new();
     let customer = crate::data::data(
@@ -99,8 +110,9 @@ pub fn CustomerPage() -> impl IntoView {
                         logged,
                     };
                     let timeline = timeline.await;
+                    let feedback = feedback.await;
                     match customer.await {
-                        Ok(customer) => page(customer, tab.get(), may, sync, timeline, acts).into_any(),
+                        Ok(customer) => page(customer, tab.get(), may, sync, timeline, acts, feedback).into_any(),
                         Err(e) => record::failed(e, ("Back to customers", "/customers")),
                     }
                 })}
@@ -125,6 +137,7 @@ fn page(
     sync: ServerAction<SyncRecord>,
     timeline: Timeline,
     acts: crate::activities::ActivityTab,
+    feedback: Result<Vec<crate::follow_ups::api::FeedbackLine>, domain::AppError>,
 ) -> impl IntoView {
     let may_act = may.act;
     let path = format!("/customers/{}", c.id);
@@ -156,6 +169,7 @@ fn page(
         Tab::new("credit-memos", "Credit memos", Some(n.credit_memos)),
         Tab::new("subscriptions", "Subscriptions", Some(n.subscriptions)),
         Tab::new("activities", "Activities", None),
+        Tab::new("feedback", "Feedback", None),
         Tab::new("actions", "Store actions", None),
     ];
     let body = match tab {
@@ -172,6 +186,7 @@ fn page(
             related::<SubscriberRow>("customer", c.id, tab, "Newsletter subscriptions").into_any()
         }
         "activities" => acts.view(domain::activities::ActivityRecord::Customer(c.id)),
+        "feedback" => crate::follow_ups::customer_feedback(feedback),
         "actions" => view! {
             {timeline_view(timeline, may_act)}
         }
