@@ -100,47 +100,12 @@ pub async fn export_marketing_list(
     let (name, _) = crate::grids::server::answer(store::lists::describe(&pool, id).await)?;
     let rows =
         crate::grids::server::answer(store::lists::export(pool, id, contacted, today, tz).await)?;
-    let head = "\u{feff}Email,Name,Lifetime sales,Currency,Last order,Status,Contacted times,Last contacted\r\n"
-        .to_string();
+    let head = domain::lists::CSV_HEAD.to_string();
     let body = rows.ready_chunks(256).map(move |chunk| {
         let _slot = &slot;
         let mut out = String::with_capacity(64 * 1024);
         for m in chunk {
-            let m = m.map_err(AppError::from)?;
-            let sales = m
-                .lifetime_sales
-                .as_ref()
-                .map(|s| s.amount.to_string())
-                .unwrap_or_default();
-            let currency = m
-                .lifetime_sales
-                .as_ref()
-                .and_then(|s| s.currency.clone())
-                .unwrap_or_default();
-            let last = m
-                .last_order_at
-                .as_ref()
-                .map(|t| t.display())
-                .unwrap_or_default();
-            let times = m.contacted_times.to_string();
-            let contacted = m
-                .last_contacted_at
-                .as_ref()
-                .map(|t| t.display())
-                .unwrap_or_default();
-            domain::csv::push_line(
-                &mut out,
-                [
-                    (m.email.as_deref().unwrap_or(""), false),
-                    (m.name.as_deref().unwrap_or(""), false),
-                    (sales.as_str(), true),
-                    (currency.as_str(), false),
-                    (last.as_str(), false),
-                    (m.status.as_str(), false),
-                    (times.as_str(), true),
-                    (contacted.as_str(), false),
-                ],
-            );
+            m.map_err(AppError::from)?.push_csv_line(&mut out);
         }
         Ok(out)
     });

@@ -245,6 +245,42 @@ pub fn filter_pairs(query: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The first line of a list's CSV export (with a byte-order mark: spreadsheets then read the
+/// file as UTF-8).
+pub const CSV_HEAD: &str = "\u{feff}Email,Name,Lifetime sales,Currency,Last order,Status,Contacted times,Last contacted\r\n";
+
+impl ListMember {
+    /// Appends this member as a line of the list's CSV export (spreadsheet-safe cells).
+    pub fn push_csv_line(&self, out: &mut String) {
+        let sales = self
+            .lifetime_sales
+            .as_ref()
+            .map(|s| s.amount.to_string())
+            .unwrap_or_default();
+        let currency = self
+            .lifetime_sales
+            .as_ref()
+            .and_then(|s| s.currency.clone())
+            .unwrap_or_default();
+        let time = |t: &Option<LocalTime>| t.as_ref().map(LocalTime::display).unwrap_or_default();
+        let (last, contacted) = (time(&self.last_order_at), time(&self.last_contacted_at));
+        let times = self.contacted_times.to_string();
+        crate::csv::push_line(
+            out,
+            [
+                (self.email.as_deref().unwrap_or(""), false),
+                (self.name.as_deref().unwrap_or(""), false),
+                (sales.as_str(), true),
+                (currency.as_str(), false),
+                (last.as_str(), false),
+                (self.status.as_str(), false),
+                (times.as_str(), true),
+                (contacted.as_str(), false),
+            ],
+        );
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -582,45 +582,11 @@ async fn export(pool: &PgPool, case: &Case, today: NaiveDate, tz: Tz) -> Result<
     let started = Instant::now();
     let members = store::lists::export(pool.clone(), case.id, false, today, tz).await?;
     // As `app::lists::api::export_marketing_list` encodes it.
-    let head = "\u{feff}Email,Name,Lifetime sales,Currency,Last order,Status,Contacted times,Last contacted\r\n";
+    let head = domain::lists::CSV_HEAD;
     let mut body = Box::pin(members.ready_chunks(256).map(|chunk| {
         let mut out = String::with_capacity(64 * 1024);
         for m in chunk {
-            let m = m?;
-            let sales = m
-                .lifetime_sales
-                .as_ref()
-                .map(|s| s.amount.to_string())
-                .unwrap_or_default();
-            let currency = m
-                .lifetime_sales
-                .as_ref()
-                .and_then(|s| s.currency.clone())
-                .unwrap_or_default();
-            let last = m
-                .last_order_at
-                .as_ref()
-                .map(|t| t.display())
-                .unwrap_or_default();
-            let times = m.contacted_times.to_string();
-            let contacted = m
-                .last_contacted_at
-                .as_ref()
-                .map(|t| t.display())
-                .unwrap_or_default();
-            domain::csv::push_line(
-                &mut out,
-                [
-                    (m.email.as_deref().unwrap_or(""), false),
-                    (m.name.as_deref().unwrap_or(""), false),
-                    (sales.as_str(), true),
-                    (currency.as_str(), false),
-                    (last.as_str(), false),
-                    (m.status.as_str(), false),
-                    (times.as_str(), true),
-                    (contacted.as_str(), false),
-                ],
-            );
+            m?.push_csv_line(&mut out);
         }
         Ok::<_, store::Error>(out)
     }));
