@@ -418,15 +418,11 @@ pub fn forget_quiet_sign_in_addresses() {
     SIGN_INS_PER_ADDRESS.retain_recent();
 }
 
-/// A short, stable tag of an email for the logs: a failed sign-in's "email" is sometimes a
-/// password typed in the wrong field, so it is never written as typed.
-fn email_tag(email: &str) -> String {
-    use sha2::Digest;
-    let digest = sha2::Sha256::digest(email.trim().to_lowercase().as_bytes());
-    hex::encode(&digest[..6])
-}
-
 /// `POST /login`: checks the password, slows down guessing, starts a session.
+///
+/// A failed sign-in is logged with the client's address and nothing of what was typed: the
+/// "email" is sometimes a password typed in the wrong field, and even a short hash of it could
+/// be matched against a list of likely passwords.
 async fn sign_in(
     State(state): State<WebState>,
     headers: HeaderMap,
@@ -457,7 +453,10 @@ async fn sign_in(
             ))
             .as_secs()
             .max(1);
-        tracing::warn!(address = ?client.0, "too many sign-ins from one address");
+        tracing::warn!(
+            address = client.0.map(tracing::field::display),
+            "too many sign-ins from one address"
+        );
         return back("throttled", &format!("&wait={wait}"));
     }
     match try_sign_in(&state.pool, form.email.trim(), &form.password).await {
@@ -475,11 +474,23 @@ async fn sign_in(
             }
             response
         }
-        Ok(SignIn::Rejected) => back("invalid", ""),
-        Ok(SignIn::Throttled(wait)) => back("throttled", &format!("&wait={wait}")),
+        Ok(SignIn::Rejected) => {
+            tracing::warn!(
+                address = client.0.map(tracing::field::display),
+                "sign-in failed"
+            );
+            back("invalid", "")
+        }
+        Ok(SignIn::Throttled(wait)) => {
+            tracing::warn!(
+                address = client.0.map(tracing::field::display),
+                "sign-in throttled"
+            );
+            back("throttled", &format!("&wait={wait}"))
+        }
         Err(store::Error::Unavailable(_)) => back("busy", ""),
         Err(e) => {
-            tracing::error!(error = %e, "sign-in failed");
+            tracing::error!(error = %e, "sign-in could not be checked");
             (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Signing in is not possible right now.",
@@ -500,7 +511,6 @@ async fn try_sign_in(pool: &PgPool, email: &str, password: &str) -> store::Resul
     // burst of parallel guesses cannot all pass the count.
     let wait = throttle::begin_attempt(pool, email).await?;
     if wait > chrono::Duration::zero() {
-        tracing::warn!(email = %email_tag(email), "sign-in throttled");
         return Ok(SignIn::Throttled(wait.num_seconds().max(1)));
     }
     let found = users::find_credentials(pool, email).await?;
@@ -519,10 +529,7 @@ async fn try_sign_in(pool: &PgPool, email: &str, password: &str) -> store::Resul
             tracing::info!(user = c.user.id, "signed in");
             Ok(SignIn::Success(token))
         }
-        _ => {
-            tracing::warn!(email = %email_tag(email), "sign-in rejected");
-            Ok(SignIn::Rejected)
-        }
+        _ => Ok(SignIn::Rejected),
     }
 }
 

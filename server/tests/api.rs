@@ -631,6 +631,95 @@ async fn sign_in_never_redirects_to_another_host(pool: PgPool) {
     }
 }
 
+/// Log lines written while a future runs (a scoped subscriber: other tests' lines stay out).
+#[derive(Clone, Default)]
+struct CapturedLogs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for CapturedLogs {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl CapturedLogs {
+    async fn around<T>(&self, work: impl std::future::Future<Output = T>) -> T {
+        use tracing::instrument::WithSubscriber;
+        let sink = self.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
+            .with_writer(move || sink.clone())
+            .finish();
+        work.with_subscriber(subscriber).await
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
+}
+
+/// Hole 12 (a): what is typed into the email field is sometimes a password, so a failed or
+/// throttled sign-in logs nothing of it (not as typed, not as a hash or tag of it), only that
+/// a sign-in failed and the client's address.
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn failed_sign_ins_log_nothing_of_the_typed_text(pool: PgPool) {
+    use sha2::Digest;
+    add_user(&pool, "ann@example.com", Role::Sales, "ann's long password").await;
+    let app = app(pool);
+    let logs = CapturedLogs::default();
+    // An address of this test's own (the per-address limiter is shared by the tests).
+    let peer: std::net::SocketAddr = "203.0.113.17:50000".parse().unwrap();
+    // A password typed into the email field, and a known email with a wrong password; each
+    // until it is throttled.
+    let typed = ["Tr0ub4dor&3horse", "ann@example.com"];
+    for email in typed {
+        for _ in 0..=store::throttle::FREE_ATTEMPTS {
+            let mut req = Request::builder()
+                .method("POST")
+                .uri("/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!(
+                    "email={}&password=wrong+guess+123",
+                    email.replace('@', "%40").replace('&', "%26")
+                )))
+                .unwrap();
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(peer));
+            let (status, headers) = logs.around(send(&app, req)).await;
+            assert_eq!(status, StatusCode::SEE_OTHER);
+            let location = headers[header::LOCATION].to_str().unwrap();
+            assert!(location.contains("error="), "{location}");
+        }
+    }
+    let text = logs.text();
+    for email in typed {
+        for form in [email.to_string(), email.to_lowercase()] {
+            let tag = hex::encode(sha2::Sha256::digest(form.as_bytes()));
+            for logged in [form.as_str(), &tag[..8]] {
+                let lines: Vec<&str> = text.lines().filter(|l| l.contains(logged)).collect();
+                assert!(
+                    lines.is_empty(),
+                    "{logged:?} of {email:?} logged: {lines:#?}"
+                );
+            }
+        }
+    }
+    for line in text.lines().filter(|l| l.contains("sign-in")) {
+        assert!(!line.contains("email"), "{line}");
+    }
+    assert!(text.contains("sign-in failed"), "{text}");
+    assert!(text.contains("sign-in throttled"), "{text}");
+    assert!(
+        text.contains("203.0.113.17"),
+        "the client's address: {text}"
+    );
+}
+
 /// Hole 1: parallel guesses at one email cannot all pass the count (each attempt is counted
 /// before its password is checked, one at a time per email), and unknown emails are counted
 /// the same way.
