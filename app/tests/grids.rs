@@ -235,4 +235,44 @@ async fn csv_exports_hold_the_filtered_rows_safely(pool: PgPool) {
             .await
             .is_err()
     );
+    // A storefront name or email a spreadsheet would run as a formula stays text (issue 17,
+    // hole 4), whichever character starts it (tabs and line breaks around a name are trimmed).
+    for lead in ["=", "+", "-", "@", "\t", "\r", "\t=", "\r\n@", " +"] {
+        // The cart's customer (named from the customer record) and the cart's own email.
+        sqlx::query("update customers set first_name = $1 where id = 12")
+            .bind(format!("{lead}HYPERLINK(1)"))
+            .execute(&pool)
+            .await
+            .unwrap();
+        sqlx::query("update carts set email = $1 where id = 105")
+            .bind(format!("{lead}cmd@evil.example"))
+            .execute(&pool)
+            .await
+            .unwrap();
+        let mut stream = Box::pin(
+            export_csv::<CartField>(
+                pool.clone(),
+                "status=lost&cols=cart_id,customer,email",
+                TZ,
+                None,
+            )
+            .await
+            .unwrap(),
+        );
+        let mut text = String::new();
+        while let Some(chunk) = stream.next().await {
+            text.push_str(&chunk.unwrap());
+        }
+        let row = text.split("\r\n").nth(1).unwrap_or_default();
+        let fields: Vec<&str> = row.split(',').collect();
+        assert_eq!(fields.len(), 3, "{lead:?}: {row:?}");
+        for field in &fields[1..] {
+            let value = field.strip_prefix('"').unwrap_or(field);
+            assert!(
+                !value.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                "{lead:?}: a live formula in {row:?}"
+            );
+            assert!(value.contains("HYPERLINK(1)") || value.contains("cmd@evil.example"));
+        }
+    }
 }

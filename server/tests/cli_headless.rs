@@ -281,16 +281,21 @@ async fn stdout_holds_only_the_output_even_at_debug_level(pool: PgPool) {
     )
     .await
     .unwrap();
-    // A customer who typed a formula as their name.
-    let hostile = {
+    // A customer who typed a formula as their name, and one for each other character a
+    // spreadsheet starts a formula with.
+    let leads = ['=', '+', '-', '@', '\t', '\r'];
+    let hostile: Vec<u32> = {
         let state = store.state();
         let mut s = state.write();
-        let id = s.customers.iter().next().unwrap().id;
-        s.update_customer(id, |c| {
-            c.firstname = demo_store::text("=HYPERLINK(\"http://evil.example\",\"x\")")
-        })
-        .unwrap();
-        id
+        let ids: Vec<u32> = s.customers.iter().take(leads.len()).map(|c| c.id).collect();
+        for (id, lead) in ids.iter().zip(leads) {
+            s.update_customer(*id, |c| {
+                c.firstname =
+                    demo_store::text(&format!("{lead}HYPERLINK(\"http://evil.example\",\"x\")"))
+            })
+            .unwrap();
+        }
+        ids
     };
     let verbose = |args: &'static [&'static str]| {
         let pool = pool.clone();
@@ -357,25 +362,35 @@ async fn stdout_holds_only_the_output_even_at_debug_level(pool: PgPool) {
     let headers = reader.headers().unwrap().clone();
     let first_name = headers.iter().position(|h| h == "first_name").unwrap();
     let magento_id = headers.iter().position(|h| h == "magento_id").unwrap();
-    let mut seen = false;
+    let mut seen = Vec::new();
     for record in reader.records() {
         let record = record.unwrap();
         assert_eq!(record.len(), headers.len());
         for field in record.iter() {
             assert!(
-                !field.starts_with(['=', '+', '@']),
-                "a live formula: {field}"
+                !field.starts_with(['=', '+', '@', '\t', '\r']),
+                "a live formula: {field:?}"
             );
         }
-        if record.get(magento_id) == Some(hostile.to_string().as_str()) {
-            assert_eq!(
-                record.get(first_name),
-                Some("'=HYPERLINK(\"http://evil.example\",\"x\")")
+        // (Guests have no Magento id.)
+        let id = record.get(magento_id).and_then(|m| m.parse::<u32>().ok());
+        if let Some(i) = hostile.iter().position(|h| Some(*h) == id) {
+            let name = record.get(first_name).unwrap();
+            assert!(!name.starts_with(leads), "a live formula: {name:?}");
+            assert!(
+                name.ends_with("HYPERLINK(\"http://evil.example\",\"x\")"),
+                "{name:?}"
             );
-            seen = true;
+            if leads[i] == '=' {
+                assert_eq!(name, "'=HYPERLINK(\"http://evil.example\",\"x\")");
+            }
+            seen.push(hostile[i]);
         }
     }
-    assert!(seen, "the hostile customer {hostile} is exported:\n{csv}");
+    seen.sort();
+    let mut all = hostile.clone();
+    all.sort();
+    assert_eq!(seen, all, "the hostile customers are exported:\n{csv}");
 }
 
 #[sqlx::test(migrator = "store::MIGRATOR")]

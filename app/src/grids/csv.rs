@@ -44,5 +44,12 @@ mod tests {
         let mut out = String::new();
         push_line(&mut out, [("=HYPERLINK(\"x\")", false), ("-5.00", true)]);
         assert_eq!(out, "\"'=HYPERLINK(\"\"x\"\")\",-5.00\r\n");
+        // Every character a spreadsheet starts a formula with (issue 17, hole 4).
+        for lead in ['=', '+', '-', '@', '\t', '\r'] {
+            let mut out = String::new();
+            let text = format!("{lead}1+1");
+            push_line(&mut out, [(text.as_str(), false)]);
+            assert_eq!(out, format!("\"'{lead}1+1\"\r\n"), "{lead:?}");
+        }
     }
 }

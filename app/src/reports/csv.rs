@@ -43,6 +43,11 @@ mod tests {
             csv,
             "customer,lifetime sales\r\n\"'=HYPERLINK(\"\"http://evil\"\")\",-12.50\r\n"
         );
+        // Every character a spreadsheet starts a formula with (issue 17, hole 4).
+        for lead in ['=', '+', '-', '@', '\t', '\r'] {
+            let csv = document(&["customer"], &[vec![format!("{lead}1+1")]]);
+            assert_eq!(csv, format!("customer\r\n\"'{lead}1+1\"\r\n"), "{lead:?}");
+        }
     }
 
     #[test]

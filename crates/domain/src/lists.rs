@@ -302,6 +302,38 @@ mod tests {
         }
     }
 
+    /// Issue 17, hole 4: the list export is one of the CSV paths; a storefront name or email
+    /// that a spreadsheet would run as a formula stays text, a negative amount a number.
+    #[test]
+    fn list_exports_keep_formulas_as_text() {
+        for lead in ['=', '+', '-', '@', '\t', '\r'] {
+            let member = ListMember {
+                record_id: 1,
+                email: Some(format!("{lead}cmd@evil.example")),
+                name: Some(format!("{lead}HYPERLINK(\"http://evil.example\")")),
+                lifetime_sales: Some(Money {
+                    amount: rust_decimal::Decimal::new(-500, 2),
+                    currency: Some("EUR".into()),
+                }),
+                last_order_at: None,
+                status: "Registered".into(),
+                contacted_times: 0,
+                last_contacted_at: None,
+                unsubscribed: false,
+            };
+            let mut line = String::new();
+            member.push_csv_line(&mut line);
+            assert_eq!(
+                line,
+                format!(
+                    "\"'{lead}cmd@evil.example\",\"'{lead}HYPERLINK(\"\"http://evil.example\"\")\",\
+                     -5.00,EUR,,Registered,0,\r\n"
+                ),
+                "{lead:?}"
+            );
+        }
+    }
+
     #[test]
     fn a_list_keeps_the_filters_not_the_page() {
         let pairs =
