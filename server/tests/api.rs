@@ -616,6 +616,9 @@ async fn sign_in_never_redirects_to_another_host(pool: PgPool) {
         "%2F%5Cevil.example",
         "%2F%2Fevil.example",
         "https%3A%2F%2Fevil.example",
+        // Encoded twice: the form's value is still `/%09/evil.example`, `/%2F/evil.example`.
+        "%2F%2509%2Fevil.example",
+        "%2F%252F%2Fevil.example",
     ] {
         let req = Request::builder()
             .method("POST")

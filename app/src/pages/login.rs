@@ -70,16 +70,60 @@ pub fn LoginPage() -> impl IntoView {
 /// Only same-site paths are followed after sign-in (no open redirect to another host). A path
 /// must start with one `/`; browsers drop tabs and line breaks from URLs and read `\` as `/`,
 /// so `/\t/evil.example` would become `//evil.example` (another host): control characters,
-/// whitespace and backslashes are refused anywhere.
+/// whitespace and backslashes are refused anywhere. The path part (before `?` or `#`) must pass
+/// the same test once percent-decoded, as often as it decodes: `/%09/evil` (a link encoded
+/// twice) or `/%2F/evil` is refused too, since a proxy or a second decoding could turn it into
+/// `//evil`. (The query may hold encoded spaces and line breaks: they stay encoded.)
 pub fn is_local_path(path: &str) -> bool {
-    let Some(rest) = path.strip_prefix('/') else {
+    if path.len() > 2048 || !is_plain_relative(path) {
         return false;
-    };
-    path.len() <= 2048
-        && !rest.starts_with('/')
+    }
+    let end = path.find(['?', '#']).unwrap_or(path.len());
+    let mut decoded = path[..end].to_string();
+    for _ in 0..4 {
+        let next = percent_decode(&decoded);
+        if next == decoded {
+            return is_plain_relative(&decoded);
+        }
+        if !is_plain_relative(&next) {
+            return false;
+        }
+        decoded = next;
+    }
+    // Still encoded after four rounds: no path of this site looks like that.
+    false
+}
+
+/// One `/` first, then no `/`, and no control character, whitespace or backslash anywhere.
+fn is_plain_relative(path: &str) -> bool {
+    path.strip_prefix('/')
+        .is_some_and(|rest| !rest.starts_with('/'))
         && !path
             .chars()
             .any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+}
+
+/// `%XX` sequences decoded (others kept as they are), as text.
+fn percent_decode(text: &str) -> String {
+    let hex = |b: &u8| (*b as char).to_digit(16);
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && let (Some(high), Some(low)) = (
+                bytes.get(i + 1).and_then(hex),
+                bytes.get(i + 2).and_then(hex),
+            )
+        {
+            out.push((high * 16 + low) as u8);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -108,5 +152,56 @@ mod tests {
         }
         assert!(is_local_path("/carts?status=open&abandoned=true"));
         assert!(is_local_path("/customers/12?tab=orders"));
+    }
+
+    /// Issue 17, hole 5: `next` is read as a relative path, whatever spelling reaches it: the
+    /// form's value is decoded once, and a path still percent-encoded (the link was encoded
+    /// twice, or a proxy decodes again) is judged as it decodes too.
+    #[test]
+    fn next_is_a_relative_path_however_it_is_encoded() {
+        for hostile in [
+            "//evil",
+            "/\\evil",
+            "/\\/evil",
+            "https://evil",
+            "http:/evil",
+            "javascript:alert(1)",
+            "/\tevil",
+            "/\t/evil",
+            "/\n/evil",
+            "/\u{0}/evil",
+            "/\u{7f}/evil",
+            "/\u{a0}/evil",
+            "/\u{2028}/evil",
+            "/x/ evil",
+            "/carts?status=open\r\nSet-Cookie: a=b",
+            // What a once-decoded form value still holds when the link was encoded twice.
+            "/%09/evil",
+            "/%0a/evil",
+            "/%0D/evil",
+            "/%2F/evil",
+            "/%2f%2fevil",
+            "/%5Cevil",
+            "/%5c%5cevil",
+            "/%20/evil",
+            "/%2509/evil",
+            "/%252F/evil",
+            "%2F%2Fevil",
+            "",
+            "evil",
+        ] {
+            assert!(!is_local_path(hostile), "{hostile:?}");
+        }
+        for good in [
+            "/",
+            "/carts?status=open",
+            "/carts?status=open&abandoned=true",
+            "/customers/12?tab=orders",
+            "/customers?name=Ann%20Lee&country=IE",
+            "/lists/3?page=2#members",
+            "/reports/sales?from=2026-01-01&to=2026-12-31",
+        ] {
+            assert!(is_local_path(good), "{good:?}");
+        }
     }
 }
