@@ -297,12 +297,13 @@ async fn stdout_holds_only_the_output_even_at_debug_level(pool: PgPool) {
         }
         ids
     };
-    let verbose = |args: &'static [&'static str]| {
+    let verbose = |args: &[&str]| {
         let pool = pool.clone();
+        let args: Vec<String> = args.iter().map(|a| a.to_string()).collect();
         async move {
             tokio::process::Command::new(env!("CARGO_BIN_EXE_cartwise"))
                 .args(["--log", "debug"])
-                .args(args)
+                .args(&args)
                 .env("DATABASE_URL", database_url(&pool))
                 .env(
                     "CARTWISE_SECRET_KEY",
@@ -325,6 +326,8 @@ async fn stdout_holds_only_the_output_even_at_debug_level(pool: PgPool) {
             &url,
             "--token",
             demo_store::DEMO_BEARER_TOKEN,
+            // (Customer edits from the command line below.)
+            "--two-way",
         ],
     )
     .await;
@@ -358,6 +361,42 @@ async fn stdout_holds_only_the_output_even_at_debug_level(pool: PgPool) {
         .await,
         "export csv",
     );
+    // The other commands with a machine format: one JSON document each.
+    let customer = hostile[0].to_string();
+    for args in [
+        vec![
+            "customer",
+            "update",
+            "--channel",
+            "Piped",
+            &customer,
+            "--set",
+            "lastname=Piped",
+            "--json",
+        ],
+        vec![
+            "subscriber",
+            "set",
+            "--channel",
+            "Piped",
+            &customer,
+            "subscribed",
+            "--json",
+        ],
+        vec![
+            "cart",
+            "open",
+            "--channel",
+            "Piped",
+            "--guest",
+            "piped@example.com",
+            "--json",
+        ],
+    ] {
+        let out = ok(verbose(&args).await, &args.join(" "));
+        serde_json::from_str::<serde_json::Value>(&out)
+            .unwrap_or_else(|e| panic!("{} is not JSON ({e}):\n{out}", args.join(" ")));
+    }
     let mut reader = csv::Reader::from_reader(csv.as_bytes());
     let headers = reader.headers().unwrap().clone();
     let first_name = headers.iter().position(|h| h == "first_name").unwrap();
