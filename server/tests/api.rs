@@ -919,9 +919,34 @@ async fn page_numbers_past_the_end_of_integers_are_a_bad_request(pool: PgPool) {
     for path in [
         "/api/channel_jobs?id=1&page=3",
         "/api/channel_jobs?id=1&page=-9223372036854775808",
+        // The last page whose first row's offset still fits (an empty page).
+        "/api/channel_errors?id=1&entity=orders&page=461168601842738791",
     ] {
         let (status, body) = call(&web, &get, path, Some(&cookie)).await;
         assert!(status.is_success(), "{path}: {status} {body}");
+    }
+    // The channel's page itself, with such page numbers in its address, answers (its lists
+    // come from the two functions above).
+    let channel = store::channels::create(
+        &pool,
+        &store::secrets::Cipher::new(&[9u8; 32]),
+        &domain::ChannelSettings::new("Paged", "http://127.0.0.1:9"),
+        &domain::Credentials::Bearer {
+            token: "secret".into(),
+        },
+        false,
+    )
+    .await
+    .unwrap();
+    for query in [
+        "jobs_page=9223372036854775807&errors_page=9223372036854775807",
+        "jobs_page=-9223372036854775808&errors_page=99999999999999999999999",
+        "jobs_page=461168601842738790&errors_page=461168601842738790&entity=orders",
+    ] {
+        let path = format!("/channels/{channel}?{query}");
+        let (status, body) = call(&web, &get, &path, Some(&cookie)).await;
+        assert!(status.is_success(), "{path}: {status} {body}");
+        assert!(body.contains("Paged"), "{path}: {body}");
     }
 }
 
