@@ -85,7 +85,12 @@ async fn connect(options: PgConnectOptions) -> Result<PgPool, sqlx::Error> {
     // (a bug, a stuck task) holds its locks and a connection for ever. Nothing Cartwise runs
     // legitimately comes near them: pages take milliseconds, a CSV export is bounded at 180 s
     // (`store::grid::export`), sync pages and totals seconds; index builds lift the limit.
+    //
+    // JIT off: Postgres compiles a query to machine code when its estimated cost is high, which
+    // the counts over 1M rows behind list and grid pages are; compiling took 20–40 ms of pages
+    // that run in 10–100 ms, and never paid back at a CRM's sizes (`cartwise bench lists`).
     let options = options.options([
+        ("jit", "off"),
         ("statement_timeout", STATEMENT_LIMIT),
         (
             "idle_in_transaction_session_timeout",

@@ -264,18 +264,52 @@ async fn assignees(tx: &mut PgConnection, assignee: &Assignee) -> Result<Vec<(i6
     .collect())
 }
 
-/// Records the firing; false when this rule already fired on the record.
-async fn fire(tx: &mut PgConnection, rule: i64, record: i64) -> Result<bool> {
-    Ok(sqlx::query_scalar!(
-        r#"insert into rule_firings (rule_id, record_id) values ($1, $2)
-           on conflict do nothing returning rule_id"#,
+/// Records the rule's firing on each record, in one statement; returns the records it had
+/// not fired on before (in the order given). The rule's row lock makes that all of them in
+/// practice: the candidates were read under it, leaving out the records it fired on.
+async fn fire(tx: &mut PgConnection, rule: i64, records: &[i64]) -> Result<Vec<i64>> {
+    let fresh: std::collections::HashSet<i64> = sqlx::query_scalar!(
+        r#"insert into rule_firings (rule_id, record_id)
+           select $1, r from unnest($2::int8[]) r
+           on conflict do nothing returning record_id"#,
         rule,
-        record
+        records
     )
-    .fetch_optional(&mut *tx)
+    .fetch_all(&mut *tx)
     .await?
-    .is_some())
+    .into_iter()
+    .collect();
+    Ok(records
+        .iter()
+        .copied()
+        .filter(|r| fresh.contains(r))
+        .collect())
 }
+
+/// A rule's firings on carts' timelines (no author: the CRM did it), one row each.
+async fn cart_events(
+    tx: &mut PgConnection,
+    carts: &[i64],
+    subjects: &[String],
+    bodies: &[String],
+) -> Result<()> {
+    sqlx::query!(
+        r#"insert into activities (kind, cart_id, subject, body)
+           select 'event', e.cart, e.subject, e.body
+           from unnest($1::int8[], $2::text[], $3::text[]) as e(cart, subject, body)"#,
+        carts,
+        subjects,
+        bodies
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+// Each rule works set-wise: one statement per step for the whole batch (record the firings,
+// change the follow-ups, write the tasks, write the timeline events), not one per record: the
+// rule pass runs after every sync page and must stay a small part of it (`cartwise bench sync
+// --rules`).
 
 async fn assign_abandoned(tx: &mut PgConnection, spec: &RuleSpec, rule: i64) -> Result<u64> {
     let Some(assignee) = &spec.assignee else {
@@ -309,63 +343,71 @@ async fn assign_abandoned(tx: &mut PgConnection, spec: &RuleSpec, rule: i64) -> 
     )
     .fetch_all(&mut *tx)
     .await?;
-    let mut fired: i64 = 0;
-    for cart in carts {
-        if !fire(tx, rule, cart.id).await? {
-            continue;
-        }
-        let (owner, owner_name) = &people[((turn + fired) % people.len() as i64) as usize];
-        fired += 1;
-        sqlx::query!(
-            "update cart_follow_ups set owner_id = $2, claimed_at = now(), updated_at = now()
-             where cart_id = $1 and owner_id is null",
-            cart.id,
-            owner
-        )
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query!(
-            r#"insert into activities (kind, cart_id, subject, body, due_on, assignee_id, priority)
-               values ('task', $1, $2, $3, current_date, $4, 'normal')"#,
-            cart.id,
-            format!(
-                "Follow up {}'s abandoned cart {}",
-                cart.shopper, cart.magento_id
-            ),
-            format!(
-                "Assigned by rule #{rule}: cart total {} {}.",
-                cart.total.round_dp(2),
-                cart.quote_currency_code.unwrap_or_default()
-            ),
-            owner
-        )
-        .execute(&mut *tx)
-        .await?;
-        event(
-            tx,
-            Record::Cart(cart.id),
-            format!("Rule: follow-up assigned to {owner_name}"),
-            spec.describe(Some(owner_name)),
-        )
-        .await?;
+    let ids: Vec<i64> = carts.iter().map(|c| c.id).collect();
+    let fired: std::collections::HashSet<i64> = fire(tx, rule, &ids).await?.into_iter().collect();
+    let n = fired.len();
+    let (mut cart_ids, mut owners) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut subjects, mut bodies) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut event_subjects, mut event_bodies) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    // In the candidates' order, each the next person's turn.
+    for cart in carts.into_iter().filter(|c| fired.contains(&c.id)) {
+        let (owner, owner_name) =
+            &people[((turn + cart_ids.len() as i64) % people.len() as i64) as usize];
+        cart_ids.push(cart.id);
+        owners.push(*owner);
+        subjects.push(format!(
+            "Follow up {}'s abandoned cart {}",
+            cart.shopper, cart.magento_id
+        ));
+        bodies.push(format!(
+            "Assigned by rule #{rule}: cart total {} {}.",
+            cart.total.round_dp(2),
+            cart.quote_currency_code.unwrap_or_default()
+        ));
+        event_subjects.push(format!("Rule: follow-up assigned to {owner_name}"));
+        event_bodies.push(spec.describe(Some(owner_name)));
     }
-    if fired > 0 {
-        sqlx::query!(
-            "update automation_rules set turn = turn + $2 where id = $1",
-            rule,
-            fired
-        )
-        .execute(&mut *tx)
-        .await?;
+    if cart_ids.is_empty() {
+        return Ok(0);
     }
-    Ok(fired as u64)
+    sqlx::query!(
+        r#"update cart_follow_ups f
+           set owner_id = a.owner, claimed_at = now(), updated_at = now()
+           from unnest($1::int8[], $2::int8[]) as a(cart, owner)
+           where f.cart_id = a.cart and f.owner_id is null"#,
+        &cart_ids,
+        &owners
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        r#"insert into activities (kind, cart_id, subject, body, due_on, assignee_id, priority)
+           select 'task', t.cart, t.subject, t.body, current_date, t.owner, 'normal'
+           from unnest($1::int8[], $2::text[], $3::text[], $4::int8[])
+               as t(cart, subject, body, owner)"#,
+        &cart_ids,
+        &subjects,
+        &bodies,
+        &owners
+    )
+    .execute(&mut *tx)
+    .await?;
+    cart_events(tx, &cart_ids, &event_subjects, &event_bodies).await?;
+    sqlx::query!(
+        "update automation_rules set turn = turn + $2 where id = $1",
+        rule,
+        cart_ids.len() as i64
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(cart_ids.len() as u64)
 }
 
 async fn lose_uncontacted(tx: &mut PgConnection, spec: &RuleSpec, rule: i64) -> Result<u64> {
     let Some(days) = spec.after_days else {
         return Ok(0);
     };
-    let carts = sqlx::query_scalar!(
+    let candidates = sqlx::query_scalar!(
         r#"select f.cart_id
            from cart_follow_ups f join carts c on c.id = f.cart_id
            where f.channel_id = $1 and f.closed_at is null and f.contacted_times = 0
@@ -383,47 +425,40 @@ async fn lose_uncontacted(tx: &mut PgConnection, spec: &RuleSpec, rule: i64) -> 
     )
     .fetch_all(&mut *tx)
     .await?;
-    let mut fired = 0;
-    for cart in carts {
-        if !fire(tx, rule, cart).await? {
-            continue;
-        }
-        fired += 1;
-        sqlx::query!(
-            r#"update cart_follow_ups
-               set step = 'lost', lost_reason = $2, closed_at = now(), closed_by = 'rule',
-                   updated_at = now()
-               where cart_id = $1 and closed_at is null"#,
-            cart,
-            NO_ANSWER
-        )
-        .execute(&mut *tx)
-        .await?;
-        // Lost is the cart's sticky status, as when a rep closes it.
-        sqlx::query!(
-            "update carts set status = 'lost', status_changed_at = now(), updated_at = now()
-             where id = $1 and status = 'open'",
-            cart
-        )
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query!(
-            "update activities set done_at = now(), cancelled_reason = $2
-             where cart_id = $1 and kind = 'task' and done_at is null",
-            cart,
-            format!("The follow-up was closed as Lost by rule #{rule}.")
-        )
-        .execute(&mut *tx)
-        .await?;
-        event(
-            tx,
-            Record::Cart(cart),
-            "Rule: follow-up closed as Lost".to_owned(),
-            spec.describe(None),
-        )
-        .await?;
+    let carts = fire(tx, rule, &candidates).await?;
+    if carts.is_empty() {
+        return Ok(0);
     }
-    Ok(fired)
+    sqlx::query!(
+        r#"update cart_follow_ups
+           set step = 'lost', lost_reason = $2, closed_at = now(), closed_by = 'rule',
+               updated_at = now()
+           where cart_id = any($1) and closed_at is null"#,
+        &carts,
+        NO_ANSWER
+    )
+    .execute(&mut *tx)
+    .await?;
+    // Lost is the cart's sticky status, as when a rep closes it.
+    sqlx::query!(
+        "update carts set status = 'lost', status_changed_at = now(), updated_at = now()
+         where id = any($1) and status = 'open'",
+        &carts
+    )
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query!(
+        "update activities set done_at = now(), cancelled_reason = $2
+         where cart_id = any($1) and kind = 'task' and done_at is null",
+        &carts,
+        format!("The follow-up was closed as Lost by rule #{rule}.")
+    )
+    .execute(&mut *tx)
+    .await?;
+    let subjects = vec!["Rule: follow-up closed as Lost".to_owned(); carts.len()];
+    let bodies = vec![spec.describe(None); carts.len()];
+    cart_events(tx, &carts, &subjects, &bodies).await?;
+    Ok(carts.len() as u64)
 }
 
 async fn follow_up_first_orders(tx: &mut PgConnection, spec: &RuleSpec, rule: i64) -> Result<u64> {
@@ -455,88 +490,78 @@ async fn follow_up_first_orders(tx: &mut PgConnection, spec: &RuleSpec, rule: i6
     )
     .fetch_all(&mut *tx)
     .await?;
-    let mut fired: i64 = 0;
-    let mut turns: i64 = 0;
-    for order in orders {
-        if !fire(tx, rule, order.id).await? {
-            continue;
-        }
-        fired += 1;
-        let owner =
-            (!people.is_empty()).then(|| &people[((turn + turns) % people.len() as i64) as usize]);
-        if owner.is_some() {
-            turns += 1;
-        }
-        sqlx::query!(
-            r#"insert into order_follow_ups (order_id, channel_id, reason, owner_id)
-               values ($1, $2, 'first_order', $3)
-               on conflict (order_id) do update
-               set owner_id = coalesce(order_follow_ups.owner_id, excluded.owner_id)"#,
-            order.id,
-            spec.channel_id,
-            owner.map(|o| o.0)
-        )
-        .execute(&mut *tx)
-        .await?;
+    let ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
+    let fired: std::collections::HashSet<i64> = fire(tx, rule, &ids).await?.into_iter().collect();
+    let n = fired.len();
+    let (mut order_ids, mut owners) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut event_subjects, mut event_bodies) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    // Tasks for the assigned ones only.
+    let (mut task_orders, mut task_owners, mut task_subjects) =
+        (Vec::new(), Vec::new(), Vec::new());
+    for order in orders.into_iter().filter(|o| fired.contains(&o.id)) {
+        let owner = (!people.is_empty())
+            .then(|| &people[((turn + task_orders.len() as i64) % people.len() as i64) as usize]);
+        order_ids.push(order.id);
+        owners.push(owner.map(|o| o.0));
         if let Some((id, _)) = owner {
-            sqlx::query!(
-                r#"insert into activities (kind, order_id, subject, body, due_on, assignee_id,
-                       priority)
-                   values ('task', $1, $2, $3, current_date, $4, 'normal')"#,
-                order.id,
-                format!(
-                    "Ask {} for feedback on order #{}",
-                    order.customer, order.label
-                ),
-                format!("Created by rule #{rule}: a customer's first order."),
-                id
-            )
-            .execute(&mut *tx)
-            .await?;
+            task_orders.push(order.id);
+            task_owners.push(*id);
+            task_subjects.push(format!(
+                "Ask {} for feedback on order #{}",
+                order.customer, order.label
+            ));
         }
-        event(
-            tx,
-            Record::Order(order.id),
-            match owner {
-                Some((_, name)) => format!("Rule: order follow-up created for {name}"),
-                None => "Rule: order follow-up created".to_owned(),
-            },
-            spec.describe(owner.map(|o| o.1.as_str())),
-        )
-        .await?;
+        event_subjects.push(match owner {
+            Some((_, name)) => format!("Rule: order follow-up created for {name}"),
+            None => "Rule: order follow-up created".to_owned(),
+        });
+        event_bodies.push(spec.describe(owner.map(|o| o.1.as_str())));
     }
-    if turns > 0 {
-        sqlx::query!(
-            "update automation_rules set turn = turn + $2 where id = $1",
-            rule,
-            turns
-        )
-        .execute(&mut *tx)
-        .await?;
+    if order_ids.is_empty() {
+        return Ok(0);
     }
-    Ok(fired as u64)
-}
-
-enum Record {
-    Cart(i64),
-    Order(i64),
-}
-
-/// A rule's firing on the record's timeline (no author: the CRM did it).
-async fn event(tx: &mut PgConnection, record: Record, subject: String, body: String) -> Result<()> {
-    let (cart, order) = match record {
-        Record::Cart(id) => (Some(id), None),
-        Record::Order(id) => (None, Some(id)),
-    };
     sqlx::query!(
-        r#"insert into activities (kind, cart_id, order_id, subject, body)
-           values ('event', $1, $2, $3, $4)"#,
-        cart,
-        order,
-        subject,
-        body
+        r#"insert into order_follow_ups (order_id, channel_id, reason, owner_id)
+           select f.order_id, $3, 'first_order', f.owner
+           from unnest($1::int8[], $2::int8[]) as f(order_id, owner)
+           on conflict (order_id) do update
+           set owner_id = coalesce(order_follow_ups.owner_id, excluded.owner_id)"#,
+        &order_ids,
+        &owners as &[Option<i64>],
+        spec.channel_id
     )
     .execute(&mut *tx)
     .await?;
-    Ok(())
+    if !task_orders.is_empty() {
+        sqlx::query!(
+            r#"insert into activities (kind, order_id, subject, body, due_on, assignee_id,
+                   priority)
+               select 'task', t.order_id, t.subject, $4, current_date, t.owner, 'normal'
+               from unnest($1::int8[], $2::text[], $3::int8[]) as t(order_id, subject, owner)"#,
+            &task_orders,
+            &task_subjects,
+            &task_owners,
+            format!("Created by rule #{rule}: a customer's first order.")
+        )
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query!(
+            "update automation_rules set turn = turn + $2 where id = $1",
+            rule,
+            task_orders.len() as i64
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query!(
+        r#"insert into activities (kind, order_id, subject, body)
+           select 'event', e.order_id, e.subject, e.body
+           from unnest($1::int8[], $2::text[], $3::text[]) as e(order_id, subject, body)"#,
+        &order_ids,
+        &event_subjects,
+        &event_bodies
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(order_ids.len() as u64)
 }

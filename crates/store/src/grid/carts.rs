@@ -98,10 +98,8 @@ impl GridSource for CartField {
                 yes: "(c.has_billing_address or c.status = 'purchased')",
                 no: "not (c.has_billing_address or c.status = 'purchased')",
             },
-            CartField::FollowUp => Target::TextInVia(
-                "c.id in (select fs.cart_id from cart_follow_ups fs where fs.step = any(",
-                "))",
-            ),
+            // The step's copy on the cart (migration 20261209000000): one index range.
+            CartField::FollowUp => Target::TextIn("c.follow_up_step"),
             CartField::Owner => Target::IdVia(
                 "c.id in (select fo.cart_id from cart_follow_ups fo where fo.owner_id = ",
                 ")",

@@ -30,9 +30,6 @@ pub enum Target {
     Flag { yes: &'static str, no: &'static str },
     /// An id matched through a subquery: `prefix $1 suffix`.
     IdVia(&'static str, &'static str),
-    /// Text choices matched through a subquery: `prefix $1 suffix`, `$1` the chosen values as
-    /// one text array ("carts whose follow-up step is one of these").
-    TextInVia(&'static str, &'static str),
     /// Text matched through a subquery: `prefix <expr ilike $1 | eq = lower($1)> suffix`
     /// ("orders that contain this SKU").
     TextVia {
@@ -215,9 +212,6 @@ fn push_condition<F: GridField>(
         }
         (Target::IdVia(prefix, suffix), Condition::Id(id)) => {
             qb.push(prefix).push_bind(*id).push(suffix);
-        }
-        (Target::TextInVia(prefix, suffix), Condition::AnyOf(values)) => {
-            qb.push(prefix).push_bind(values.clone()).push(suffix);
         }
         _ => return Err(not_filterable(field)),
     }
