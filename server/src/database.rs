@@ -17,6 +17,8 @@ pub struct Database {
 }
 
 const MAX_CONNECTIONS: u32 = 24;
+/// How long closing the pool waits for connections still in use at shutdown.
+const CLOSE_WAIT: Duration = Duration::from_secs(3);
 /// How long a request waits for a connection. Short, because while Postgres is unreachable
 /// over TCP (restarting, failing over) sqlx retries the refused connection until this runs
 /// out: every page and `/health` waited the whole time before answering 503 (10 s with the
@@ -68,7 +70,15 @@ impl Database {
 
     /// Closes the pool and stops the embedded cluster if this process started it.
     pub async fn close(self) -> Result<()> {
-        self.pool.close().await;
+        // `close` waits for every connection to come back; a task left running at shutdown
+        // (a sync stopped without waiting, see `serve`) may keep one: the embedded cluster's
+        // fast stop ends it.
+        if tokio::time::timeout(CLOSE_WAIT, self.pool.close())
+            .await
+            .is_err()
+        {
+            tracing::warn!("a database connection was still in use at shutdown");
+        }
         if let Some(running) = self.embedded {
             running.stop().await?;
         }

@@ -89,18 +89,42 @@ async fn serve(global: &GlobalArgs, args: &ServeArgs, pool: &PgPool) -> Result<(
     )
     .await
     .context("serving HTTP");
-    signals.abort();
     stop.cancel();
     housekeeping.abort();
-    if let Some(worker) = worker {
-        let _ = worker.await;
+    // Then the sync worker ends its runs (each stops at its next step; an interrupted one
+    // resumes at the next start) and the demo store stops. A run waiting on a store that does
+    // not answer would keep the process up as long as the store's request timeout and its
+    // retries: they get STOP_WAIT, or nothing after a second signal.
+    let worker_abort = worker.as_ref().map(|w| w.abort_handle());
+    let rest = async move {
+        if let Some(worker) = worker {
+            let _ = worker.await;
+        }
+        if let Some(demo) = demo {
+            demo.shutdown().await;
+        }
+    };
+    tokio::select! {
+        _ = rest => {}
+        _ = tokio::time::sleep(STOP_WAIT) => {
+            tracing::warn!(
+                "the sync worker did not stop within {} s: stopping without it (its run resumes \
+                 at the next start)",
+                STOP_WAIT.as_secs()
+            );
+        }
+        _ = force.cancelled() => tracing::warn!("second signal: stopping the sync worker now"),
     }
-    if let Some(demo) = demo {
-        demo.shutdown().await;
+    if let Some(worker) = worker_abort {
+        worker.abort();
     }
+    signals.abort();
     tracing::info!("Cartwise stopped serving");
     served
 }
+
+/// How long, after the HTTP drain, the sync worker and the demo store get to stop.
+const STOP_WAIT: Duration = Duration::from_secs(10);
 
 /// Creates the first administrator when there are no users. Returns the password when it was
 /// generated here (it is printed once and never stored in clear).

@@ -491,3 +491,58 @@ async fn serve_killed_during_a_sync_and_an_order_resumes_the_sync_and_finds_the_
     // The order placed during the sync is in too: the resume read it, or the action did.
     assert_exact(&pool, channel, &store).await;
 }
+
+/// A signal stops `serve` within its deadline even while a sync waits on a store that does not
+/// answer (the worker is given [`STOP_WAIT`] after the HTTP drain, then left), and a second
+/// signal stops it at once. Before, `serve` waited for the worker however long the store's
+/// request took (the client's 60 s timeout, then the next request).
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn serve_stops_within_its_deadline_while_a_sync_hangs_and_at_once_on_a_second_signal(
+    pool: PgPool,
+) {
+    const STOP_WAIT: Duration = Duration::from_secs(10);
+    let _turn = TURN.lock().await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = database_url(&pool);
+    let store = demo(29, 200).await;
+    let channel = add_channel(&pool, "Hanging store", &store).await;
+    // Every request hangs for two minutes.
+    store.set_faults(demo_store::FaultConfig {
+        hang: 1.0,
+        ..Default::default()
+    });
+    let running = || async {
+        latest_job(&pool, channel)
+            .await
+            .is_some_and(|(_, state)| state == "running")
+            .then_some(())
+    };
+
+    let mut first = Serve::start(&url, &KEY, dir.path(), "serve-hang-1").await;
+    wait_for(Duration::from_secs(60), "a sync running", running).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    first.terminate();
+    let took = first
+        .exited_within(STOP_WAIT + Duration::from_secs(10))
+        .await;
+    println!("one signal while a sync hangs: exited after {took:?}");
+    assert!(
+        took.is_some(),
+        "serve did not stop within its deadline:\n{}",
+        first.log_tail()
+    );
+
+    let mut second = Serve::start(&url, &KEY, dir.path(), "serve-hang-2").await;
+    wait_for(Duration::from_secs(60), "a sync running again", running).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    second.terminate();
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    second.terminate();
+    let took = second.exited_within(Duration::from_secs(5)).await;
+    println!("two signals while a sync hangs: exited after {took:?}");
+    assert!(
+        took.is_some(),
+        "a second signal did not stop serve at once:\n{}",
+        second.log_tail()
+    );
+}

@@ -133,6 +133,21 @@ impl Serve {
         self.child.wait().await.unwrap();
     }
 
+    /// Sends SIGTERM, as a service manager (or Ctrl-C) does.
+    pub fn terminate(&self) {
+        let pid = nix::unistd::Pid::from_raw(self.child.id().expect("running") as i32);
+        nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
+    }
+
+    /// How long the process took to exit, if it did within `limit`.
+    pub async fn exited_within(&mut self, limit: Duration) -> Option<Duration> {
+        let started = Instant::now();
+        tokio::time::timeout(limit, self.child.wait())
+            .await
+            .ok()
+            .map(|_| started.elapsed())
+    }
+
     pub fn is_running(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(None))
     }
