@@ -135,6 +135,72 @@ pub fn export_slot(user: i64) -> Result<ExportSlot, AppError> {
     })
 }
 
+/// How long a download may wait on a client that reads nothing, and how long it may run in all.
+pub const EXPORT_STALL_LIMIT: std::time::Duration = std::time::Duration::from_secs(30);
+pub const EXPORT_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(180);
+
+/// A download's chunks produced by a task of its own and handed to the response through a
+/// small buffer, so that a client that reads nothing for [`EXPORT_STALL_LIMIT`], or a download
+/// past [`EXPORT_TIME_LIMIT`], ends it: the rows' query (and with it its pool connection) and
+/// the export's slot are dropped then, whatever the client does next. Postgres alone would not
+/// end it: a backend blocked writing to a client that stopped reading does not act on its
+/// `statement_timeout`. The response then ends with an error, never as a file that looks whole.
+pub fn bounded_download<S>(
+    source: S,
+    slot: ExportSlot,
+) -> impl Stream<Item = Result<String, AppError>> + Send + 'static
+where
+    S: Stream<Item = Result<String, AppError>> + Send + 'static,
+{
+    bounded_download_with(source, slot, EXPORT_STALL_LIMIT, EXPORT_TIME_LIMIT)
+}
+
+fn bounded_download_with<S, G>(
+    source: S,
+    guard: G,
+    stall: std::time::Duration,
+    limit: std::time::Duration,
+) -> impl Stream<Item = Result<String, AppError>> + Send + 'static
+where
+    S: Stream<Item = Result<String, AppError>> + Send + 'static,
+    G: Send + 'static,
+{
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<String, AppError>>(4);
+    tokio::spawn(async move {
+        let deadline = tokio::time::Instant::now() + limit;
+        let mut source = Box::pin(source);
+        let cut = loop {
+            let item = match tokio::time::timeout_at(deadline, source.next()).await {
+                Err(_) => {
+                    break Some(
+                        "The download took longer than 3 minutes and was stopped: narrow the filter and try again.",
+                    );
+                }
+                Ok(None) => break None,
+                Ok(Some(item)) => item,
+            };
+            let last = item.is_err();
+            let wait = stall.min(deadline.saturating_duration_since(tokio::time::Instant::now()));
+            match tokio::time::timeout(wait, tx.send(item)).await {
+                Ok(Ok(())) if !last => {}
+                // Sent an error, or the client went away.
+                Ok(_) => break None,
+                Err(_) => {
+                    break Some("The download was stopped: nothing was read from it for too long.");
+                }
+            }
+        };
+        drop(source);
+        drop(guard);
+        if let Some(why) = cut {
+            let _ = tx.send(Err(AppError::Unavailable(why.to_owned()))).await;
+        }
+    });
+    futures::stream::unfold(rx, |mut rx| async move {
+        rx.recv().await.map(|item| (item, rx))
+    })
+}
+
 /// Buffered rows per chunk sent: big enough for few writes, small enough for flat memory.
 const CHUNK_BYTES: usize = 64 * 1024;
 
@@ -217,10 +283,12 @@ pub async fn export<F: GridSource>(
     let tz = crate::timezone::server::current();
     let user = crate::auth::server::require_user()?;
     let slot = export_slot(user.id).inspect_err(status_for)?;
-    match export_csv::<F>(pool, raw, tz, Some(slot)).await {
+    match export_csv::<F>(pool, raw, tz, None).await {
         Ok(stream) => {
             as_download(&export_file_name(F::GRID, tz));
-            Ok(server_fn::codec::TextStream::new(stream))
+            Ok(server_fn::codec::TextStream::new(bounded_download(
+                stream, slot,
+            )))
         }
         Err(e) => {
             status_for(&e);
@@ -303,4 +371,101 @@ async fn state<F: GridField>(
         .into_iter()
         .filter(|(k, _)| k != "view" && k != "page")
         .collect())
+}
+
+#[cfg(test)]
+mod download_tests {
+    use super::*;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::time::Duration;
+
+    /// Set when dropped: stands for the rows' query and the export's slot.
+    struct Dropped(Arc<AtomicBool>);
+    impl Drop for Dropped {
+        fn drop(&mut self) {
+            self.0.store(true, Ordering::SeqCst);
+        }
+    }
+
+    /// An endless download (the source never ends) whose guard says when it was let go.
+    fn endless(
+        flag: &Arc<AtomicBool>,
+    ) -> (
+        impl Stream<Item = Result<String, AppError>> + Send + 'static,
+        Dropped,
+    ) {
+        let rows = futures::stream::repeat_with(|| Ok("row\n".repeat(1000)));
+        (rows, Dropped(flag.clone()))
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_client_that_stops_reading_lets_go_of_the_query_and_the_slot() {
+        let flag = Arc::new(AtomicBool::new(false));
+        let (rows, guard) = endless(&flag);
+        let mut body = Box::pin(bounded_download_with(
+            rows,
+            guard,
+            Duration::from_secs(30),
+            Duration::from_secs(180),
+        ));
+        assert!(body.next().await.unwrap().is_ok());
+        // The client reads nothing more.
+        tokio::time::sleep(Duration::from_secs(29)).await;
+        assert!(
+            !flag.load(Ordering::SeqCst),
+            "let go before the stall limit"
+        );
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        assert!(
+            flag.load(Ordering::SeqCst),
+            "still held after the stall limit"
+        );
+        // What it reads next ends in an error, not in a file that looks whole.
+        let mut last = None;
+        while let Some(item) = body.next().await {
+            last = Some(item);
+        }
+        assert!(matches!(last, Some(Err(AppError::Unavailable(_)))));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_download_past_its_time_limit_is_stopped_though_its_client_reads() {
+        let flag = Arc::new(AtomicBool::new(false));
+        let (rows, guard) = endless(&flag);
+        let slow_rows = rows.then(|row| async move {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            row
+        });
+        let mut body = Box::pin(bounded_download_with(
+            slow_rows,
+            guard,
+            Duration::from_secs(30),
+            Duration::from_secs(180),
+        ));
+        let started = tokio::time::Instant::now();
+        let mut last = None;
+        while let Some(item) = body.next().await {
+            last = Some(item);
+        }
+        assert!(flag.load(Ordering::SeqCst));
+        assert!(started.elapsed() <= Duration::from_secs(181));
+        assert!(matches!(last, Some(Err(AppError::Unavailable(_)))));
+    }
+
+    #[tokio::test]
+    async fn a_download_read_to_its_end_is_whole() {
+        let flag = Arc::new(AtomicBool::new(false));
+        let rows = futures::stream::iter((0..100).map(|i| Ok(format!("{i}\n"))));
+        let body = bounded_download_with(
+            rows,
+            Dropped(flag.clone()),
+            Duration::from_secs(30),
+            Duration::from_secs(180),
+        );
+        let all: Vec<_> = body.collect().await;
+        assert_eq!(all.len(), 100);
+        assert!(all.iter().all(|r| r.is_ok()));
+        assert!(flag.load(Ordering::SeqCst));
+    }
 }

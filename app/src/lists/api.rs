@@ -102,7 +102,6 @@ pub async fn export_marketing_list(
         crate::grids::server::answer(store::lists::export(pool, id, contacted, today, tz).await)?;
     let head = domain::lists::CSV_HEAD.to_string();
     let body = rows.ready_chunks(256).map(move |chunk| {
-        let _slot = &slot;
         let mut out = String::with_capacity(64 * 1024);
         for m in chunk {
             m.map_err(AppError::from)?.push_csv_line(&mut out);
@@ -122,7 +121,8 @@ pub async fn export_marketing_list(
         today.format("%Y-%m-%d")
     );
     crate::grids::server::as_download(&file);
-    Ok(TextStream::new(
+    Ok(TextStream::new(crate::grids::server::bounded_download(
         futures::stream::once(async move { Ok(head) }).chain(body),
-    ))
+        slot,
+    )))
 }
