@@ -45,6 +45,16 @@ pub async fn enabled(global: &GlobalArgs, args: &ServeArgs, pool: &PgPool) -> Re
                      database (turn it off with --demo off; delete the \"Demo store\" channel to \
                      stop it for good)"
                 );
+            } else if run {
+                tracing::info!(
+                    "starting the bundled demo store: its channel is this database's only one \
+                     (--demo off, or adding a real store, stops it)"
+                );
+            } else if demo {
+                tracing::warn!(
+                    "not starting the bundled demo store: this database has real store channels \
+                     beside it (--demo on to start it anyway; delete the \"Demo store\" channel)"
+                );
             }
             run
         }
@@ -52,10 +62,12 @@ pub async fn enabled(global: &GlobalArgs, args: &ServeArgs, pool: &PgPool) -> Re
 }
 
 /// `--demo auto` on the embedded database: at the first start of an empty database (no
-/// channel, and the demo never added from this data directory), or while the demo channel is
-/// kept. Deleting the demo channel stops it for good; a real store's channel never brings it.
+/// channel, and the demo never added from this data directory), and on later starts while the
+/// demo's channel is the only one (a trial install restarted). Once a real store is connected
+/// it no longer starts by itself (a production install runs no demo store); deleting the demo
+/// channel stops it for good.
 fn auto_starts(channels: i64, demo_channel: bool, added_before: bool) -> bool {
-    demo_channel || (channels == 0 && !added_before)
+    (demo_channel && channels == 1) || (channels == 0 && !added_before)
 }
 
 fn load_state(data_dir: &Path) -> Result<DemoState> {
@@ -161,13 +173,16 @@ mod tests {
     use super::auto_starts;
 
     #[test]
-    fn the_demo_starts_by_itself_only_on_an_empty_database_or_while_its_channel_is_kept() {
+    fn the_demo_starts_by_itself_only_on_an_empty_database_or_while_its_channel_is_alone() {
         assert!(
             auto_starts(0, false, false),
             "first start of an empty database"
         );
-        assert!(auto_starts(1, true, true), "the demo channel is kept");
-        assert!(auto_starts(2, true, true), "kept beside a real store");
+        assert!(
+            auto_starts(1, true, true),
+            "the demo channel is kept, alone"
+        );
+        assert!(!auto_starts(2, true, true), "a real store beside it");
         assert!(!auto_starts(1, false, false), "a real store's database");
         assert!(!auto_starts(0, false, true), "the demo channel was deleted");
     }
