@@ -196,9 +196,9 @@ where
             let _ = tx.send(Err(AppError::Unavailable(why.to_owned()))).await;
         }
     });
-    futures::stream::unfold(rx, |mut rx| async move {
-        rx.recv().await.map(|item| (item, rx))
-    })
+    // A receiver stream keeps answering "ended" once ended: the response body polls it
+    // again after the end (an `unfold` panics then).
+    tokio_stream::wrappers::ReceiverStream::new(rx)
 }
 
 /// Buffered rows per chunk sent: big enough for few writes, small enough for flat memory.
@@ -463,7 +463,14 @@ mod download_tests {
             Duration::from_secs(30),
             Duration::from_secs(180),
         );
-        let all: Vec<_> = body.collect().await;
+        let mut body = Box::pin(body);
+        let mut all = Vec::new();
+        while let Some(item) = body.next().await {
+            all.push(item);
+        }
+        // The response body polls once more after the end: it must stay ended, not panic.
+        assert!(body.next().await.is_none());
+        assert!(body.next().await.is_none());
         assert_eq!(all.len(), 100);
         assert!(all.iter().all(|r| r.is_ok()));
         assert!(flag.load(Ordering::SeqCst));

@@ -307,3 +307,76 @@ async fn every_channel_has_the_built_in_lists(pool: PgPool) {
         Err(Error::Conflict(_))
     ));
 }
+
+/// The country and newsletter status lists filter on are kept on the customer by triggers;
+/// they must follow every change of the addresses and subscriber records they come from.
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn a_customer_s_country_and_newsletter_status_follow_their_records(pool: PgPool) {
+    let (channel, _) = setup(&pool).await;
+    let kept = |email: &'static str| {
+        let pool = pool.clone();
+        async move {
+            sqlx::query_as::<_, (Option<String>, Option<i16>)>(
+                "select country_id, newsletter_status from customers where email = $1",
+            )
+            .bind(email)
+            .fetch_one(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    let run = |sql: &'static str| {
+        let pool = pool.clone();
+        async move { sqlx::query(sql).execute(&pool).await.unwrap() }
+    };
+    assert_eq!(kept("anna@example.de").await, (Some("DE".into()), Some(1)));
+    assert_eq!(kept("eve@example.de").await, (Some("DE".into()), None));
+
+    // A second address becomes the default billing one, then goes.
+    run(
+        "insert into customer_addresses (customer_id, magento_id, country_id, is_default_billing)
+         select id, 100, 'AT', false from customers where email = 'anna@example.de'",
+    )
+    .await;
+    assert_eq!(kept("anna@example.de").await.0.as_deref(), Some("DE"));
+    run(
+        "update customer_addresses set is_default_billing = (magento_id = 100)
+         where customer_id = (select id from customers where email = 'anna@example.de')",
+    )
+    .await;
+    assert_eq!(kept("anna@example.de").await.0.as_deref(), Some("AT"));
+    run("delete from customer_addresses where magento_id = 100").await;
+    assert_eq!(kept("anna@example.de").await.0.as_deref(), Some("DE"));
+    run("delete from customer_addresses
+         where customer_id = (select id from customers where email = 'anna@example.de')")
+    .await;
+    assert_eq!(kept("anna@example.de").await.0, None);
+
+    // A newer subscriber record decides; removed ones do not count; a record linked later does.
+    run(
+        "insert into newsletter_subscribers (channel_id, magento_id, customer_id, email, status,
+             source, updated_at)
+         select channel_id, 200, id, email, 3, 'companion_route', now() + interval '1 minute'
+         from customers where email = 'anna@example.de'",
+    )
+    .await;
+    assert_eq!(kept("anna@example.de").await.1, Some(3));
+    run("update newsletter_subscribers set removed_at = now() where magento_id = 200").await;
+    assert_eq!(kept("anna@example.de").await.1, Some(1));
+    run("delete from newsletter_subscribers where email = 'anna@example.de'").await;
+    assert_eq!(kept("anna@example.de").await.1, None);
+    sqlx::query(
+        "insert into newsletter_subscribers (channel_id, magento_id, email, status, source)
+         values ($1, 300, 'eve@example.de', 2, 'companion_route')",
+    )
+    .bind(channel)
+    .execute(&pool)
+    .await
+    .unwrap();
+    assert_eq!(kept("eve@example.de").await.1, None);
+    run("update newsletter_subscribers
+         set customer_id = (select id from customers where email = 'eve@example.de')
+         where magento_id = 300")
+    .await;
+    assert_eq!(kept("eve@example.de").await.1, Some(2));
+}

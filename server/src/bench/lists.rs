@@ -267,15 +267,8 @@ async fn make_lists(pool: &PgPool, channel: i64, today: NaiveDate, tz: Tz) -> Re
     store::lists::ensure_builtins(pool).await?;
     use Piece::*;
     // The grid's predicates (store::grid::customers, carts, subscribers).
-    const COUNTRY: &str = "(select a.country_id from customer_addresses a where a.customer_id = c.id \
-        order by a.is_default_billing desc, a.id limit 1) ilike ";
-    const SUBSCRIPTION: (&str, &str) = (
-        "(c.channel_id, c.id) in (select s.channel_id, s.customer_id from newsletter_subscribers s \
-         where s.status = any(",
-        ") and s.removed_at is null and not exists (select 1 from newsletter_subscribers n \
-         where n.customer_id = s.customer_id and n.channel_id = s.channel_id \
-         and n.removed_at is null and (n.updated_at, n.id) > (s.updated_at, s.id)))",
-    );
+    const COUNTRY: &str = "c.country_id ilike ";
+    const SUBSCRIPTION: (&str, &str) = ("c.newsletter_status = any(", ")");
     let ch = || vec![Sql("c.channel_id = "), Int(channel)];
     let with = |mut a: Vec<Piece>, b: Vec<Piece>| {
         a.extend(b);

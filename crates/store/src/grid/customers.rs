@@ -11,26 +11,6 @@ use rust_decimal::Decimal;
 const NAME: &str = "(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))";
 const NAME_LOWER: &str = "lower(coalesce(c.first_name, '') || ' ' || coalesce(c.last_name, ''))";
 
-/// The country shown: the default billing address's, else the first address's (the `addr`
-/// join below), read from the `(customer_id, is_default_billing desc, id)` index.
-macro_rules! country {
-    () => {
-        "(select a.country_id from customer_addresses a where a.customer_id = c.id \
-          order by a.is_default_billing desc, a.id limit 1)"
-    };
-}
-
-/// A newsletter subscriber record `s` that is its customer's current one: not removed, and
-/// the latest updated (as the customer's page and the `sub` join read it; ties go to the newest
-/// record).
-macro_rules! current_subscription {
-    () => {
-        "s.removed_at is null and not exists (select 1 from newsletter_subscribers n \
-         where n.customer_id = s.customer_id and n.channel_id = s.channel_id \
-         and n.removed_at is null and (n.updated_at, n.id) > (s.updated_at, s.id))"
-    };
-}
-
 /// The RFM score as one sortable number (545 for R 5, F 4, M 5).
 const RFM_SCORE: &str = "(c.rfm_recency * 100 + c.rfm_frequency * 10 + c.rfm_monetary)";
 
@@ -68,10 +48,12 @@ impl GridSource for CustomerField {
         g.code as group_code, c.lifetime_sales, c.orders_count, cur.order_currency_code as currency,
         addr.country_id as country, addr.region, c.magento_created_at as created_at,
         c.magento_updated_at as updated_at, c.is_guest, c.last_order_at, c.rfm_recency,
-        c.rfm_frequency, c.rfm_monetary, sub.status as subscription"#;
-    // The country shown is the default billing address's (else the first address's); the
+        c.rfm_frequency, c.rfm_monetary, c.newsletter_status as subscription"#;
+    // The country shown is the default billing address's (else the first address's; kept on
+    // the customer as `country_id` by SQL `customer_country`, read here with its region); the
     // currency is the latest order's (lifetime sales are summed in order currency); the
-    // newsletter status is the current subscriber record's (`current_subscription!`).
+    // newsletter status is the current subscriber record's (kept on the customer by SQL
+    // `customer_newsletter_status`: not removed, the latest updated).
     const JOINS: &'static str = r#"join channels ch on ch.id = c.channel_id
         left join websites w on w.channel_id = c.channel_id and w.magento_id = c.website_id
         left join customer_groups g on g.channel_id = c.channel_id and g.magento_id = c.group_id
@@ -79,11 +61,7 @@ impl GridSource for CustomerField {
                            where a.customer_id = c.id
                            order by a.is_default_billing desc, a.id limit 1) addr on true
         left join lateral (select o.order_currency_code from orders o where o.customer_id = c.id
-                           order by o.id desc limit 1) cur on true
-        left join lateral (select s.status from newsletter_subscribers s
-                           where s.channel_id = c.channel_id and s.customer_id = c.id
-                             and s.removed_at is null
-                           order by s.updated_at desc, s.id desc limit 1) sub on true"#;
+                           order by o.id desc limit 1) cur on true"#;
 
     fn target(self) -> Option<Target> {
         Some(match self {
@@ -109,26 +87,22 @@ impl GridSource for CustomerField {
             CustomerField::LifetimeSales => Target::Col("c.lifetime_sales"),
             CustomerField::OrdersCount => Target::Int("c.orders_count"),
             CustomerField::LastOrderAt => Target::Col("c.last_order_at"),
+            // The shown country and the current subscription's status, kept on the customer
+            // (migration 20261209100000): plain columns, the subscribed in one index range.
             CustomerField::Country => Target::Text {
-                expr: country!(),
-                eq: concat!("lower(", country!(), ")"),
+                expr: "c.country_id",
+                eq: "lower(c.country_id)",
             },
             CustomerField::Subscription => Target::CodesVia {
-                prefix: "(c.channel_id, c.id) in (select s.channel_id, s.customer_id \
-                         from newsletter_subscribers s where s.status = any(",
-                suffix: concat!(") and ", current_subscription!(), ")"),
+                prefix: "c.newsletter_status = any(",
+                suffix: ")",
                 codes: &[
                     ("subscribed", 1),
                     ("not_activated", 2),
                     ("unsubscribed", 3),
                     ("unconfirmed", 4),
                 ],
-                none: Some((
-                    "none",
-                    "not exists (select 1 from newsletter_subscribers s \
-                     where s.customer_id = c.id and s.channel_id = c.channel_id \
-                     and s.removed_at is null)",
-                )),
+                none: Some(("none", "c.newsletter_status is null")),
             },
             CustomerField::RfmRecency => Target::Int("c.rfm_recency"),
             CustomerField::RfmFrequency => Target::Int("c.rfm_frequency"),

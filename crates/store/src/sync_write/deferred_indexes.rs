@@ -51,6 +51,7 @@ pub const DEFERRABLE: &[(&str, &[&str])] = &[
             "carts_created_idx",
             "carts_email_key_idx",
             "carts_email_trgm_idx",
+            "carts_follow_up_step_idx",
             "carts_grand_total_idx",
             "carts_magento_id_idx",
             "carts_metrics_idx",
@@ -63,6 +64,7 @@ pub const DEFERRABLE: &[(&str, &[&str])] = &[
     (
         "customers",
         &[
+            "customers_channel_idx",
             "customers_created_idx",
             "customers_email_key_sort_idx",
             "customers_email_trgm_idx",
@@ -71,6 +73,8 @@ pub const DEFERRABLE: &[(&str, &[&str])] = &[
             "customers_lifetime_idx",
             "customers_name_idx",
             "customers_name_trgm_idx",
+            "customers_newsletter_idx",
+            "customers_rfm_idx",
             "customers_updated_idx",
         ],
     ),
