@@ -586,7 +586,8 @@ pub struct ServeArgs {
 
     /// Addresses of the reverse proxies in front of Cartwise (comma-separated). A request from
     /// one of them is counted against the client address its `X-Forwarded-For` names (for the
-    /// per-address sign-in limit and the logs); any other peer's header is ignored.
+    /// per-address sign-in limit and the logs), and its `X-Forwarded-Proto: https` marks the
+    /// request as HTTPS; any other peer's headers are ignored.
     #[arg(long, env = "CARTWISE_TRUSTED_PROXIES", value_delimiter = ',')]
     pub trusted_proxies: Vec<std::net::IpAddr>,
 

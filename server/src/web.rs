@@ -147,7 +147,8 @@ async fn authenticate(State(state): State<WebState>, mut req: Request, next: Nex
         tracing::warn!(%path, "cross-site request refused");
         return (StatusCode::FORBIDDEN, "Cross-site request refused.").into_response();
     }
-    let secure = is_secure(&state, req.headers());
+    let secure = is_secure(&state, &req);
+    req.extensions_mut().insert(Https(secure));
     let session = match session_token(req.headers(), secure) {
         Some(token) => {
             let hash = credentials::hash_session_token(&token);
@@ -169,11 +170,7 @@ async fn authenticate(State(state): State<WebState>, mut req: Request, next: Nex
         None => RequestSession::default(),
     };
     let signed_in = session.user.is_some();
-    let peer = req
-        .extensions()
-        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-        .map(|c| c.0.ip());
-    let client = client_address(peer, req.headers(), &state.trusted_proxies);
+    let client = client_address(peer(&req), req.headers(), &state.trusted_proxies);
     req.extensions_mut().insert(ClientAddress(client));
 
     if path.starts_with("/api/") {
@@ -280,13 +277,29 @@ fn cookie_name(secure: bool) -> &'static str {
     }
 }
 
-/// Served over HTTPS: configured so, or told so by the proxy in front.
-fn is_secure(state: &WebState, headers: &HeaderMap) -> bool {
+/// Served over HTTPS: configured so, or told so by a trusted proxy in front (`--trusted-proxy`).
+/// A client talking to the server directly cannot claim it: its `X-Forwarded-Proto` is its own
+/// words, as its `X-Forwarded-For` is.
+fn is_secure(state: &WebState, req: &Request) -> bool {
     state.secure_cookies
-        || headers
-            .get("x-forwarded-proto")
-            .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https"))
+        || (peer(req).is_some_and(|p| state.trusted_proxies.contains(&p))
+            && req
+                .headers()
+                .get("x-forwarded-proto")
+                .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"https")))
 }
+
+/// The TCP peer, when the server knows it.
+fn peer(req: &Request) -> Option<std::net::IpAddr> {
+    req.extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip())
+}
+
+/// Whether the request came over HTTPS (`is_secure`), for the handlers behind the session
+/// middleware, which sets it.
+#[derive(Clone, Copy, Debug)]
+pub struct Https(pub bool);
 
 fn is_state_changing(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
@@ -319,7 +332,7 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
 /// answers hold customers' personal data, which must not linger in shared caches).
 async fn security_headers(State(state): State<WebState>, req: Request, next: Next) -> Response {
     let static_asset = is_static(req.uri().path());
-    let secure = is_secure(&state, req.headers());
+    let secure = is_secure(&state, &req);
     let mut response = next.run(req).await;
     let headers = response.headers_mut();
     let set = |headers: &mut HeaderMap, name: header::HeaderName, value: &'static str| {
@@ -425,8 +438,8 @@ pub fn forget_quiet_sign_in_addresses() {
 /// be matched against a list of likely passwords.
 async fn sign_in(
     State(state): State<WebState>,
-    headers: HeaderMap,
     axum::Extension(client): axum::Extension<ClientAddress>,
+    axum::Extension(Https(secure)): axum::Extension<Https>,
     axum::Form(form): axum::Form<SignInForm>,
 ) -> Response {
     let next = form
@@ -461,7 +474,6 @@ async fn sign_in(
     }
     match try_sign_in(&state.pool, form.email.trim(), &form.password).await {
         Ok(SignIn::Success(token)) => {
-            let secure = is_secure(&state, &headers);
             let max_age = sessions::ABSOLUTE_LIFETIME.num_seconds();
             let cookie = format!(
                 "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{}",
@@ -537,8 +549,11 @@ async fn try_sign_in(pool: &PgPool, email: &str, password: &str) -> store::Resul
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$K8b1vJ7xU1cDqtqvEwUw2bJmJ8i4LkU5wm0qzQv5nJQ";
 
 /// `POST /logout`: ends the session and clears the cookie.
-async fn sign_out(State(state): State<WebState>, headers: HeaderMap) -> Response {
-    let secure = is_secure(&state, &headers);
+async fn sign_out(
+    State(state): State<WebState>,
+    headers: HeaderMap,
+    axum::Extension(Https(secure)): axum::Extension<Https>,
+) -> Response {
     if let Some(token) = session_token(&headers, secure)
         && let Err(e) =
             sessions::delete(&state.pool, &credentials::hash_session_token(&token)).await

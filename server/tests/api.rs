@@ -16,14 +16,23 @@ fn app(pool: PgPool) -> Router {
 
 /// The app, whose shutdown starts when `stopping` is cancelled.
 fn app_stopped_by(pool: PgPool, stopping: tokio_util::sync::CancellationToken) -> Router {
+    app_with(pool, stopping, false, Vec::new())
+}
+
+fn app_with(
+    pool: PgPool,
+    stopping: tokio_util::sync::CancellationToken,
+    secure_cookies: bool,
+    trusted_proxies: Vec<std::net::IpAddr>,
+) -> Router {
     let leptos = LeptosOptions::builder().output_name("cartwise").build();
     router(WebState {
         pool,
         cipher: store::secrets::Cipher::new(&[9u8; 32]),
         leptos,
-        secure_cookies: false,
+        secure_cookies,
         stopping,
-        trusted_proxies: Vec::new(),
+        trusted_proxies,
         mailer: None,
     })
 }
@@ -1093,4 +1102,68 @@ async fn a_cart_email_goes_out_over_smtp_and_onto_the_timeline(pool: PgPool) {
     // Marketing and Viewers may not send.
     let (status, _) = send(bob_cart, mk).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
+}
+
+/// Over HTTPS the session cookie is `__Host-` prefixed and `Secure`, and answers carry HSTS.
+/// HTTPS is what the configuration says, or what a trusted proxy says: a client talking to the
+/// server directly cannot claim it with its own `X-Forwarded-Proto` (before, any peer could).
+#[sqlx::test(migrator = "store::MIGRATOR")]
+async fn over_https_the_cookie_is_host_prefixed_and_only_a_trusted_proxy_says_so(pool: PgPool) {
+    add_user(&pool, "ann@example.com", Role::Sales, "ann's long password").await;
+    let proxy: std::net::IpAddr = "10.0.0.2".parse().unwrap();
+    let sign_in = |app: Router, peer: &str, forwarded_https: bool| {
+        let peer: std::net::SocketAddr = format!("{peer}:40000").parse().unwrap();
+        async move {
+            let mut req = Request::builder()
+                .method("POST")
+                .uri("/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+            if forwarded_https {
+                req = req.header("x-forwarded-proto", "https");
+            }
+            let mut req = req
+                .body(Body::from(
+                    "email=ann%40example.com&password=ann%27s+long+password",
+                ))
+                .unwrap();
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(peer));
+            let res = app.oneshot(req).await.unwrap();
+            assert_eq!(res.status(), StatusCode::SEE_OTHER);
+            let cookie = res.headers()[header::SET_COOKIE]
+                .to_str()
+                .unwrap()
+                .to_string();
+            let hsts = res
+                .headers()
+                .contains_key(header::STRICT_TRANSPORT_SECURITY);
+            (cookie, hsts)
+        }
+    };
+    let https_answer = |(cookie, hsts): &(String, bool)| {
+        cookie.starts_with("__Host-cartwise_session=")
+            && cookie.contains("; Secure")
+            && cookie.contains("Path=/")
+            && !cookie.contains("Domain")
+            && *hsts
+    };
+    let http_answer = |(cookie, hsts): &(String, bool)| {
+        cookie.starts_with("cartwise_session=") && !cookie.contains("Secure") && !*hsts
+    };
+
+    // Configured for HTTPS (CARTWISE_PUBLIC_URL=https://…).
+    let configured = app_with(pool.clone(), Default::default(), true, Vec::new());
+    let answer = sign_in(configured, "192.0.2.7", false).await;
+    assert!(https_answer(&answer), "{answer:?}");
+
+    // Behind a trusted proxy that says HTTPS.
+    let proxied = app_with(pool.clone(), Default::default(), false, vec![proxy]);
+    let answer = sign_in(proxied.clone(), "10.0.0.2", true).await;
+    assert!(https_answer(&answer), "{answer:?}");
+    // The proxy saying nothing: plain HTTP.
+    let answer = sign_in(proxied.clone(), "10.0.0.2", false).await;
+    assert!(http_answer(&answer), "{answer:?}");
+    // Anyone else claiming HTTPS is not believed.
+    let answer = sign_in(proxied, "192.0.2.7", true).await;
+    assert!(http_answer(&answer), "{answer:?}");
 }
