@@ -476,3 +476,27 @@ mod download_tests {
         assert!(flag.load(Ordering::SeqCst));
     }
 }
+
+#[cfg(test)]
+mod budget_tests {
+    use super::*;
+
+    /// Two downloads per user and four in all; a finished one gives its place back. (The only
+    /// test in this process taking export slots: the budget is process-wide.)
+    #[test]
+    fn the_export_budget_is_two_per_user_and_four_in_all() {
+        let a1 = export_slot(9_001).unwrap();
+        let a2 = export_slot(9_001).unwrap();
+        assert!(matches!(export_slot(9_001), Err(AppError::Unavailable(_))));
+        let b1 = export_slot(9_002).unwrap();
+        let b2 = export_slot(9_002).unwrap();
+        // Four running: a third user waits too, and the refusal leaves no count behind.
+        assert!(matches!(export_slot(9_003), Err(AppError::Unavailable(_))));
+        drop(a1);
+        let c1 = export_slot(9_003).unwrap();
+        assert!(matches!(export_slot(9_003), Err(AppError::Unavailable(_))));
+        drop((a2, b1, b2, c1));
+        let again: Vec<_> = (0..2).map(|_| export_slot(9_003).unwrap()).collect();
+        assert_eq!(again.len(), 2);
+    }
+}
