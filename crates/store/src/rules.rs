@@ -13,6 +13,7 @@ use domain::auth::Role;
 use domain::rules::{Assignee, NO_ANSWER, RuleChoices, RuleKind, RuleLine, RuleSpec};
 use rust_decimal::Decimal;
 use sqlx::{PgConnection, PgPool};
+use std::collections::HashSet;
 
 /// How many records one rule handles per run: a first run over a large backlog is spread over
 /// a few syncs instead of holding the rule's lock for minutes.
@@ -265,10 +266,10 @@ async fn assignees(tx: &mut PgConnection, assignee: &Assignee) -> Result<Vec<(i6
 }
 
 /// Records the rule's firing on each record, in one statement; returns the records it had
-/// not fired on before (in the order given). The rule's row lock makes that all of them in
-/// practice: the candidates were read under it, leaving out the records it fired on.
-async fn fire(tx: &mut PgConnection, rule: i64, records: &[i64]) -> Result<Vec<i64>> {
-    let fresh: std::collections::HashSet<i64> = sqlx::query_scalar!(
+/// not fired on before. The rule's row lock makes that all of them in practice: the
+/// candidates were read under it, leaving out the records it fired on.
+async fn fire(tx: &mut PgConnection, rule: i64, records: &[i64]) -> Result<HashSet<i64>> {
+    Ok(sqlx::query_scalar!(
         r#"insert into rule_firings (rule_id, record_id)
            select $1, r from unnest($2::int8[]) r
            on conflict do nothing returning record_id"#,
@@ -278,26 +279,55 @@ async fn fire(tx: &mut PgConnection, rule: i64, records: &[i64]) -> Result<Vec<i
     .fetch_all(&mut *tx)
     .await?
     .into_iter()
-    .collect();
-    Ok(records
-        .iter()
-        .copied()
-        .filter(|r| fresh.contains(r))
-        .collect())
+    .collect())
 }
 
-/// A rule's firings on carts' timelines (no author: the CRM did it), one row each.
-async fn cart_events(
+/// Whose turn it is in the rule's round-robin.
+async fn turn(tx: &mut PgConnection, rule: i64) -> Result<i64> {
+    Ok(
+        sqlx::query_scalar!("select turn from automation_rules where id = $1", rule)
+            .fetch_one(&mut *tx)
+            .await?,
+    )
+}
+
+/// Moves the round-robin on by the `n` records just handed out.
+async fn advance_turn(tx: &mut PgConnection, rule: i64, n: usize) -> Result<()> {
+    sqlx::query!(
+        "update automation_rules set turn = turn + $2 where id = $1",
+        rule,
+        n as i64
+    )
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// The records a rule fired on, for their timelines.
+enum Fired<'a> {
+    Carts(&'a [i64]),
+    Orders(&'a [i64]),
+}
+
+/// A rule's firings on the records' timelines (no author: the CRM did it), one row each.
+async fn events(
     tx: &mut PgConnection,
-    carts: &[i64],
+    records: Fired<'_>,
     subjects: &[String],
     bodies: &[String],
 ) -> Result<()> {
+    let (carts, orders): (&[i64], &[i64]) = match records {
+        Fired::Carts(ids) => (ids, &[]),
+        Fired::Orders(ids) => (&[], ids),
+    };
+    // unnest pads the shorter id array with nulls: each row gets a cart or an order.
     sqlx::query!(
-        r#"insert into activities (kind, cart_id, subject, body)
-           select 'event', e.cart, e.subject, e.body
-           from unnest($1::int8[], $2::text[], $3::text[]) as e(cart, subject, body)"#,
+        r#"insert into activities (kind, cart_id, order_id, subject, body)
+           select 'event', e.cart, e.order_id, e.subject, e.body
+           from unnest($1::int8[], $2::int8[], $3::text[], $4::text[])
+               as e(cart, order_id, subject, body)"#,
         carts,
+        orders,
         subjects,
         bodies
     )
@@ -320,9 +350,7 @@ async fn assign_abandoned(tx: &mut PgConnection, spec: &RuleSpec, rule: i64) -> 
         tracing::warn!(rule, "assign rule has nobody active to assign to");
         return Ok(0);
     }
-    let turn = sqlx::query_scalar!("select turn from automation_rules where id = $1", rule)
-        .fetch_one(&mut *tx)
-        .await?;
+    let turn = turn(tx, rule).await?;
     let carts = sqlx::query!(
         r#"select c.id, c.magento_id, c.quote_currency_code,
                coalesce(c.grand_total, c.subtotal, 0) as "total!",
@@ -344,7 +372,7 @@ async fn assign_abandoned(tx: &mut PgConnection, spec: &RuleSpec, rule: i64) -> 
     .fetch_all(&mut *tx)
     .await?;
     let ids: Vec<i64> = carts.iter().map(|c| c.id).collect();
-    let fired: std::collections::HashSet<i64> = fire(tx, rule, &ids).await?.into_iter().collect();
+    let fired = fire(tx, rule, &ids).await?;
     let n = fired.len();
     let (mut cart_ids, mut owners) = (Vec::with_capacity(n), Vec::with_capacity(n));
     let (mut subjects, mut bodies) = (Vec::with_capacity(n), Vec::with_capacity(n));
@@ -392,14 +420,8 @@ async fn assign_abandoned(tx: &mut PgConnection, spec: &RuleSpec, rule: i64) -> 
     )
     .execute(&mut *tx)
     .await?;
-    cart_events(tx, &cart_ids, &event_subjects, &event_bodies).await?;
-    sqlx::query!(
-        "update automation_rules set turn = turn + $2 where id = $1",
-        rule,
-        cart_ids.len() as i64
-    )
-    .execute(&mut *tx)
-    .await?;
+    events(tx, Fired::Carts(&cart_ids), &event_subjects, &event_bodies).await?;
+    advance_turn(tx, rule, cart_ids.len()).await?;
     Ok(cart_ids.len() as u64)
 }
 
@@ -425,7 +447,11 @@ async fn lose_uncontacted(tx: &mut PgConnection, spec: &RuleSpec, rule: i64) -> 
     )
     .fetch_all(&mut *tx)
     .await?;
-    let carts = fire(tx, rule, &candidates).await?;
+    let fired = fire(tx, rule, &candidates).await?;
+    let carts: Vec<i64> = candidates
+        .into_iter()
+        .filter(|c| fired.contains(c))
+        .collect();
     if carts.is_empty() {
         return Ok(0);
     }
@@ -457,7 +483,7 @@ async fn lose_uncontacted(tx: &mut PgConnection, spec: &RuleSpec, rule: i64) -> 
     .await?;
     let subjects = vec!["Rule: follow-up closed as Lost".to_owned(); carts.len()];
     let bodies = vec![spec.describe(None); carts.len()];
-    cart_events(tx, &carts, &subjects, &bodies).await?;
+    events(tx, Fired::Carts(&carts), &subjects, &bodies).await?;
     Ok(carts.len() as u64)
 }
 
@@ -466,9 +492,7 @@ async fn follow_up_first_orders(tx: &mut PgConnection, spec: &RuleSpec, rule: i6
         Some(a) => assignees(tx, a).await?,
         None => Vec::new(),
     };
-    let turn = sqlx::query_scalar!("select turn from automation_rules where id = $1", rule)
-        .fetch_one(&mut *tx)
-        .await?;
+    let turn = turn(tx, rule).await?;
     let orders = sqlx::query!(
         r#"select o.id, coalesce(o.increment_id, o.magento_id::text) as "label!",
                coalesce(nullif(trim(concat_ws(' ', o.first_name, o.last_name)),
@@ -491,7 +515,7 @@ async fn follow_up_first_orders(tx: &mut PgConnection, spec: &RuleSpec, rule: i6
     .fetch_all(&mut *tx)
     .await?;
     let ids: Vec<i64> = orders.iter().map(|o| o.id).collect();
-    let fired: std::collections::HashSet<i64> = fire(tx, rule, &ids).await?.into_iter().collect();
+    let fired = fire(tx, rule, &ids).await?;
     let n = fired.len();
     let (mut order_ids, mut owners) = (Vec::with_capacity(n), Vec::with_capacity(n));
     let (mut event_subjects, mut event_bodies) = (Vec::with_capacity(n), Vec::with_capacity(n));
@@ -545,23 +569,14 @@ async fn follow_up_first_orders(tx: &mut PgConnection, spec: &RuleSpec, rule: i6
         )
         .execute(&mut *tx)
         .await?;
-        sqlx::query!(
-            "update automation_rules set turn = turn + $2 where id = $1",
-            rule,
-            task_orders.len() as i64
-        )
-        .execute(&mut *tx)
-        .await?;
+        advance_turn(tx, rule, task_orders.len()).await?;
     }
-    sqlx::query!(
-        r#"insert into activities (kind, order_id, subject, body)
-           select 'event', e.order_id, e.subject, e.body
-           from unnest($1::int8[], $2::text[], $3::text[]) as e(order_id, subject, body)"#,
-        &order_ids,
+    events(
+        tx,
+        Fired::Orders(&order_ids),
         &event_subjects,
-        &event_bodies
+        &event_bodies,
     )
-    .execute(&mut *tx)
     .await?;
     Ok(order_ids.len() as u64)
 }
